@@ -1,0 +1,38 @@
+# Two commands for a fresh machine (Python 3.11+ and pip are all it needs):
+#   make lab    set up .venv if needed and open the course in JupyterLab at lesson 00
+#   make test   set up .venv if needed and run the whole test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# JupyterLab refuses to start as root (CI, containers) unless told it may.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+PYTEST_ARGS ?=
+
+.PHONY: lab test setup benchmark coverage clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	# rfc3987-syntax builds a grammar on every `import nbformat` (2+ s per notebook); nothing in
+	# the course needs the IRI format check it provides. See README, "Why these dependencies".
+	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -p no:cacheprovider \
+		tests notebooks exercises/source $(PYTEST_ARGS)
+
+benchmark: $(STAMP)
+	$(BIN)/python scripts/benchmark.py
+
+coverage: $(STAMP)
+	$(BIN)/python -m course.syllabus
+
+clean:
+	rm -rf $(VENV)

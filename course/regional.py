@@ -1,0 +1,479 @@
+"""Regional disparity of per-capita indicators across China's 31 provinces (lesson 12, paper N2).
+
+The paper's section 二(二) says that developing new quality productive forces according to local
+conditions can narrow the gaps between China's regions (区域协调发展). This module measures those
+gaps. It has three layers:
+
+* **panels** -- :func:`per_capita_panel`, :func:`income_panel`, :func:`published_panel` turn the
+  course tables into one long table per indicator (one row per province and year, with the
+  population used as weight);
+* **measures** -- :func:`disparity` (one year: CV, population-weighted CV, Gini, Theil T split into
+  between- and within-region parts for the four NBS regions), :func:`disparity_series` (every year:
+  sigma-convergence) and :func:`beta_convergence` (initial level against growth);
+* **widget** -- :func:`explore` is the pure function behind the lesson's Explorer and
+  :func:`build_explorer` the thin shell that wires controls to it and draws the tile map and the
+  decomposition bars.
+
+The maths of the inequality measures lives in :mod:`course.measures`; this module only selects,
+merges and reshapes. Degenerate settings (a year the indicator does not cover, a selection that
+leaves fewer than two provinces, non-positive values) raise :class:`course.widgets.EdgeCase` with a
+short explanation for the student.
+
+GDP per capita here is **computed** by the course as GDP / year-end population. NBS publishes its
+own figure, which divides GDP by the *mean* of the start- and end-year population, so the two
+differ slightly (the published one is available as the indicator ``"gdp_pc_nbs"``).
+
+Examples
+--------
+>>> import pandas as pd
+>>> gdp = pd.DataFrame({"province_code": [1, 2], "province_en": ["A", "B"],
+...                     "nbs_region_en": ["East", "West"], "year": [2020, 2020],
+...                     "gdp_100m_yuan": [200.0, 100.0], "vintage": "post_5th_census_revision"})
+>>> pop = pd.DataFrame({"province_code": [1, 2], "year": [2020, 2020],
+...                     "resident_population_10k": [100, 100]})
+>>> per_capita_panel(gdp, pop)["gdp_per_capita_yuan"].tolist()
+[20000.0, 10000.0]
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from course import measures
+from course.widgets import EdgeCase
+
+__all__ = [
+    "REGIONS",
+    "VINTAGES",
+    "DEFAULT_VINTAGE",
+    "INDICATORS",
+    "Indicator",
+    "Disparity",
+    "BetaConvergence",
+    "per_capita_panel",
+    "income_panel",
+    "published_panel",
+    "build_panels",
+    "panel_for",
+    "available_years",
+    "disparity",
+    "disparity_series",
+    "beta_convergence",
+    "explore",
+    "render",
+    "describe",
+    "build_explorer",
+]
+
+#: The four NBS regions, in the order the course shows them (east to north-east).
+REGIONS = ("East", "Central", "West", "Northeast")
+
+#: GDP vintages in ``province_gdp``: before and after the revision that followed the Fifth
+#: National Economic Census (NBS revised all provincial GDP in 2024-25).
+VINTAGES = {
+    "post_5th_census_revision": "post-revision (current series)",
+    "pre_5th_census_revision": "pre-revision (Statistical Yearbook 2024)",
+}
+DEFAULT_VINTAGE = "post_5th_census_revision"
+
+_ID = ["province_code", "province_en", "nbs_region_en", "year"]
+_POP = "population_10k"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """What an indicator is, where its numbers come from and how to label it."""
+
+    key: str
+    label: str
+    column: str
+    unit: str
+    uses_vintage: bool
+    note: str
+
+
+INDICATORS = {
+    "gdp_pc": Indicator(
+        "gdp_pc",
+        "GDP per capita (computed)",
+        "gdp_per_capita_yuan",
+        "yuan per person",
+        True,
+        "computed by the course: GDP / year-end resident population (NBS divides by the mean population)",
+    ),
+    "income_pc": Indicator(
+        "income_pc",
+        "Disposable income per capita",
+        "disposable_income_per_capita_yuan",
+        "yuan per person",
+        False,
+        "per-capita disposable income of all residents, as published by NBS (household survey)",
+    ),
+    "gdp_pc_nbs": Indicator(
+        "gdp_pc_nbs",
+        "GDP per capita (NBS published)",
+        "gdp_per_capita_yuan_nbs",
+        "yuan per person",
+        True,
+        "as published by NBS with the value-added table: GDP / mean of start- and end-year population",
+    ),
+}
+
+
+def _check_vintage(vintage: str) -> None:
+    if vintage not in VINTAGES:
+        raise ValueError(f"unknown vintage {vintage!r}; use one of {', '.join(VINTAGES)}")
+
+
+def _population(pop: pd.DataFrame) -> pd.DataFrame:
+    return pop[["province_code", "year", "resident_population_10k"]].rename(
+        columns={"resident_population_10k": _POP}
+    )
+
+
+def per_capita_panel(gdp: pd.DataFrame, pop: pd.DataFrame, vintage: str = DEFAULT_VINTAGE) -> pd.DataFrame:
+    """GDP per capita (computed) for every province and year that has both GDP and population.
+
+    Parameters
+    ----------
+    gdp : DataFrame
+        The ``province_gdp`` table (long, with a ``vintage`` column).
+    pop : DataFrame
+        The ``province_population`` table (year-end resident population, 10,000 persons).
+    vintage : str
+        Which GDP vintage to use (one vintage only: the two are not comparable year to year).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``province_code, province_en, nbs_region_en, year, gdp_100m_yuan, population_10k,
+        gdp_per_capita_yuan``; one row per province-year present in both tables. GDP in 100 million
+        yuan divided by population in 10,000 persons gives 10,000 yuan per person, hence ``* 1e4``.
+    """
+    _check_vintage(vintage)
+    g = gdp.loc[gdp["vintage"] == vintage, _ID + ["gdp_100m_yuan"]]
+    out = g.merge(_population(pop), on=["province_code", "year"], how="inner", validate="one_to_one")
+    out["gdp_per_capita_yuan"] = out["gdp_100m_yuan"] / out[_POP] * 1e4
+    return out.sort_values(["year", "province_code"]).reset_index(drop=True)
+
+
+def income_panel(income: pd.DataFrame, pop: pd.DataFrame) -> pd.DataFrame:
+    """Per-capita disposable income of all residents (NBS) with the year-end population as weight."""
+    col = "disposable_income_per_capita_all_residents_yuan"
+    i = income[_ID + [col]].rename(columns={col: INDICATORS["income_pc"].column})
+    out = i.merge(_population(pop), on=["province_code", "year"], how="inner", validate="one_to_one")
+    return out.sort_values(["year", "province_code"]).reset_index(drop=True)
+
+
+def published_panel(value_added: pd.DataFrame, pop: pd.DataFrame, vintage: str = DEFAULT_VINTAGE) -> pd.DataFrame:
+    """GDP per capita as published by NBS (``province_value_added``), one vintage, with population."""
+    _check_vintage(vintage)
+    v = value_added.loc[value_added["vintage"] == vintage, _ID + ["gdp_per_capita_yuan"]]
+    v = v.rename(columns={"gdp_per_capita_yuan": INDICATORS["gdp_pc_nbs"].column})
+    out = v.merge(_population(pop), on=["province_code", "year"], how="inner", validate="one_to_one")
+    return out.sort_values(["year", "province_code"]).reset_index(drop=True)
+
+
+def build_panels(gdp, pop, income=None, value_added=None) -> dict:
+    """All indicator panels, keyed by ``(indicator, vintage)`` (``vintage`` is None for income).
+
+    Built once, so that the widget only selects rows when a control changes.
+    """
+    panels = {("gdp_pc", v): per_capita_panel(gdp, pop, v) for v in VINTAGES}
+    if income is not None:
+        panels[("income_pc", None)] = income_panel(income, pop)
+    if value_added is not None:
+        for v in VINTAGES:
+            panels[("gdp_pc_nbs", v)] = published_panel(value_added, pop, v)
+    return panels
+
+
+def panel_for(panels: dict, indicator: str, vintage: str | None = DEFAULT_VINTAGE) -> pd.DataFrame:
+    """The panel of ``indicator`` (and ``vintage``, ignored for an indicator without vintages)."""
+    if indicator not in INDICATORS:
+        raise ValueError(f"unknown indicator {indicator!r}; use one of {', '.join(INDICATORS)}")
+    key = (indicator, vintage if INDICATORS[indicator].uses_vintage else None)
+    if key not in panels:
+        raise ValueError(f"no panel for {key}; build it with build_panels(...)")
+    return panels[key]
+
+
+def available_years(panel: pd.DataFrame, column: str | None = None) -> list[int]:
+    """Years in which at least two provinces have a value of ``column``."""
+    column = column or _value_column(panel)
+    counts = panel.loc[panel[column].notna()].groupby("year")["province_code"].nunique()
+    return sorted(int(y) for y in counts.index[counts >= 2])
+
+
+def _value_column(panel: pd.DataFrame) -> str:
+    for ind in INDICATORS.values():
+        if ind.column in panel.columns:
+            return ind.column
+    raise ValueError("the panel has none of the indicator columns: " + ", ".join(i.column for i in INDICATORS.values()))
+
+
+def _span(years) -> str:
+    years = list(years)
+    return f"{years[0]}-{years[-1]}" if years else "none"
+
+
+@dataclass
+class Disparity:
+    """Disparity of one indicator across provinces in one year.
+
+    ``cv`` and ``gini`` count each province once; ``cv_weighted`` (Williamson's CV) and
+    ``gini_weighted`` weight provinces by population. ``theil``, ``between`` and ``within`` are
+    Theil's T and its split over the NBS regions, with the weighting named in ``weights``.
+    """
+
+    column: str
+    year: int
+    weights: str
+    n: int
+    mean: float
+    mean_weighted: float
+    cv: float
+    cv_weighted: float
+    gini: float
+    gini_weighted: float
+    theil: float
+    between: float
+    within: float
+    by_region: pd.DataFrame
+    values: pd.DataFrame
+
+    @property
+    def between_share(self) -> float:
+        """Share of Theil's T that is between regions (0 when there is no inequality at all)."""
+        return self.between / self.theil if self.theil > 0 else 0.0
+
+    @property
+    def max_min_ratio(self) -> float:
+        v = self.values["value"]
+        return float(v.max() / v.min())
+
+    def summary(self) -> pd.Series:
+        """The headline numbers as a Series (what the lesson prints)."""
+        return pd.Series(
+            {
+                "provinces": self.n,
+                "CV": self.cv,
+                "CV (population-weighted)": self.cv_weighted,
+                "Gini": self.gini,
+                "Gini (population-weighted)": self.gini_weighted,
+                f"Theil T ({self.weights} weights)": self.theil,
+                "  between regions": self.between,
+                "  within regions": self.within,
+                "  between share": self.between_share,
+                "max / min": self.max_min_ratio,
+            },
+            name=self.year,
+        )
+
+
+def _select(panel: pd.DataFrame, year: int, column: str, regions) -> pd.DataFrame:
+    if column not in panel.columns:
+        raise ValueError(f"the panel has no column {column!r}")
+    if regions is not None:
+        regions = list(regions)
+        if not regions:
+            raise EdgeCase("No region selected: pick at least one region to measure the gap between its provinces.")
+        unknown = sorted(set(regions) - set(REGIONS))
+        if unknown:
+            raise ValueError(f"unknown region(s) {', '.join(unknown)}; use {', '.join(REGIONS)}")
+    years = available_years(panel, column)
+    if int(year) not in years:
+        raise EdgeCase(f"No data for {year}: this indicator covers {_span(years)}. Pick a year in that range.")
+    rows = panel.loc[(panel["year"] == int(year)) & panel[column].notna()]
+    if regions is not None:
+        rows = rows.loc[rows["nbs_region_en"].isin(regions)]
+    if len(rows) < 2:
+        raise EdgeCase(
+            f"Only {len(rows)} province left in this selection: a gap needs at least two provinces. "
+            "Add another region."
+        )
+    if (rows[column] <= 0).any():
+        raise EdgeCase("Some values are zero or negative: Theil's index needs positive values (logarithms).")
+    if (rows[_POP] <= 0).any() or rows[_POP].isna().any():
+        raise EdgeCase("Some provinces have no population weight: the weighted measures cannot be computed.")
+    return rows
+
+
+def disparity(
+    panel: pd.DataFrame,
+    year: int,
+    column: str | None = None,
+    regions=None,
+    weights: str = "population",
+) -> Disparity:
+    """CV, weighted CV, Gini and Theil T (between/within the NBS regions) in one year.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        A panel from :func:`per_capita_panel` (or the other panel builders): one row per province
+        and year, columns ``province_code, province_en, nbs_region_en, year, population_10k`` and
+        the indicator column.
+    year : int
+    column : str, optional
+        The indicator column (default: the one indicator column the panel has).
+    regions : iterable of str, optional
+        Keep only provinces of these NBS regions (default: all 31).
+    weights : {"population", "equal"}
+        Weights for Theil's T and its decomposition: ``"population"`` treats every resident as a
+        unit who receives her province's average (the usual choice for GDP per capita);
+        ``"equal"`` counts each province once (the usual choice for index scores).
+
+    Returns
+    -------
+    Disparity
+
+    Raises
+    ------
+    EdgeCase
+        The year is not covered, no region is selected, fewer than two provinces remain, or values
+        are not positive.
+    """
+    if weights not in ("population", "equal"):
+        raise ValueError("weights must be 'population' or 'equal'")
+    column = column or _value_column(panel)
+    rows = _select(panel, year, column, regions)
+    y = rows[column].to_numpy(dtype=float)
+    p = rows[_POP].to_numpy(dtype=float)
+    groups = rows["nbs_region_en"].to_numpy()
+    w = p if weights == "population" else None
+    dec = measures.theil_decomposition(y, groups, weights=w, kind="T")
+
+    frame = rows[["province_code", "province_en", "nbs_region_en", _POP]].assign(value=y)
+    by_region = (
+        frame.assign(total=frame["value"] * frame[_POP])
+        .groupby("nbs_region_en")
+        .agg(provinces=("value", "size"), population_10k=(_POP, "sum"), mean=("value", "mean"), total=("total", "sum"))
+    )
+    by_region["mean_weighted"] = by_region["total"] / by_region["population_10k"]
+    by_region = by_region.drop(columns="total").reindex([r for r in REGIONS if r in by_region.index])
+    by_region = by_region.join(_group_terms(dec, by_region.index))
+
+    return Disparity(
+        column=column,
+        year=int(year),
+        weights=weights,
+        n=len(rows),
+        mean=float(y.mean()),
+        mean_weighted=float((y * p).sum() / p.sum()),
+        cv=float(measures.cv(y)),
+        cv_weighted=float(measures.cv(y, weights=p)),
+        gini=float(measures.gini(y)),
+        gini_weighted=float(measures.gini(y, weights=p)),
+        theil=float(dec.total),
+        between=float(dec.between),
+        within=float(dec.within),
+        by_region=by_region,
+        values=frame.reset_index(drop=True),
+    )
+
+
+def _group_terms(dec, regions) -> pd.DataFrame:
+    """Each region's own Theil T and its contribution to the within part, from the decomposition."""
+    g = dec.groups
+    if "group" in g.columns:
+        g = g.set_index("group")
+    out = pd.DataFrame(index=regions)
+    out["theil_region"] = g.reindex(regions)[_pick(g, ("theil", "T", "t", "index", "inequality"))].to_numpy(dtype=float)
+    out["within_contribution"] = g.reindex(regions)[_pick(g, ("contribution", "within_contribution", "within"))].to_numpy(dtype=float)
+    return out
+
+
+def _pick(frame: pd.DataFrame, names) -> str:
+    for name in names:
+        if name in frame.columns:
+            return name
+    raise KeyError(f"theil_decomposition groups frame has none of {names}: {list(frame.columns)}")
+
+
+def disparity_series(
+    panel: pd.DataFrame, column: str | None = None, regions=None, weights: str = "population"
+) -> pd.DataFrame:
+    """:func:`disparity` for every year the panel covers: the data for sigma-convergence.
+
+    Returns a DataFrame indexed by year with columns ``provinces, cv, cv_weighted, gini,
+    gini_weighted, theil, between, within, between_share, max_min_ratio``.
+    """
+    column = column or _value_column(panel)
+    rows = []
+    for year in available_years(panel, column):
+        d = disparity(panel, year, column, regions=regions, weights=weights)
+        rows.append(
+            {
+                "year": year,
+                "provinces": d.n,
+                "cv": d.cv,
+                "cv_weighted": d.cv_weighted,
+                "gini": d.gini,
+                "gini_weighted": d.gini_weighted,
+                "theil": d.theil,
+                "between": d.between,
+                "within": d.within,
+                "between_share": d.between_share,
+                "max_min_ratio": d.max_min_ratio,
+            }
+        )
+    return pd.DataFrame(rows).set_index("year")
+
+
+@dataclass
+class BetaConvergence:
+    """Absolute beta-convergence between two years.
+
+    ``data`` has one row per province: ``log_initial`` (ln of the start value) and ``growth``
+    (average annual log growth). ``beta`` is the OLS slope of growth on log_initial; negative means
+    poorer provinces grew faster. ``speed`` is the implied convergence speed
+    :math:`\\lambda=-\\ln(1+T\\beta)/T` (NaN when :math:`1+T\\beta\\le 0`).
+    """
+
+    start: int
+    end: int
+    beta: float
+    alpha: float
+    r2: float
+    speed: float
+    data: pd.DataFrame
+
+
+def beta_convergence(panel: pd.DataFrame, start: int, end: int, column: str | None = None) -> BetaConvergence:
+    """Growth of each province from ``start`` to ``end`` against its level in ``start``.
+
+    Growth is the average annual log growth :math:`\\ln(y_{end}/y_{start})/T`. With nominal values
+    (as in the course's GDP tables) a price rise common to all provinces shifts the intercept but
+    not the slope; differences in provincial inflation are ignored.
+    """
+    column = column or _value_column(panel)
+    years = available_years(panel, column)
+    if start not in years or end not in years:
+        raise EdgeCase(f"Both years must be in {_span(years)} (you chose {start} and {end}).")
+    if end <= start:
+        raise EdgeCase("The end year must come after the start year.")
+    wide = panel.pivot_table(index=["province_code", "province_en", "nbs_region_en"], columns="year", values=column)
+    wide = wide[[start, end]].dropna()
+    if len(wide) < 3:
+        raise EdgeCase("Fewer than three provinces have both years: a slope needs at least three points.")
+    span = end - start
+    data = pd.DataFrame(
+        {
+            "initial": wide[start],
+            "final": wide[end],
+            "log_initial": np.log(wide[start]),
+            "growth": np.log(wide[end] / wide[start]) / span,
+        }
+    ).reset_index()
+    beta, alpha = np.polyfit(data["log_initial"], data["growth"], 1)
+    fitted = alpha + beta * data["log_initial"]
+    ss_res = float(((data["growth"] - fitted) ** 2).sum())
+    ss_tot = float(((data["growth"] - data["growth"].mean()) ** 2).sum())
+    r2 = 1 - ss_res / ss_tot if ss_tot > 0 else float("nan")
+    speed = -math.log(1 + span * beta) / span if 1 + span * beta > 0 else float("nan")
+    return BetaConvergence(int(start), int(end), float(beta), float(alpha), float(r2), float(speed), data)
