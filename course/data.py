@@ -152,9 +152,11 @@ def _read_text_table(file: Path) -> pd.DataFrame:
     except UnicodeDecodeError as err:
         raise DataError(f"{shown}: not UTF-8 text (byte {err.start}); save the file as UTF-8 CSV") from None
     except pd.errors.ParserError as err:
-        match = re.search(r"line (\d+)", str(err))
-        where = f", row {match.group(1)}" if match else ""
-        raise DataError(f"{shown}{where}: the row has the wrong number of cells ({err})") from None
+        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(err))
+        if match:
+            want, line, got = match.groups()
+            raise DataError(f"{shown}, row {line}: the row has {got} cells where the header has {want}") from None
+        raise DataError(f"{shown}: cannot be read as CSV ({' '.join(str(err).split())})") from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{shown}: the file is empty") from None
     return raw
@@ -196,9 +198,26 @@ def validate(name: str, file: Path) -> pd.DataFrame:
 
     frame = pd.DataFrame(out)
     _check_key(frame, schema.get("primaryKey"), shown)
-    if "province_code" in frame.columns and name != "provinces":
+    if name == "provinces":
+        _check_province_list(frame, shown)
+    elif "province_code" in frame.columns:
         _check_provinces(frame, res, shown)
     return frame
+
+
+def _official_codes() -> list[int]:
+    """The 31 GB/T 2260 province codes, as listed in the provinces table's description."""
+    field = next(f for f in resource("provinces")["schema"]["fields"] if f["name"] == "province_code")
+    return sorted(int(c) for c in field["constraints"]["enum"])
+
+
+def _check_province_list(frame: pd.DataFrame, shown: str) -> None:
+    lacking = sorted(set(_official_codes()) - set(frame["province_code"]))
+    if lacking:
+        raise DataError(
+            f"{shown}, column 'province_code': lacks {len(lacking)} of the 31 provinces: "
+            + ", ".join(map(str, lacking))
+        )
 
 
 def _convert(text: pd.Series, missing: pd.Series, field: dict, shown: str) -> pd.Series:
