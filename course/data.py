@@ -84,6 +84,8 @@ def citation(name: str) -> str:
     True
     """
     res = resource(name)
+    if res.get("citation"):
+        return f"Source ({name}): {res['citation']}"
     parts = []
     for src in res.get("sources", []):
         bits = [src.get("publisher"), src.get("publication") or src.get("title"), src.get("table")]

@@ -220,9 +220,1025 @@ def build_table(name: str, spec: dict, reference: Path) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------------
-# Metadata (descriptions, units, constraints) -- see METADATA below; FIELDS_FOR is defined there.
+# Metadata: field descriptions, units and constraints; resource descriptions; licences; sources.
 # --------------------------------------------------------------------------------------------------
-#@@META@@
+def F(type_, title, unit, description, required=True, **constraints):
+    """One field's metadata (name added later)."""
+    c = {"required": required}
+    c.update(constraints)
+    return {"type": type_, "title": title, "description": description, "unit": unit, "constraints": c}
+
+
+PCT = dict(minimum=0, maximum=100)
+NONNEG = dict(minimum=0)
+REGIONS_EN = ["East", "Central", "West", "Northeast"]
+REGIONS_ZH = ["东部", "中部", "西部", "东北"]
+VINTAGES = ["pre_5th_census_revision", "post_5th_census_revision"]
+YUAN_100M = "100 million yuan (亿元), current prices"
+YUAN_10K = "10,000 yuan (万元), current prices"
+MANYEARS = "person-years of full-time equivalent (人年)"
+
+# Column metadata shared by all tables (column name -> field metadata). Per-table overrides follow.
+COLUMNS: dict[str, dict] = {
+    # --- identifiers ------------------------------------------------------------------------------
+    "province_code": F("integer", "Province code", "GB/T 2260 code",
+                       "Six-digit administrative division code of the province (GB/T 2260), e.g. 110000 "
+                       "Beijing ... 650000 Xinjiang; 100000 marks the national total row where present.",
+                       minimum=NATIONAL_CODE, maximum=650000),
+    "province_zh": F("string", "Province name (Chinese)", "text",
+                     "Short Chinese name of the province (省级行政区简称, e.g. 北京); 全国 on the national row."),
+    "province_en": F("string", "Province", "text",
+                     "English name of the province (Xizang is written 'Xizang (Tibet)'); "
+                     "'China (national total)' on the national row."),
+    "nbs_region_en": F("string", "Region group", "category",
+                       "NBS four-region grouping (东西中部和东北地区划分, 2011): East 10, Central 6, West 12, "
+                       "Northeast 3 provinces; 'National' on the national row.", enum=REGIONS_EN),
+    "nbs_region_zh": F("string", "Region group (Chinese)", "category",
+                       "The same grouping in Chinese (东部/中部/西部/东北; 全国 on the national row).",
+                       enum=REGIONS_ZH),
+    "year": F("year", "Year", "calendar year",
+              "Data year (the year the figures refer to, not the year of publication)."),
+    "data_year": F("year", "Data year", "calendar year",
+                   "Year the figures refer to (2019, or the most recent year available: India 2018)."),
+    "vintage": F("string", "GDP vintage", "category",
+                 "Which release of the regional accounts the row belongs to: pre_5th_census_revision = figures "
+                 "as printed in the China Statistical Yearbooks up to 2024, before NBS revised the provincial "
+                 "accounts after the Fifth National Economic Census (第五次全国经济普查); "
+                 "post_5th_census_revision = the current, revised series (from December 2024). Never mix the "
+                 "two in one calculation.", enum=VINTAGES),
+    "source_id": F("string", "Source id", "id",
+                   "Key into this resource's 'sources' list (several ids are separated by ';')."),
+    "source_ids": F("string", "Source ids", "id",
+                    "Keys into this resource's 'sources' list, separated by ';'."),
+    "table_title_zh": F("string", "Yearbook table title (Chinese)", "text",
+                        "Title of the yearbook table as printed, including its number in that edition."),
+    "tile_row": F("integer", "Tile-map row", "grid row (0 = north)",
+                  "Row of the province on the course's 8 x 8 tile map (row 0 is the northernmost).",
+                  minimum=0, maximum=GRID_SIZE - 1),
+    "tile_col": F("integer", "Tile-map column", "grid column (0 = west)",
+                  "Column of the province on the course's 8 x 8 tile map (column 0 is the westernmost).",
+                  minimum=0, maximum=GRID_SIZE - 1),
+    "entity": F("string", "Country or group", "text",
+                "Country or country group as named by the source."),
+    "code": F("string", "Country code", "ISO 3166-1 alpha-3",
+              "ISO alpha-3 country code; OWID codes (OWID_WRL) for aggregates."),
+    "countrycode": F("string", "Country code", "ISO 3166-1 alpha-3", "ISO alpha-3 country code as in PWT."),
+    "country": F("string", "Country", "text", "Country name as in PWT."),
+    # --- GDP, value added, growth ---------------------------------------------------------------------
+    "gdp_100m_yuan": F("number", "Gross regional product", YUAN_100M,
+                       "Gross regional product (GRP, 地区生产总值) of the province, in the vintage given by "
+                       "the 'vintage' column.", **NONNEG),
+    "gdp_100m_yuan_pre_revision": F("number", "GRP 2023, pre-revision vintage", YUAN_100M,
+                                    "2023 gross regional product as first published (China Statistical "
+                                    "Yearbook 2024, provincial 2023 communiques), before the 5th-census "
+                                    "revision. This is the denominator of the 2023 R&D intensity.", **NONNEG),
+    "gdp_100m_yuan_revised": F("number", "GRP 2023, revised vintage", YUAN_100M,
+                               "2023 gross regional product after the 5th-census revision (current NBS "
+                               "series).", **NONNEG),
+    "gdp_per_capita_yuan": F("integer", "GRP per capita (published)", "yuan per person, current prices",
+                             "Per-capita GRP as published by NBS (人均地区生产总值). NBS divides GRP by the "
+                             "mean of start- and end-of-year resident population; a value computed here from "
+                             "GRP / year-end population is a different, 'computed' figure.", **NONNEG),
+    "va_primary_100m_yuan": F("number", "Value added, primary industry", YUAN_100M,
+                              "Value added of the primary industry (第一产业: agriculture, forestry, animal "
+                              "husbandry, fishery, excluding their auxiliary services).", **NONNEG),
+    "va_secondary_100m_yuan": F("number", "Value added, secondary industry", YUAN_100M,
+                                "Value added of the secondary industry (第二产业: mining, manufacturing, "
+                                "utilities, construction).", **NONNEG),
+    "va_tertiary_100m_yuan": F("number", "Value added, tertiary industry", YUAN_100M,
+                               "Value added of the tertiary industry (第三产业: services, including the "
+                               "auxiliary activities of agriculture and mining and equipment repair).", **NONNEG),
+    "va_agri_forestry_animal_fishery_100m_yuan": F(
+        "number", "Value added, agriculture, forestry, animal husbandry and fishery", YUAN_100M,
+        "Value added of 农林牧渔业, including its auxiliary services, so it exceeds the primary industry.",
+        **NONNEG),
+    "va_industry_100m_yuan": F("number", "Value added, industry", YUAN_100M,
+                               "Value added of industry (工业: mining, manufacturing, utilities).", **NONNEG),
+    "va_construction_100m_yuan": F("number", "Value added, construction", YUAN_100M,
+                                   "Value added of construction (建筑业).", **NONNEG),
+    "va_wholesale_retail_100m_yuan": F("number", "Value added, wholesale and retail", YUAN_100M,
+                                       "Value added of wholesale and retail trade (批发和零售业).", **NONNEG),
+    "va_transport_storage_post_100m_yuan": F(
+        "number", "Value added, transport, storage and post", YUAN_100M,
+        "Value added of transport, storage and post (交通运输、仓储和邮政业). Blank for 2013-2019 "
+        "(pre-revision vintage): that export was not available, although NBS publishes it.",
+        required=False, **NONNEG),
+    "va_accommodation_catering_100m_yuan": F("number", "Value added, accommodation and catering", YUAN_100M,
+                                             "Value added of accommodation and catering (住宿和餐饮业).", **NONNEG),
+    "va_finance_100m_yuan": F("number", "Value added, finance", YUAN_100M,
+                              "Value added of financial intermediation (金融业).", **NONNEG),
+    "va_real_estate_100m_yuan": F("number", "Value added, real estate", YUAN_100M,
+                                  "Value added of real estate (房地产业).", **NONNEG),
+    "va_other_services_100m_yuan": F("number", "Value added, other services", YUAN_100M,
+                                     "Value added of all other service sectors (其他行业).", **NONNEG),
+    "gdp_index_prev_year_100": F("number", "Real GRP growth index", "index, previous year = 100",
+                                 "Gross regional product index at constant prices (地区生产总值指数, 上年=100): "
+                                 "104.5 means 4.5 % real growth on the previous year.", minimum=0),
+    "va_primary_index_prev_year_100": F("number", "Real growth index, primary industry",
+                                        "index, previous year = 100",
+                                        "Value-added index of the primary industry at constant prices (上年=100). "
+                                        "Only 2013-2019 (pre-revision) and 2024.", required=False, minimum=0),
+    "va_secondary_index_prev_year_100": F("number", "Real growth index, secondary industry",
+                                          "index, previous year = 100",
+                                          "Value-added index of the secondary industry at constant prices "
+                                          "(上年=100). Only 2013-2019 (pre-revision) and 2024.",
+                                          required=False, minimum=0),
+    "va_tertiary_index_prev_year_100": F("number", "Real growth index, tertiary industry",
+                                         "index, previous year = 100",
+                                         "Value-added index of the tertiary industry at constant prices (上年=100). "
+                                         "Only 2013-2019 (pre-revision) and 2024.", required=False, minimum=0),
+    # --- population, employment, income -----------------------------------------------------------------
+    "resident_population_10k": F("integer", "Year-end resident population", "10,000 persons (万人)",
+                                 "Resident population at the end of the year (年末常住人口), published in whole "
+                                 "10,000s.", **NONNEG),
+    "yearend_resident_population_10k": F("integer", "Year-end resident population 2023", "10,000 persons (万人)",
+                                         "Resident population at the end of 2023 (年末常住人口).", **NONNEG),
+    "urban_unit_employment_10k": F("number", "Employment in urban non-private units", "10,000 persons (万人), year-end",
+                                   "Persons employed in urban non-private units (城镇单位就业人员): state-owned, "
+                                   "collective, joint-stock, foreign-funded and similar units; private enterprises "
+                                   "and the self-employed are NOT included.", **NONNEG),
+    "sector_code_gbt4754": F("string", "Sector code (GB/T 4754-2017)", "code",
+                             "Section letter A-S of the Chinese industrial classification GB/T 4754-2017, or "
+                             "TOTAL for all sections together.",
+                             enum=["TOTAL"] + [chr(c) for c in range(ord("A"), ord("S") + 1)]),
+    "sector_zh": F("string", "Sector (Chinese)", "text", "Section name as printed by NBS."),
+    "sector_en": F("string", "Sector", "text", "English name of the section."),
+    "employment_10k": F("number", "Employment in urban non-private units", "10,000 persons (万人), year-end",
+                        "Persons employed in urban non-private units in the sector (private enterprises and the "
+                        "self-employed excluded).", **NONNEG),
+    "disposable_income_per_capita_all_residents_yuan": F(
+        "integer", "Disposable income per capita, all residents", "yuan per person per year, current prices",
+        "Per-capita disposable income of all residents (全体居民人均可支配收入), household survey.", **NONNEG),
+    "consumption_expenditure_per_capita_all_residents_yuan": F(
+        "integer", "Consumption expenditure per capita, all residents", "yuan per person per year, current prices",
+        "Per-capita consumption expenditure of all residents (全体居民人均消费支出), household survey.", **NONNEG),
+    "disposable_income_per_capita_urban_yuan": F(
+        "integer", "Disposable income per capita, urban residents", "yuan per person per year, current prices",
+        "Per-capita disposable income of urban residents (城镇居民). Only 2013-2019; blank 2020-2024.",
+        required=False, **NONNEG),
+    "disposable_income_per_capita_rural_yuan": F(
+        "integer", "Disposable income per capita, rural residents", "yuan per person per year, current prices",
+        "Per-capita disposable income of rural residents (农村居民). Only 2013-2019; blank 2020-2024.",
+        required=False, **NONNEG),
+    "consumption_expenditure_per_capita_urban_yuan": F(
+        "integer", "Consumption expenditure per capita, urban residents", "yuan per person per year, current prices",
+        "Per-capita consumption expenditure of urban residents. Only 2013-2019; blank 2020-2024.",
+        required=False, **NONNEG),
+    "consumption_expenditure_per_capita_rural_yuan": F(
+        "integer", "Consumption expenditure per capita, rural residents", "yuan per person per year, current prices",
+        "Per-capita consumption expenditure of rural residents. Only 2013-2019; blank 2020-2024.",
+        required=False, **NONNEG),
+    # --- R&D ----------------------------------------------------------------------------------------------
+    "rd_expenditure_100m_yuan": F("number", "R&D expenditure", YUAN_100M,
+                                  "Gross expenditure on research and experimental development (研究与试验发展(R&D)"
+                                  "经费), as published in the annual R&D bulletin (全国科技经费投入统计公报).",
+                                  **NONNEG),
+    "rd_intensity_pct": F("number", "R&D intensity", "% of GRP",
+                          "R&D expenditure as a percentage of gross regional product (R&D经费投入强度).", **PCT),
+    "rd_intramural_10k_yuan": F("integer", "Intramural R&D expenditure", YUAN_10K,
+                                "Intramural expenditure on R&D (R&D经费内部支出), CSYST 2024 table 1-7.", **NONNEG),
+    "basic_research_10k_yuan": F("integer", "R&D expenditure on basic research", YUAN_10K,
+                                 "Intramural R&D expenditure on basic research (基础研究).", **NONNEG),
+    "applied_research_10k_yuan": F("integer", "R&D expenditure on applied research", YUAN_10K,
+                                   "Intramural R&D expenditure on applied research (应用研究).", **NONNEG),
+    "experimental_dev_10k_yuan": F("integer", "R&D expenditure on experimental development", YUAN_10K,
+                                   "Intramural R&D expenditure on experimental development (试验发展).", **NONNEG),
+    "government_funds_10k_yuan": F("integer", "R&D funded by government", YUAN_10K,
+                                   "Intramural R&D expenditure by source of funds: government (政府资金).", **NONNEG),
+    "enterprise_funds_10k_yuan": F("integer", "R&D funded by enterprises", YUAN_10K,
+                                   "Intramural R&D expenditure by source of funds: enterprises (企业资金).", **NONNEG),
+    "foreign_funds_10k_yuan": F("integer", "R&D funded from abroad", YUAN_10K,
+                                "Intramural R&D expenditure by source of funds: foreign (境外资金). Blank for "
+                                "Xizang and Ningxia, as in the yearbook.", required=False, **NONNEG),
+    "other_funds_10k_yuan": F("integer", "R&D funded from other sources", YUAN_10K,
+                              "Intramural R&D expenditure by source of funds: other (其他资金).", **NONNEG),
+    "rd_personnel_fte_manyears": F("integer", "R&D personnel (FTE)", MANYEARS,
+                                   "R&D personnel in full-time equivalent (R&D人员全时当量).", **NONNEG),
+    "researchers_fte_manyears": F("integer", "Researchers (FTE)", MANYEARS,
+                                  "Researchers in full-time equivalent (研究人员), a subset of R&D personnel.",
+                                  **NONNEG),
+    "basic_research_fte_manyears": F("integer", "R&D personnel in basic research (FTE)", MANYEARS,
+                                     "R&D personnel FTE working on basic research.", **NONNEG),
+    "applied_research_fte_manyears": F("integer", "R&D personnel in applied research (FTE)", MANYEARS,
+                                       "R&D personnel FTE working on applied research.", **NONNEG),
+    "experimental_dev_fte_manyears": F("integer", "R&D personnel in experimental development (FTE)", MANYEARS,
+                                       "R&D personnel FTE working on experimental development.", **NONNEG),
+    "rd_intensity_pct_of_revenue": F("number", "R&D intensity (of revenue)", "% of operating revenue",
+                                     "R&D expenditure as a percentage of operating revenue (营业收入) of the "
+                                     "industry's enterprises above designated size.", **PCT),
+    "industry_zh": F("string", "Industry (Chinese)", "text", "Industry name as printed in the source."),
+    "industry_en": F("string", "Industry", "text", "English name of the industry."),
+    "level": F("string", "Classification level", "category",
+               "Position in GB/T 4754: total, section (门类) or division (大类).",
+               enum=["total", "section", "division"]),
+    # --- patents, high-tech, technology market, fiscal ----------------------------------------------------
+    "patents_granted_total": F("integer", "Domestic patents granted", "patents",
+                               "Domestic patents granted (国内专利授权数), all three kinds.", **NONNEG),
+    "patents_granted_invention": F("integer", "Invention patents granted", "patents",
+                                   "Domestic invention patents granted (发明).", **NONNEG),
+    "patents_granted_utility_model": F("integer", "Utility-model patents granted", "patents",
+                                       "Domestic utility-model patents granted (实用新型).", **NONNEG),
+    "patents_granted_design": F("integer", "Design patents granted", "patents",
+                                "Domestic design patents granted (外观设计).", **NONNEG),
+    "patent_applications_total": F("integer", "Domestic patent applications", "applications",
+                                   "Domestic patent applications accepted (国内专利申请受理量), all kinds.", **NONNEG),
+    "applications_total": F("integer", "Patent applications", "applications",
+                            "Domestic patent applications accepted in 2023, all kinds (CSYST 2024 table 8-7).",
+                            **NONNEG),
+    "applications_invention": F("integer", "Invention patent applications", "applications",
+                                "Invention patent applications accepted in 2023.", **NONNEG),
+    "applications_utility_model": F("integer", "Utility-model applications", "applications",
+                                    "Utility-model patent applications accepted in 2023.", **NONNEG),
+    "applications_design": F("integer", "Design applications", "applications",
+                             "Design patent applications accepted in 2023.", **NONNEG),
+    "in_force_total": F("integer", "Patents in force", "patents",
+                        "Valid (in force) domestic patents at the end of 2023, all kinds (CSYST 2024 table 8-9).",
+                        **NONNEG),
+    "in_force_invention": F("integer", "Invention patents in force", "patents",
+                            "Valid invention patents at the end of 2023.", **NONNEG),
+    "in_force_utility_model": F("integer", "Utility-model patents in force", "patents",
+                                "Valid utility-model patents at the end of 2023.", **NONNEG),
+    "in_force_design": F("integer", "Design patents in force", "patents",
+                         "Valid design patents at the end of 2023.", **NONNEG),
+    "invention_patents_in_force": F("integer", "Invention patents in force", "patents",
+                                    "Valid invention patents at the end of 2023 (CSYST 2024 table 8-9).", **NONNEG),
+    "hightech_enterprises_n": F("integer", "High-tech manufacturing enterprises", "enterprises",
+                                "Number of high-technology manufacturing enterprises (高技术产业企业数), "
+                                "enterprises above designated size.", **NONNEG),
+    "hightech_revenue_100m_yuan": F("number", "High-tech manufacturing revenue", YUAN_100M,
+                                    "Operating revenue of high-technology manufacturing (营业收入).", **NONNEG),
+    "hightech_profit_100m_yuan": F("number", "High-tech manufacturing profit", YUAN_100M,
+                                   "Total profit of high-technology manufacturing (利润总额)."),
+    "tech_market_turnover_100m_yuan": F("number", "Technology-market turnover", YUAN_100M,
+                                        "Value of technology contracts traded (技术市场成交额), by region of the "
+                                        "seller (技术输出地域).", **NONNEG),
+    "local_general_budget_expenditure_100m_yuan": F(
+        "number", "Local general public budget expenditure", YUAN_100M,
+        "Expenditure of the local general public budget (地方一般公共预算支出).", **NONNEG),
+    "local_fiscal_sci_tech_expenditure_100m_yuan": F(
+        "number", "Local fiscal expenditure on science and technology", YUAN_100M,
+        "Local general-budget expenditure on science and technology (地方财政科学技术支出).", **NONNEG),
+    # --- energy -----------------------------------------------------------------------------------------
+    "energy_intensity_change_pct": F("number", "Change in energy use per unit of GRP", "% change on previous year",
+                                     "Change in energy consumption per 10,000 yuan of GRP (GRP at constant 2015 "
+                                     "prices); negative = energy intensity fell. Blank for Xizang (数据暂缺).",
+                                     required=False, minimum=-100),
+    "energy_consumption_growth_pct": F("number", "Growth of total energy consumption", "% change on previous year",
+                                       "Growth rate of total energy consumption (能源消费总量增速). Blank for Xizang.",
+                                       required=False, minimum=-100),
+    "electricity_intensity_change_pct": F("number", "Change in electricity use per unit of GRP",
+                                          "% change on previous year",
+                                          "Change in electricity consumption per 10,000 yuan of GRP. Blank for "
+                                          "Xizang and for the national row (not printed).",
+                                          required=False, minimum=-100),
+    "energy_intensity_mj_per_2017ppp_usd": F("number", "Energy intensity of primary energy",
+                                             "megajoules per 2017 PPP US dollar of GDP",
+                                             "Primary energy supply divided by GDP in constant 2017 PPP dollars "
+                                             "(World Bank EG.EGY.PRIM.PP.KD, SDG indicator 7.3.1).", **NONNEG),
+    # --- capacity utilization -------------------------------------------------------------------------------
+    "period": F("string", "Period", "period label",
+                "Reference period: a year (2023), a quarter (2023Q1), a half-year (2023H1) or the first three "
+                "quarters (2023Q1-Q3)."),
+    "period_type": F("string", "Period type", "category", "Kind of period.",
+                     enum=["year", "quarter", "half-year", "three-quarters"]),
+    "capacity_utilization_pct": F("number", "Capacity utilization rate", "% of production capacity",
+                                  "Industrial capacity utilization (产能利用率): actual output over production "
+                                  "capacity, as released each quarter by NBS.", **PCT),
+    "yoy_change_pp": F("number", "Change on a year earlier", "percentage points",
+                       "Change of the utilization rate on the same period a year earlier, as printed in the release; "
+                       "blank when the copy did not print it.", required=False, minimum=-100, maximum=100),
+    "scope_note": F("string", "Scope of the release", "text",
+                    "Wording of the release: 全国工业 (national industry) until 2023Q3, 规模以上工业 (industrial "
+                    "enterprises above designated size) from 2023Q4."),
+    # --- international ----------------------------------------------------------------------------------------
+    "rd_expenditure_pct_gdp": F("number", "R&D intensity", "% of GDP",
+                                "Gross domestic expenditure on R&D (GERD) as a percentage of GDP.", **PCT),
+    "gerd_ppp_mil_usd": F("number", "GERD", "million current PPP US dollars",
+                          "Gross domestic expenditure on R&D at purchasing-power parity.", **NONNEG),
+    "gerd_pct_gdp": F("number", "R&D intensity", "% of GDP", "GERD as a percentage of GDP.", **PCT),
+    "hightech_exports_pct_of_manufactured_exports": F(
+        "number", "High-technology exports", "% of manufactured exports",
+        "High-technology exports as a share of manufactured exports (WDI TX.VAL.TECH.MF.ZS). Only from 2007.",
+        required=False, **PCT),
+    "fixed_broadband_subscriptions_per_100_people": F(
+        "number", "Fixed broadband subscriptions", "per 100 people",
+        "Fixed broadband subscriptions per 100 people (WDI IT.NET.BBND.P2).", **NONNEG),
+    "internet_users_pct_of_population": F("number", "Internet users", "% of population",
+                                          "Individuals using the Internet (WDI IT.NET.USER.ZS).", **PCT),
+    "agriculture_forestry_fishing_va_pct_gdp": F("number", "Agriculture value added", "% of GDP",
+                                                 "Agriculture, forestry and fishing value added (WDI NV.AGR.TOTL.ZS).",
+                                                 **PCT),
+    "industry_incl_construction_va_pct_gdp": F("number", "Industry value added (incl. construction)", "% of GDP",
+                                               "Industry including construction, value added (WDI NV.IND.TOTL.ZS).",
+                                               **PCT),
+    "manufacturing_va_pct_gdp": F("number", "Manufacturing value added", "% of GDP",
+                                  "Manufacturing value added (WDI NV.IND.MANF.ZS); blank in some early years.",
+                                  required=False, **PCT),
+    "services_va_pct_gdp": F("number", "Services value added", "% of GDP",
+                             "Services value added (WDI NV.SRV.TOTL.ZS).", **PCT),
+    # --- Penn World Table 10.01 -----------------------------------------------------------------------------
+    "rgdpna_mil_2017usd": F("number", "Real GDP at constant national prices", "million 2017 US dollars",
+                            "PWT rgdpna: real GDP at constant 2017 national prices; use for growth rates.", **NONNEG),
+    "rgdpo_mil_2017usd": F("number", "Output-side real GDP at chained PPPs", "million 2017 US dollars",
+                           "PWT rgdpo: output-side real GDP at chained PPPs; use for level comparisons across "
+                           "countries.", **NONNEG),
+    "rnna_mil_2017usd": F("number", "Capital stock at constant national prices", "million 2017 US dollars",
+                          "PWT rnna: capital stock at constant 2017 national prices.", **NONNEG),
+    "rkna_index_2017eq1": F("number", "Capital services index", "index, 2017 = 1",
+                            "PWT rkna: capital services at constant 2017 national prices.", **NONNEG),
+    "emp_millions": F("number", "Persons engaged", "millions of persons",
+                      "PWT emp: number of persons engaged.", **NONNEG),
+    "avh_hours_per_worker": F("number", "Average annual hours worked", "hours per person engaged per year",
+                              "PWT avh: average annual hours worked by persons engaged.", **NONNEG),
+    "hc_index": F("number", "Human capital index", "index",
+                  "PWT hc: human capital index based on years of schooling and returns to education.",
+                  minimum=1),
+    "labsh_share": F("number", "Labour share", "share of GDP (0-1)",
+                     "PWT labsh: share of labour compensation in GDP at current national prices.",
+                     minimum=0, maximum=1),
+    "rtfpna_index_2017eq1": F("number", "TFP at constant national prices", "index, 2017 = 1",
+                              "PWT rtfpna: total factor productivity at constant national prices (for growth "
+                              "over time).", **NONNEG),
+    "ctfp_usa_eq1": F("number", "TFP level relative to the USA", "index, USA = 1",
+                      "PWT ctfp: TFP level at current PPPs relative to the United States (for level "
+                      "comparisons in a given year).", **NONNEG),
+    "pop_millions": F("number", "Population", "millions of persons", "PWT pop: population.", **NONNEG),
+    "delta_depreciation_rate": F("number", "Depreciation rate", "share of capital stock per year (0-1)",
+                                 "PWT delta: average depreciation rate of the capital stock.",
+                                 minimum=0, maximum=1),
+    "csh_i_investment_share": F("number", "Investment share", "share of GDP (0-1)",
+                                "PWT csh_i: share of gross capital formation at current PPPs.",
+                                minimum=0, maximum=1),
+    "irr_real_return": F("number", "Real internal rate of return", "rate per year (0.1 = 10 %)",
+                         "PWT irr: real internal rate of return on capital."),
+}
+
+OPTIONAL_IN = {  # columns that are required in general but may be blank in a particular table
+    "pwt_china": ["rkna_index_2017eq1", "avh_hours_per_worker", "rtfpna_index_2017eq1", "ctfp_usa_eq1"],
+    "rd_intensity_countries": ["code"],
+    "province_fiscal": ["local_fiscal_sci_tech_expenditure_100m_yuan"],
+}
+
+# Per-table overrides of titles/descriptions (merged over COLUMNS).
+OVERRIDES: dict[str, dict[str, dict]] = {
+    "province_rd_first_published": {
+        "rd_expenditure_100m_yuan": {"description":
+            "R&D expenditure of the province (national total on the 100000 row) as first printed in the "
+            "R&D bulletin for that year (全国科技经费投入统计公报)."},
+        "rd_intensity_pct": {"title": "R&D intensity, first published", "description":
+            "R&D expenditure as a percentage of GRP as first printed in that year's bulletin, i.e. over the "
+            "GRP known at the time. Later GRP revisions are NOT reflected; see "
+            "province_rd_intensity_restated."},
+    },
+    "province_rd_intensity_restated": {
+        "rd_intensity_pct": {"title": "R&D intensity, restated", "description":
+            "R&D intensity 2012-2023 as restated in CSYST 2024 table 1-8 on one consistent GRP vintage (the "
+            "pre-5th-census-revision series of province_gdp). Differs from the first-published figure wherever "
+            "GRP was revised (largest gaps: Tianjin, Liaoning)."},
+    },
+    "province_profile_2023": {
+        "rd_expenditure_100m_yuan": {"description": "R&D expenditure in 2023 (2023 R&D bulletin)."},
+        "rd_intensity_pct": {"description":
+            "R&D intensity in 2023 (2023 R&D bulletin) = R&D expenditure / pre-revision 2023 GRP."},
+        "basic_research_10k_yuan": {"description": "Intramural R&D expenditure on basic research, 2023 (CSYST 2024 table 1-7)."},
+        "government_funds_10k_yuan": {"description": "Intramural R&D funded by government, 2023 (CSYST 2024 table 1-14)."},
+        "enterprise_funds_10k_yuan": {"description": "Intramural R&D funded by enterprises, 2023 (CSYST 2024 table 1-14)."},
+    },
+    "province_value_added": {
+        "gdp_100m_yuan": {"description":
+            "Gross regional product in the vintage of the row; equals province_gdp for the same province, "
+            "year and vintage."},
+    },
+    "pwt_china": {"year": {"description": "Data year (1952-2019)."}},
+    "rd_by_industry_2022": {"rd_expenditure_100m_yuan": {"description":
+        "R&D expenditure of industrial enterprises above designated size in the industry, 2022 bulletin."}},
+}
+
+# Resource-level metadata.
+RESOURCES: dict[str, dict] = {
+    "provinces": dict(
+        citation="NBS regional grouping (East, Central, West, Northeast); GB/T 2260 codes; tile positions: course design",
+        title="Provinces: codes, names, region groups and tile-map positions",
+        description="The 31 provincial-level divisions of mainland China with GB/T 2260 code, Chinese and "
+                    "English name, NBS region group (East 10, Central 6, West 12, Northeast 3), and the row and "
+                    "column of each province on the course's 8 x 8 tile map (tile positions are a course "
+                    "design, not a statistic). Hong Kong, Macao and Taiwan are not included, as in all NBS "
+                    "provincial tables.",
+        provinces=True, national=False),
+    "province_profile_2023": dict(
+        citation="NBS National Data; NBS/MOST/MOF R&D bulletin 2023; China Statistical Yearbook on Science and Technology 2024",
+        title="Province profile 2023 (innovation, output, fiscal)",
+        description="One row per province for 2023: GRP in both vintages, year-end population, R&D expenditure "
+                    "and intensity (2023 bulletin), R&D personnel, R&D funds by activity and source, patents, "
+                    "high-tech manufacturing, technology-market turnover and local fiscal expenditure. Each "
+                    "column is copied from the panel table of the same name or from the yearbook table named in "
+                    "the sources. The 2023 R&D intensity is over the pre-revision GRP.",
+        provinces=True, national=False),
+    "province_gdp": dict(
+        citation="NBS National Data, gross regional product by province (pre- and post-5th-census vintages)",
+        title="Gross regional product by province, two vintages",
+        description="Gross regional product (亿元, current prices), long format with a 'vintage' column: "
+                    "pre_5th_census_revision 2004-2023 (as in China Statistical Yearbook 2024) and "
+                    "post_5th_census_revision 2006-2024 (current NBS series). The provinces do not add up to "
+                    "national GDP (regional and national accounts are compiled separately).",
+        provinces=True, national=False),
+    "province_population": dict(
+        citation="NBS National Data, year-end resident population by province",
+        title="Year-end resident population by province",
+        description="Year-end resident population (万人), 2010-2024. The 31 provinces sum to less than the "
+                    "national total, which also counts active servicemen.",
+        provinces=True, national=False),
+    "province_rd_first_published": dict(
+        citation="NBS, MOST and MOF, Statistical Communiques on National Expenditure on Science and Technology, 2011-2023",
+        title="R&D expenditure and intensity by province, as first published",
+        description="R&D expenditure (亿元) and R&D intensity (% of GRP) by province plus the national total "
+                    "(code 100000), 2011-2023, as printed in each year's R&D bulletin. 2018-2023 were parsed "
+                    "from saved official pages; 2011-2017 come from a careful third-party transcription that "
+                    "passes all consistency checks. Intensities use the GRP known at the time.",
+        provinces=True, national=True),
+    "province_rd_intensity_restated": dict(
+        citation="NBS and MOST, China Statistical Yearbook on Science and Technology 2024, table 1-8",
+        title="R&D intensity by province, restated (CSYST 2024)",
+        description="R&D intensity (% of GRP) 2012-2023 restated by the China Statistical Yearbook on Science "
+                    "and Technology 2024 (table 1-8) on one consistent, pre-5th-census-revision GRP vintage, with "
+                    "the national row (100000). Compare with province_rd_first_published.",
+        provinces=True, national=True),
+    "province_rd_personnel": dict(
+        citation="NBS and MOST, China Statistical Yearbook on Science and Technology 2014-2024, table 1-4",
+        title="R&D personnel (full-time equivalent) by province",
+        description="R&D personnel FTE (人年): total, researchers, and by activity (basic, applied, "
+                    "experimental), 2013-2023, national row included; one CSYST edition (table 1-4) per year. "
+                    "2022 West subtotal of the applied/experimental split differs from the sum of provinces in "
+                    "the yearbook itself (totals agree).",
+        provinces=True, national=True),
+    "province_rd_funding_2023": dict(
+        citation="NBS and MOST, China Statistical Yearbook on Science and Technology 2024, tables 1-7 and 1-14",
+        title="R&D funds by activity and source, 2023",
+        description="Intramural R&D expenditure 2023 (万元) by activity (basic/applied/experimental) and by "
+                    "source of funds (government/enterprise/foreign/other), with the national row; CSYST 2024 "
+                    "tables 1-7 and 1-14. Foreign funds are blank for Xizang and Ningxia, as in the yearbook.",
+        provinces=True, national=True),
+    "province_patents_granted": dict(
+        citation="NBS and MOST, China Statistical Yearbook on Science and Technology 2014-2024, table 8-8 (7-8)",
+        title="Domestic patents granted by province",
+        description="Domestic patents granted, total and by kind (invention, utility model, design), "
+                    "2013-2023, from CSYST tables 8-8 (7-8 before the 2017 edition). The printed national row "
+                    "includes Hong Kong, Macao, Taiwan and unallocated grants, so it exceeds the sum of the 31 "
+                    "provinces: use the provinces' own sum when shares must add up to 100 %.",
+        provinces=True, national=True),
+    "province_patent_applications": dict(
+        citation="NBS National Data (data from CNIPA), domestic patent applications by province",
+        title="Domestic patent applications by province",
+        description="Domestic patent applications accepted (all kinds), 2011-2024, NBS National Data portal.",
+        provinces=True, national=False),
+    "province_patents_2023": dict(
+        citation="NBS and MOST, China Statistical Yearbook on Science and Technology 2024, tables 8-7 and 8-9",
+        title="Patent applications and patents in force, 2023",
+        description="2023 patent applications and patents in force at year-end, total and by kind, with the "
+                    "national row (CSYST 2024 tables 8-7 and 8-9).",
+        provinces=True, national=True),
+    "province_hightech": dict(
+        citation="NBS and MOST, China Statistical Yearbook on Science and Technology 2019-2024, table 5-2",
+        title="High-technology manufacturing by province",
+        description="Number of enterprises, operating revenue and total profit of high-technology "
+                    "manufacturing (enterprises above designated size), 2018-2023, national row included; CSYST "
+                    "table 5-2 of each edition. Revenue and profit are whole 亿元 in most years; the 2020 and 2021 "
+                    "values carry up to five decimals, as in the source copy.",
+        provinces=True, national=True),
+    "province_tech_market": dict(
+        citation="NBS National Data (data from MOST), technology-market turnover by province",
+        title="Technology-market turnover by province",
+        description="Turnover of technology contracts by region of the seller (亿元), 2011-2024. Xizang has no "
+                    "row for 2011-2016 (missing in the NBS export), so those years cover 30 provinces.",
+        provinces=False, national=False),
+    "province_fiscal": dict(
+        citation="NBS National Data (data from the Ministry of Finance), local fiscal expenditure by province",
+        title="Local general budget expenditure and science-and-technology expenditure",
+        description="Local general public budget expenditure 2011-2024 and local fiscal expenditure on science "
+                    "and technology 2011-2023 (亿元; 2024 S&T blank, not yet in the export).",
+        provinces=True, national=False),
+    "province_energy_intensity_change_2020": dict(
+        citation="NBS, NDRC and NEA, bulletin on energy use per unit of GRP by province, 2020",
+        title="Change in energy and electricity intensity by province, 2020",
+        description="2020 change (%) in energy use per 10,000 yuan of GRP, growth of total energy consumption and "
+                    "change in electricity use per unit of GRP, from the NBS/NDRC/NEA 2020 bulletin (read from a "
+                    "full-text repost). Xizang is blank (data not available in the bulletin); the national "
+                    "electricity change is not printed. One year only: no panel.",
+        provinces=True, national=True),
+    "province_value_added": dict(
+        citation="NBS National Data, gross regional product and value added by province (two vintages)",
+        title="Value added by industry and per-capita GRP by province, two vintages",
+        description="GRP, value added of the three industries and of nine sectors, and published per-capita "
+                    "GRP: pre_5th_census_revision 2013-2019 and post_5th_census_revision 2019-2024 (2019 is in "
+                    "both). 农林牧渔业 exceeds the primary industry, and industry + construction exceeds the "
+                    "secondary industry, because auxiliary activities are counted in the tertiary industry. "
+                    "Transport/storage/post is blank for 2013-2019.",
+        provinces=True, national=False),
+    "province_gdp_index": dict(
+        citation="NBS National Data, real growth indices of gross regional product by province",
+        title="Real growth indices of GRP and the three industries",
+        description="GRP index at constant prices (previous year = 100), pre_5th_census_revision 2013-2019 and "
+                    "post_5th_census_revision 2016-2024; indices of the three industries for 2013-2019 and 2024 "
+                    "only (blank otherwise). The revised 2016-2023 GRP index comes from an export without an "
+                    "indicator line (identified by file name and a labelled 2024 copy).",
+        provinces=True, national=False),
+    "province_income_consumption": dict(
+        citation="NBS National Data (household survey), per-capita disposable income and consumption by province",
+        title="Per-capita disposable income and consumption by province",
+        description="Per-capita disposable income and consumption expenditure (yuan, current prices) of all "
+                    "residents 2013-2024, and of urban and rural residents 2013-2019 only (blank 2020-2024); NBS "
+                    "household survey.",
+        provinces=True, national=False),
+    "province_employment_by_sector_2024": dict(
+        citation="NBS National Data, employment in urban non-private units by sector, 2024",
+        title="Employment in urban non-private units by sector, 2024",
+        description="Year-end 2024 employment in urban non-private units (万人), long format: 19 GB/T 4754-2017 "
+                    "sections A-S plus TOTAL for each province. Private enterprises and the self-employed are "
+                    "excluded, so this describes formal, mostly state and large-firm employment. No national "
+                    "row. The sections add up to TOTAL within rounding (+-0.3).",
+        provinces=True, national=False),
+    "province_employment_total": dict(
+        citation="NBS National Data, employment in urban non-private units by province",
+        title="Employment in urban non-private units, total",
+        description="Year-end employment in urban non-private units (万人), 2008-2024 (excludes private "
+                    "enterprises and the self-employed).",
+        provinces=True, national=False),
+    "pwt_china": dict(
+        citation="Penn World Table 10.01 (Feenstra, Inklaar and Timmer 2015), www.ggdc.net/pwt",
+        title="Penn World Table 10.01: China, 1952-2019",
+        description="China's national accounts, capital, labour, human capital and TFP series from Penn World "
+                    "Table 10.01 (full-precision copy). Capital services, TFP and the TFP level start in 1956 and "
+                    "hours worked in 1970 (earlier cells blank, as in PWT). PWT ends in 2019.",
+        provinces=False),
+    "pwt_peers": dict(
+        citation="Penn World Table 10.01 (Feenstra, Inklaar and Timmer 2015), www.ggdc.net/pwt",
+        title="Penn World Table 10.01: China and seven peers, 1970-2019",
+        description="The same PWT 10.01 variables for China, the United States, Japan, Korea, Germany, the United "
+                    "Kingdom, France and India, 1970-2019.",
+        provinces=False),
+    "rd_intensity_countries": dict(
+        citation="UNESCO Institute for Statistics via World Bank WDI (GB.XPD.RSDV.GD.ZS), processed by Our World in Data",
+        title="R&D intensity by country, 1996-2021",
+        description="Gross domestic expenditure on R&D as % of GDP for China, the US, Japan, Germany, Korea, the "
+                    "UK, France, India, the EU-27, high-income countries and the world (UNESCO UIS via World Bank "
+                    "WDI, as processed by Our World in Data). Not every entity has every year. The UK series "
+                    "reflects the UK's 2022 survey revision (higher than older publications).",
+        provinces=False),
+    "rd_intensity_oecd_2019": dict(
+        citation="NSF NCSES, Science and Engineering Indicators 2022, table RD-5",
+        title="GERD and R&D intensity, 2019: selected economies and OECD/G20 averages",
+        description="GERD (million current PPP dollars) and R&D intensity for 2019 (India 2018), including the "
+                    "OECD and G20 averages, from NSF NCSES Science and Engineering Indicators 2022, table RD-5 "
+                    "(selected rows).",
+        provinces=False),
+    "energy_intensity_countries": dict(
+        citation="World Bank WDI (EG.EGY.PRIM.PP.KD), processed by Our World in Data",
+        title="Energy intensity of primary energy, China and peers",
+        description="Primary energy intensity (MJ per 2017 PPP dollar of GDP), 2000-2019 for China and peers, "
+                    "World 1990-2012 only in this copy (World Bank EG.EGY.PRIM.PP.KD via Our World in Data). The "
+                    "source stores 32-bit floats; they are written here as the shortest decimal giving the same "
+                    "32-bit value (10.850000381469727 -> 10.85). One copy, not cross-checked.",
+        provinces=False),
+    "capacity_utilization": dict(
+        citation="NBS quarterly releases on industrial capacity utilization, 2021-2025",
+        title="Industrial capacity utilization, China, 2021-2025Q1",
+        description="Capacity utilization (%) of national industry and main industries, by quarter, half-year, "
+                    "first three quarters and year, 2021Q1-2025Q1, from NBS quarterly releases read from reposts "
+                    "(the host of each copy is in the sources). Each period has only the rows its release "
+                    "printed. From 2023Q4 the scope reads 'industrial enterprises above designated size'. Rows "
+                    "are sorted by period and keep the release's industry order within a period.",
+        provinces=False),
+    "china_wdi": dict(
+        citation="World Bank, World Development Indicators",
+        title="China: selected World Development Indicators, 2000-2020",
+        description="High-technology exports (% of manufactured exports, from 2007), fixed broadband per 100 "
+                    "people, internet users (%), and value added of agriculture, industry, manufacturing and "
+                    "services (% of GDP), World Bank WDI as returned by the World Bank API (third-party crawl, "
+                    "October 2025). WDI sector shares are not the NBS three-industry shares: do not mix them.",
+        provinces=False),
+    "rd_by_industry_2022": dict(
+        citation="NBS, MOST and MOF, Statistical Communique on National Expenditure on Science and Technology 2022",
+        title="R&D of industrial enterprises by industry, 2022",
+        description="R&D expenditure (亿元) and R&D as % of operating revenue of industrial enterprises above "
+                    "designated size, by GB/T 4754 section and division, national, from the 2022 R&D bulletin. "
+                    "Rows keep the bulletin's order (total, then each section followed by its divisions).",
+        provinces=False),
+}
+
+LICENCE_NBS = {
+    "name": "NBS-public-statistics",
+    "title": "Public statistical data of the National Bureau of Statistics of China, reproduced with citation",
+    "path": "https://www.stats.gov.cn",
+}
+LICENCE_CC_BY = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
+                 "path": "https://creativecommons.org/licenses/by/4.0/"}
+LICENCE_US_PD = {"name": "US-Government-Public-Domain",
+                 "title": "Public domain (work of the US Government, NSF NCSES); cite NCSES as the source",
+                 "path": "https://ncses.nsf.gov/"}
+
+
+def licence_for(source_id: str, row: dict) -> dict:
+    """Licence of one source, from its publisher (sources.csv has no licence column)."""
+    publisher = row["publisher"]
+    if source_id == "pwt1001" or "Groningen" in publisher:
+        return LICENCE_CC_BY
+    if "NCSES" in publisher:
+        return LICENCE_US_PD
+    if "Our World in Data" in publisher or publisher.startswith("World Bank") or "UNESCO" in publisher:
+        return LICENCE_CC_BY
+    if publisher.startswith("NBS") or "National Bureau of Statistics" in publisher:
+        return LICENCE_NBS
+    raise BuildError(f"sources.csv: no licence rule for source {source_id!r} ({publisher})")
+
+
+def source_entry(source_id: str, row: dict) -> dict:
+    lic = licence_for(source_id, row)
+    entry = {
+        "id": source_id,
+        "title": f"{row['publisher']}: {row['publication']}",
+        "publisher": row["publisher"],
+        "publication": row["publication"],
+        "table": row["table_or_indicator"],
+        "years": row["data_years"],
+        "unit": row["unit"],
+        "licence": lic["title"],
+        "confidence": row["confidence"],
+        "retrieved_via": row["retrieved_via"],
+        "notes": row["notes"],
+    }
+    if row["original_url"].startswith("http"):
+        entry["path"] = row["original_url"].split(" ")[0]
+    if source_id == "pwt1001":
+        entry["title"] = ("Penn World Table version 10.01 (Feenstra, Inklaar and Timmer 2015, 'The Next "
+                          "Generation of the Penn World Table', American Economic Review 105(10): 3150-3182), "
+                          "www.ggdc.net/pwt")
+    return entry
+
+
+def FIELDS_FOR(name: str, columns: list[str]) -> list[dict]:
+    """Field descriptors (Frictionless schema fields) for a table's columns, in column order."""
+    fields = []
+    res = RESOURCES[name]
+    for col in columns:
+        if col not in COLUMNS:
+            raise BuildError(f"table {name!r}: column {col!r} has no metadata in build_datasets.py")
+        meta = json.loads(json.dumps(COLUMNS[col]))  # deep copy
+        for k, v in OVERRIDES.get(name, {}).get(col, {}).items():
+            meta[k] = v
+        if col in OPTIONAL_IN.get(name, []):
+            meta["constraints"]["required"] = False
+        if res.get("national"):
+            if col == "nbs_region_en":
+                meta["constraints"]["enum"] = REGIONS_EN + ["National"]
+            elif col == "nbs_region_zh":
+                meta["constraints"]["enum"] = REGIONS_ZH + ["全国"]
+            elif col == "province_code":
+                meta["constraints"]["enum"] = [NATIONAL_CODE] + PROVINCE_CODES
+        elif col == "province_code":
+            meta["constraints"]["minimum"] = PROVINCE_CODES[0]
+            meta["constraints"]["enum"] = list(PROVINCE_CODES)
+        fields.append({"name": col, **meta})
+    return fields
+
+
+PACKAGE = {
+    "profile": "tabular-data-package",
+    "name": "nqpf-course-datasets",
+    "title": "Datasets of the open course on Zhang & Ma (2024), new quality productive forces according "
+             "to local conditions",
+    "description": "Official statistics used by the course: Chinese provincial panels (GRP in two vintages, "
+                   "population, value added, income, employment, R&D, patents, high-tech industry, technology "
+                   "market, fiscal and energy data) from the National Bureau of Statistics of China and its "
+                   "yearbooks, Penn World Table 10.01, and international R&D and energy indicators (UNESCO UIS / "
+                   "World Bank via Our World in Data, World Bank WDI, NSF NCSES). Every value is copied from a "
+                   "published table; nothing is estimated or filled in; blank cells are values the source did "
+                   "not print. See datasets/README.md for the data dictionary and the two traps (GDP vintages; "
+                   "first-published versus restated R&D intensity). Generated by scripts/build_datasets.py.",
+}
+
+
+def split_ids(value: str) -> list[str]:
+    return [p.strip() for p in value.split(";") if p.strip()]
+
+
+def validate(name: str, frame: pd.DataFrame, fields: list[dict], spec: dict, res: dict) -> None:
+    """Check the built table against its own descriptor; raise BuildError on the first problem."""
+    path = f"datasets/{name}.csv"
+    if [f["name"] for f in fields] != list(frame.columns):
+        raise BuildError(f"{path}: columns and schema fields differ")
+    for f in fields:
+        col, c = f["name"], f["constraints"]
+        for i, v in enumerate(frame[col]):
+            where = f"{path}, row {i + 2}, column {col!r}"
+            if v == "":
+                if c.get("required"):
+                    raise BuildError(f"{where}: blank but required")
+                continue
+            if f["type"] in ("integer", "year"):
+                if not INT_RE.fullmatch(v):
+                    raise BuildError(f"{where}: {v!r} is not an integer")
+                x = int(v)
+            elif f["type"] == "number":
+                if not NUM_RE.fullmatch(v):
+                    raise BuildError(f"{where}: {v!r} is not a number")
+                x = float(v)
+            else:
+                x = v
+            if "enum" in c and x not in c["enum"]:
+                raise BuildError(f"{where}: {v!r} not in {c['enum']}")
+            if "minimum" in c and x < c["minimum"]:
+                raise BuildError(f"{where}: {v} below minimum {c['minimum']}")
+            if "maximum" in c and x > c["maximum"]:
+                raise BuildError(f"{where}: {v} above maximum {c['maximum']}")
+    key = [k for k, _ in spec["key"]]
+    if res.get("provinces"):
+        other = [k for k in key if k != "province_code"]
+        groups = frame.groupby(other, sort=False) if other else [((), frame)]
+        for values, group in groups:
+            codes = sorted(int(c) for c in group["province_code"] if int(c) != NATIONAL_CODE)
+            if codes != PROVINCE_CODES:
+                raise BuildError(f"{path}: {dict(zip(other, values if isinstance(values, tuple) else (values,)))} "
+                                 f"covers {len(set(codes))} of the 31 provinces")
+            if res.get("national") and NATIONAL_CODE not in [int(c) for c in group["province_code"]]:
+                raise BuildError(f"{path}: {values}: national row 100000 missing")
+
+
+def build_resource(name: str, frame: pd.DataFrame, spec: dict, sources: dict[str, dict]) -> dict:
+    fields = FIELDS_FOR(name, list(frame.columns))
+    res_meta = RESOURCES[name]
+    validate(name, frame, fields, spec, res_meta)
+    id_col = next((c for c in ("source_id", "source_ids") if c in frame.columns), None)
+    if name == "provinces":
+        used = ["nbs_region_division"]   # the dropped source_id column of provinces_reference.csv
+    else:
+        used = []
+        for value in frame[id_col]:
+            for sid in split_ids(value):
+                if sid not in used:
+                    used.append(sid)
+    missing = [sid for sid in used if sid not in sources]
+    if missing:
+        raise BuildError(f"datasets/{name}.csv: source ids not described in sources.csv: {missing}")
+    source_list = [source_entry(sid, sources[sid]) for sid in used]
+    licences = []
+    for sid in used:
+        lic = licence_for(sid, sources[sid])
+        if lic not in licences:
+            licences.append(lic)
+    resource = {
+        "name": name,
+        "path": f"{name}.csv",
+        "profile": "tabular-data-resource",
+        "title": res_meta["title"],
+        "description": res_meta["description"],
+        "citation": res_meta["citation"],
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "provinces": bool(res_meta.get("provinces")),
+    }
+    if res_meta.get("provinces"):
+        resource["national_row"] = bool(res_meta.get("national"))
+    resource.update({
+        "rows": len(frame),
+        "schema": {"fields": fields, "primaryKey": [k for k, _ in spec["key"]], "missingValues": [""]},
+        "sources": source_list,
+        "licenses": licences,
+    })
+    return resource
+
+
+# --------------------------------------------------------------------------------------------------
+# datasets/README.md (human data dictionary). The prose is the course's own; every number quoted in
+# it is computed here from the built tables, so the text cannot drift from the data.
+# --------------------------------------------------------------------------------------------------
+def _num(frame: pd.DataFrame, col: str) -> pd.Series:
+    return pd.to_numeric(frame[col].replace("", np.nan))
+
+
+def _facts(built: dict[str, pd.DataFrame]) -> dict:
+    gdp = built["province_gdp"].copy()
+    gdp["code"] = _num(gdp, "province_code")
+    gdp["yr"] = _num(gdp, "year")
+    gdp["v"] = _num(gdp, "gdp_100m_yuan")
+    pre = gdp[gdp["vintage"] == VINTAGES[0]].set_index(["code", "yr"])["v"]
+    post = gdp[gdp["vintage"] == VINTAGES[1]].set_index(["code", "yr"])["v"]
+    fp = built["province_rd_first_published"].copy()
+    fp.index = pd.MultiIndex.from_arrays([_num(fp, "province_code"), _num(fp, "year")])
+    rs = built["province_rd_intensity_restated"].copy()
+    rs.index = pd.MultiIndex.from_arrays([_num(rs, "province_code"), _num(rs, "year")])
+    common = rs.index
+    differ = int((_num(fp.loc[common], "rd_intensity_pct") != _num(rs, "rd_intensity_pct")).sum())
+    cases = {}
+    for label, code, year in (("tianjin", 120000, 2016), ("liaoning", 210000, 2013)):
+        first = float(_num(fp, "rd_intensity_pct").loc[(code, year)])
+        rd = float(_num(fp, "rd_expenditure_100m_yuan").loc[(code, year)])
+        cases[label] = dict(
+            year=year, first=first, restated=float(_num(rs, "rd_intensity_pct").loc[(code, year)]),
+            rd=rd, gdp_then=rd / first * 100, gdp_now=float(pre.loc[(code, year)]))
+    va = built["province_value_added"].copy()
+    bj = va[(va["province_code"] == "110000") & (va["year"] == "2023")].iloc[0]
+    pop = built["province_population"]
+    popv = {int(y): int(p) for c, y, p in zip(pop["province_code"], pop["year"], pop["resident_population_10k"])
+            if c == "110000"}
+    gdp_bj = float(bj["gdp_100m_yuan"])
+    provs = [c for c in PROVINCE_CODES]
+    return dict(
+        sum_pre_2023=sum(pre.loc[(c, 2023)] for c in provs),
+        sum_post_2023=sum(post.loc[(c, 2023)] for c in provs),
+        bj_pre_2023=pre.loc[(110000, 2023)], bj_post_2023=post.loc[(110000, 2023)],
+        differ=differ, n_common=len(common),
+        nat_fp_2023=float(_num(fp, "rd_intensity_pct").loc[(NATIONAL_CODE, 2023)]),
+        nat_rs_2023=float(_num(rs, "rd_intensity_pct").loc[(NATIONAL_CODE, 2023)]),
+        cases=cases,
+        bj_vintage=bj["vintage"], bj_pc_published=int(bj["gdp_per_capita_yuan"]),
+        bj_pc_mean=gdp_bj * 1e4 / ((popv[2022] + popv[2023]) / 2),
+        bj_pc_yearend=gdp_bj * 1e4 / popv[2023],
+        bj_pop_2022=popv[2022], bj_pop_2023=popv[2023], bj_gdp=gdp_bj,
+    )
+
+
+def _years(frame: pd.DataFrame) -> str:
+    for col in ("year", "data_year"):
+        if col in frame.columns:
+            ys = sorted({int(y) for y in frame[col]})
+            return str(ys[0]) if len(ys) == 1 else f"{ys[0]}-{ys[-1]}"
+    if "period" in frame.columns:
+        ps = sorted(frame["period"])
+        return f"{ps[0]} to {ps[-1]}"
+    return "-"
+
+
+def _md(text: str) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+README_INTRO = """# Course datasets: data dictionary
+
+These tables feed every lesson of the course on Zhang & Ma (2024), *developing new quality productive
+forces according to local conditions* (因地制宜发展新质生产力). They are official statistics, copied
+figure by figure from published tables: the National Bureau of Statistics of China (NBS, 国家统计局) and
+its yearbooks, the R&D bulletins of NBS, MOST and MOF, Penn World Table 10.01, UNESCO/World Bank data as
+processed by Our World in Data, the World Bank's World Development Indicators and NSF NCSES.
+
+**Nothing here is estimated, interpolated or filled in.** An empty cell means the source did not print a
+value. The files are written by `scripts/build_datasets.py` and must not be edited by hand: change the
+script and rebuild (`.venv/bin/python scripts/build_datasets.py`). The machine-readable description of
+every table and column (types, units, allowed ranges, keys and full source notes) is
+[`datapackage.json`](datapackage.json), a Frictionless *tabular data package*; `course.data.load(name)`
+reads a table and checks it against that descriptor, and `course.data.citation(name)` gives the citation
+to print under a figure.
+
+## Conventions
+
+- UTF-8 CSV, one header row, LF line endings. Blank = missing (`missingValues: [""]`).
+- Units are in the column names: `_100m_yuan` = 100 million yuan (亿元), `_10k_yuan` = 10,000 yuan (万元),
+  `_10k` persons = 10,000 persons (万人), `_pct` = per cent, `_pp` = percentage points, `_manyears` =
+  full-time-equivalent person-years (人年). Money is in current prices unless a column says otherwise.
+- `province_code` is the GB/T 2260 code (110000 Beijing ... 650000 Xinjiang). A national row, where a table
+  has one, has code 100000 and region `National`. Regions follow the NBS grouping: East 10, Central 6,
+  West 12, Northeast 3. Hong Kong, Macao and Taiwan are not in any provincial table.
+- `province_zh`, `province_en`: Chinese short name and English name (Xizang is written "Xizang (Tibet)");
+  `nbs_region_en`, `nbs_region_zh`: region group in English and Chinese.
+- `year` is the year the data describe, not the year of publication.
+- `source_id` (or `source_ids`, separated by `;`) keys into the `sources` list of the table's resource in
+  `datapackage.json`, which names the publisher, publication, table, years, licence and how the copy was
+  obtained.
+- Tables flagged "all 31 provinces" contain every province for every year (and vintage, sector): the
+  build and the tests check this.
+"""
+
+
+def _traps(f: dict) -> str:
+    t, l = f["cases"]["tianjin"], f["cases"]["liaoning"]
+    return f"""
+## Read this first: two traps
+
+### Trap 1. There are two vintages of provincial GDP
+
+After the Fifth National Economic Census (第五次全国经济普查) NBS revised the provincial accounts back to
+1992 and published the new series from December 2024. `province_gdp`, `province_value_added` and
+`province_gdp_index` therefore carry a `vintage` column:
+
+| vintage | what it is | years here |
+|---|---|---|
+| `pre_5th_census_revision` | the figures printed in the China Statistical Yearbook up to the 2024 edition and in the provinces' 2023 communiques | GDP 2004-2023 |
+| `post_5th_census_revision` | the current, revised NBS series | GDP 2006-2024 |
+
+For 2023, Beijing's GRP is {f['bj_pre_2023']:,.1f} 亿元 in the old vintage and {f['bj_post_2023']:,.1f} in the
+new one; the 31 provinces add up to {f['sum_pre_2023']:,.1f} and {f['sum_post_2023']:,.1f} 亿元.
+
+Rules for the course:
+
+1. Never mix the vintages in one calculation (a growth rate from an old-vintage year to a new-vintage
+   year measures the revision, not growth). Filter on `vintage` first.
+2. R&D intensity goes with the **pre-revision** vintage. The intensities of the R&D bulletins and of the
+   science-and-technology yearbook were computed on that GDP: dividing R&D expenditure by the old-vintage
+   GRP reproduces them to rounding (the tests check every province-year 2012-2023), while dividing by the
+   revised GRP does not. If you need an intensity on revised GDP, compute it, and call it computed.
+3. Use the revised vintage for 2024 and for long growth comparisons that end in 2024.
+4. The provinces do not add up to national GDP. Regional and national accounts are compiled separately;
+   a sum over provinces is "the sum of provinces", never "China's GDP". The same holds for population:
+   the provincial year-end populations add up to less than the national figure, which also counts the
+   armed forces.
+
+### Trap 2. R&D intensity as first published is not the same as R&D intensity restated
+
+`province_rd_first_published` keeps each year's figures exactly as that year's bulletin printed them:
+R&D divided by the GDP known at the time. `province_rd_intensity_restated` is the yearbook's later
+restatement of 2012-2023 on one consistent GDP series. They differ in {f['differ']} of the {f['n_common']}
+province-years they share (the national figure for 2023 is {f['nat_fp_2023']:.2f} % in both).
+
+The gaps are large where a province's GDP was later corrected downwards after inflated figures were
+found:
+
+| province, year | first published | restated | R&D, 亿元 | GDP implied by the first publication (R&D / intensity) | GDP in today's pre-revision series |
+|---|---|---|---|---|---|
+| Tianjin, {t['year']} | {t['first']:.2f} % | {t['restated']:.2f} % | {t['rd']:,.1f} | about {t['gdp_then']:,.0f} | {t['gdp_now']:,.1f} |
+| Liaoning, {l['year']} | {l['first']:.2f} % | {l['restated']:.2f} % | {l['rd']:,.1f} | about {l['gdp_then']:,.0f} | {l['gdp_now']:,.1f} |
+
+The R&D spending is the same in both series; only the denominator moved. Lessons that compare provinces
+over time should use the restated series (one consistent denominator); lessons about what was known and
+reported at the time (实事求是, seeking truth from facts) can show both. The tests recompute both
+examples from the tables.
+
+### Also: published versus computed GDP per capita
+
+NBS publishes per-capita GRP (`province_value_added.gdp_per_capita_yuan`) as GRP divided by the **mean** of
+the start- and end-of-year resident population. Dividing GRP by the year-end population alone gives a
+slightly different number. Example, Beijing 2023 ({f['bj_vintage']}): published {f['bj_pc_published']:,} yuan;
+GRP / mean population ({f['bj_pop_2022']:,} and {f['bj_pop_2023']:,} 万人) = {f['bj_pc_mean']:,.0f}; GRP / year-end
+population = {f['bj_pc_yearend']:,.0f}. Any per-capita value the course derives itself must be labelled
+"computed" and say which population it used. The published and mean-population figures agree within
+0.01 % in every province-year 2013-2023 (tested); for 2024 NBS evidently used other population figures
+(gaps up to about 0.9 %), so the published 2024 value is kept as printed.
+
+### Smaller cautions
+
+- Employment tables cover **urban non-private units** only (城镇单位): private firms and the self-employed
+  are excluded.
+- The national patent totals include Hong Kong, Macao, Taiwan and unallocated grants, so they exceed the sum
+  of the 31 provinces.
+- Value added of 农林牧渔业 exceeds the primary industry, and industry + construction exceed the secondary
+  industry, because auxiliary activities are booked in the tertiary industry.
+- WDI value-added shares (`china_wdi`) are not NBS three-industry shares; do not mix them.
+- Capacity-utilization figures were read from reposts of the NBS releases (hosts listed per source).
+- Confidence ratings per source (high / medium-high / medium) are in `datapackage.json`.
+"""
+
+
+IDENTIFIER_COLUMNS = {"province_code", "province_zh", "province_en", "nbs_region_en", "nbs_region_zh",
+                      "year", "source_id", "source_ids"}
+
+
+def write_readme(path: Path, built: dict[str, pd.DataFrame], resources: list[dict]) -> None:
+    facts = _facts(built)
+    out = [README_INTRO, _traps(facts)]
+    out.append("\n## Overview\n\n| table | rows | years | all 31 provinces | what |\n|---|---|---|---|---|\n")
+    for r in resources:
+        frame = built[r["name"]]
+        cover = ("yes" + (" + national row" if r.get("national_row") else "")) if r["provinces"] else "-"
+        out.append(f"| [`{r['name']}`](#{r['name']}) | {len(frame)} | {_years(frame)} | {cover} | "
+                   f"{_md(r['title'])} |\n")
+    out.append("\n## Licences\n\n")
+    out.append("- NBS, NBS/MOST/MOF and yearbook tables: public statistical data of the National Bureau of "
+               "Statistics of China, reproduced with citation of the publisher and table.\n"
+               "- Penn World Table 10.01: CC BY 4.0; cite Feenstra, Inklaar and Timmer (2015), 'The Next "
+               "Generation of the Penn World Table', *American Economic Review* 105(10): 3150-3182, "
+               "www.ggdc.net/pwt.\n"
+               "- UNESCO UIS / World Bank WDI data via Our World in Data, and World Bank WDI: CC BY 4.0.\n"
+               "- NSF NCSES Science and Engineering Indicators: US Government work, public domain; cite NCSES.\n"
+               "\nThe course's own code is MIT-licensed; these data keep their sources' terms.\n")
+    out.append("\n## Tables\n")
+    for r in resources:
+        frame = built[r["name"]]
+        out.append(f"\n### {r['name']}\n\n**{r['title']}.** {r['description']}\n\n")
+        cover = "all 31 provinces in every group" if r["provinces"] else "not every group has every member"
+        if r.get("national_row"):
+            cover += ", plus a national row (100000)"
+        out.append(f"- File: `{r['path']}`, {len(frame)} rows, years {_years(frame)}; key: "
+                   f"{', '.join('`' + k + '`' for k in r['schema']['primaryKey'])}; coverage: {cover}.\n")
+        out.append(f"- Licence: {'; '.join(lic['title'] for lic in r['licenses'])}.\n")
+        out.append(f"- Cite as: {r['citation']}.\n\n")
+        ids = [f["name"] for f in r["schema"]["fields"] if f["name"] in IDENTIFIER_COLUMNS]
+        if ids:
+            out.append(f"Identifier columns (see Conventions): {', '.join('`' + c + '`' for c in ids)}.\n\n")
+        out.append("| column | type | unit | meaning |\n|---|---|---|---|\n")
+        for fld in r["schema"]["fields"]:
+            if fld["name"] in IDENTIFIER_COLUMNS:
+                continue
+            req = "" if fld["constraints"]["required"] else " (may be blank)"
+            out.append(f"| `{fld['name']}` | {fld['type']}{req} | {_md(fld['unit'])} | "
+                       f"{_md(fld['description'])} |\n")
+        out.append("\nSources:\n\n")
+        for s in r["sources"]:
+            where = f" <{s['path']}>" if s.get("path") else ""
+            out.append(f"- `{s['id']}`: {_md(s['publisher'])}, *{_md(s['publication'])}*; "
+                       f"{_md(s['table'])}; data years {_md(s['years'])}; confidence {s['confidence']}."
+                       f"{where}\n")
+    out.append("\n---\nGenerated by `scripts/build_datasets.py` from the gathered reference tables; edit the "
+               "script, not this file.\n")
+    path.write_text("".join(out), encoding="utf-8", newline="")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -233,11 +1249,32 @@ def main(argv: list[str] | None = None) -> int:
                         help="output folder (default: %(default)s)")
     args = parser.parse_args(argv)
     try:
-        args.out.mkdir(parents=True, exist_ok=True)
+        sources_frame = read_reference(args.reference / "sources.csv")
+        sources_frame = sources_frame.apply(lambda s: s.str.strip())
+        if sources_frame["source_id"].duplicated().any():
+            raise BuildError("sources.csv: duplicated source_id")
+        sources = {r["source_id"]: r for r in sources_frame.to_dict("records")}
+        built = {}
         for name, spec in TABLES.items():
-            frame = build_table(name, spec, args.reference)
+            built[name] = build_table(name, spec, args.reference)
+        resources = [build_resource(name, frame, TABLES[name], sources) for name, frame in built.items()]
+        licences = []
+        for r in resources:
+            for lic in r["licenses"]:
+                if lic not in licences:
+                    licences.append(lic)
+        package = dict(PACKAGE)
+        package["licenses"] = licences
+        package["resources"] = resources
+        args.out.mkdir(parents=True, exist_ok=True)
+        for name, frame in built.items():
             write_csv(frame, args.out / f"{name}.csv")
             print(f"{name}.csv: {len(frame)} rows x {frame.shape[1]} columns")
+        text = json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+        (args.out / "datapackage.json").write_text(text, encoding="utf-8", newline="")
+        print(f"datapackage.json: {len(resources)} resources")
+        write_readme(args.out / "README.md", built, resources)
+        print("README.md: data dictionary")
     except BuildError as exc:
         print(f"build_datasets: {exc}", file=sys.stderr)
         return 1

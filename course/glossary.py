@@ -1,0 +1,108 @@
+"""The course's bilingual glossary: the paper's Chinese key terms with English equivalents.
+
+Lessons put the Chinese term beside the English on first use; this list is where both are kept
+together, with a short explanation in the course's words and the paper section where the term
+matters most. ``python -m course.glossary`` prints it.
+
+Examples
+--------
+>>> lookup("因地制宜").en
+'according to local conditions'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+__all__ = ["Term", "GLOSSARY", "lookup", "table", "main"]
+
+
+@dataclass(frozen=True)
+class Term:
+    zh: str
+    pinyin: str
+    en: str
+    meaning: str
+    section: str
+
+
+GLOSSARY: tuple[Term, ...] = tuple(Term(*row) for row in [
+    ("新质生产力", "xīn zhì shēngchǎnlì", "new quality productive forces",
+     "Productive capacity in which innovation leads: high technology, high efficiency and high quality, rather than growth from piling up more inputs.", "P0"),
+    ("因地制宜", "yīn dì zhì yí", "according to local conditions",
+     "Choosing what to build from a place's own endowments and strengths instead of copying one model everywhere.", "P0"),
+    ("全要素生产率", "quán yàosù shēngchǎnlǜ", "total factor productivity (TFP)",
+     "Output growth not explained by more capital, labour or skills; the usual measure of efficiency and technology.", "N1"),
+    ("劳动者", "láodòngzhě", "workers", "The people who produce: their skills and knowledge.", "P0"),
+    ("劳动资料", "láodòng zīliào", "means of labour", "Tools, machines, infrastructure and, now, digital equipment.", "P0"),
+    ("劳动对象", "láodòng duìxiàng", "objects of labour", "What work acts on: materials, land, energy and, now, data.", "P0"),
+    ("高质量发展", "gāo zhìliàng fāzhǎn", "high-quality development",
+     "Growth judged by efficiency, balance and sustainability, not only by speed.", "N1"),
+    ("中国式现代化", "Zhōngguó shì xiàndàihuà", "Chinese modernization",
+     "The official term for China's path to a modern economy and society, including regional balance and green development.", "N2"),
+    ("现代化产业体系", "xiàndàihuà chǎnyè tǐxì", "modern industrial system",
+     "An industrial structure that upgrades traditional industries and grows emerging and future ones.", "N4"),
+    ("新发展理念", "xīn fāzhǎn lǐniàn", "new development philosophy",
+     "Five guiding concepts: innovation, coordination, green, openness and sharing.", "N5"),
+    ("创新", "chuàngxīn", "innovation", "The first of the five concepts.", "N5"),
+    ("协调", "xiétiáo", "coordination", "Balance between regions, urban and rural areas, and sectors.", "N5"),
+    ("绿色", "lǜsè", "green", "Less energy and pollution per unit of output.", "N5"),
+    ("开放", "kāifàng", "openness", "Trade, investment and exchange with the rest of the world.", "N5"),
+    ("共享", "gòngxiǎng", "sharing", "Development whose gains reach all residents.", "N5"),
+    ("实事求是", "shí shì qiú shì", "seeking truth from facts", "Start from measured reality, not from slogans or wishes.", "S1.1"),
+    ("具体问题具体分析", "jùtǐ wèntí jùtǐ fēnxī", "specific analysis of specific problems",
+     "Each case is analysed on its own facts.", "S1.2"),
+    ("精准施策", "jīngzhǔn shī cè", "precise policy", "Targeted measures that are monitored and evaluated.", "S1.3"),
+    ("资源禀赋", "zīyuán bǐngfù", "resource endowment", "What a region starts with: resources, people, industry, institutions.", "S2.1"),
+    ("比较优势", "bǐjiào yōushì", "comparative advantage",
+     "Doing what one does relatively best, so that specialisation and exchange raise joint output.", "S3.3"),
+    ("产能过剩", "chǎnnéng guòshèng", "overcapacity", "More capacity than demand can use; low capacity utilization.", "S4"),
+    ("一哄而上", "yì hōng ér shàng", "rushing in all at once", "Many regions entering the same fashionable industry at the same time.", "S4"),
+    ("先立后破", "xiān lì hòu pò", "build the new before discarding the old",
+     "Keep traditional industries going until new ones can carry the load.", "S3.1"),
+    ("数据要素", "shùjù yàosù", "data as a factor of production", "Data treated like labour or capital: an input that can be supplied, priced and traded.", "F2"),
+    ("战略性新兴产业", "zhànlüè xìng xīnxīng chǎnyè", "strategic emerging industries",
+     "Sectors such as new energy, new materials, biotechnology and information technology that policy promotes.", "F1"),
+    ("未来产业", "wèilái chǎnyè", "future industries", "Industries still at an early stage, such as quantum technology or humanoid robots.", "F1"),
+    ("研发强度", "yánfā qiángdù", "R&D intensity", "R&D spending divided by GDP (or revenue), in per cent.", "N3"),
+    ("地区生产总值", "dìqū shēngchǎn zǒngzhí", "gross regional product (GRP)", "A province's GDP.", "N2"),
+    ("第一、二、三产业", "dì yī, èr, sān chǎnyè", "primary, secondary, tertiary industry",
+     "Agriculture; industry and construction; services.", "N4"),
+    ("增加值", "zēngjiāzhí", "value added", "Output minus intermediate inputs; the pieces that add up to GDP.", "N4"),
+    ("东部、中部、西部、东北", "dōngbù, zhōngbù, xībù, dōngběi", "East, Central, West, Northeast",
+     "The four region groups the National Bureau of Statistics uses.", "N2"),
+    ("基尼系数", "jīní xìshù", "Gini coefficient", "Inequality from 0 (equal) to 1 (one unit has everything).", "N2"),
+    ("泰尔指数", "tài'ěr zhǐshù", "Theil index", "An inequality index that splits exactly into between-group and within-group parts.", "N2"),
+    ("变异系数", "biànyì xìshù", "coefficient of variation", "Standard deviation divided by the mean.", "N2"),
+    ("区位商", "qūwèi shāng", "location quotient", "A sector's share in a region divided by its share in the nation; above 1 means specialised.", "N4"),
+    ("熵值法", "shāng zhí fǎ", "entropy weight method", "Weights indicators by how much they vary across units.", "N5"),
+    ("全国经济普查", "quánguó jīngjì pǔchá", "national economic census", "The five-yearly census after which NBS revises GDP.", "S1.1"),
+    ("统计公报", "tǒngjì gōngbào", "statistical bulletin", "The official annual release of statistics.", "S1.1"),
+    ("京津冀", "Jīng-Jīn-Jì", "Beijing-Tianjin-Hebei", "The capital region, the paper's case of local versus overall interest.", "S3.3"),
+    ("招才引智", "zhāo cái yǐn zhì", "attracting talent and expertise", "Policies to bring skilled people to a region.", "F5"),
+])
+
+
+def lookup(term: str) -> Term:
+    """Find a term by its Chinese or English form (KeyError with a suggestion if absent)."""
+    key = term.strip().lower()
+    for t in GLOSSARY:
+        if key in (t.zh, t.en.lower()):
+            return t
+    raise KeyError(f"{term!r} is not in the glossary; see course.glossary.table()")
+
+
+def table() -> pd.DataFrame:
+    """The glossary as a table (Chinese, pinyin, English, meaning, paper section)."""
+    return pd.DataFrame([t.__dict__ for t in GLOSSARY])[["zh", "pinyin", "en", "meaning", "section"]]
+
+
+def main() -> None:
+    with pd.option_context("display.max_colwidth", 70, "display.width", 200, "display.max_rows", None):
+        print(table().to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,171 @@
+"""The province profile behind lesson 00's tour of the data.
+
+:func:`profile_table` gathers, for the 31 provinces in 2023, a handful of indicators from the
+course tables (each computed in plain pandas, with its source and unit); :func:`province_card`
+sets one province against the other thirty; :func:`tour_view` is the pure function behind the
+lesson's province picker.
+
+Examples
+--------
+>>> table = profile_table()
+>>> table.shape[0]
+31
+>>> card = province_card(table, 110000)
+>>> card.loc["rd_intensity_pct", "rank"]
+'1 of 31'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .data import load
+from .widgets import EdgeCase, Explorer
+
+__all__ = ["INDICATORS", "Indicator", "profile_table", "province_card", "tour_view", "TourView",
+           "render_tour", "make_explorer"]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    label: str
+    unit: str
+    fmt: str
+    note: str
+    short: str
+
+
+#: What the tour shows, in order: column -> label, unit, number format, how it is made.
+INDICATORS: dict[str, Indicator] = {
+    "gdp_per_capita_yuan": Indicator(
+        "GDP per capita, 2023", "yuan", "{:,.0f}",
+        "Published by NBS (revised series after the 5th economic census; GRP / mean population).", "GDP per capita"),
+    "population_10k": Indicator(
+        "Year-end resident population, 2023", "10,000 persons", "{:,.0f}", "Published by NBS.", "population"),
+    "tertiary_share_pct": Indicator(
+        "Services (tertiary industry) share of GRP, 2023", "%", "{:.1f}",
+        "Computed: tertiary value added / GRP, revised series.", "services share"),
+    "rd_intensity_pct": Indicator(
+        "R&D intensity (R&D spending / GRP), 2023", "%", "{:.2f}",
+        "Published in the 2023 R&D bulletin (on the GRP of the time, before the revision).", "R&D intensity"),
+    "invention_patents_per_10k": Indicator(
+        "Invention patents in force per 10,000 residents, 2023", "patents", "{:.1f}",
+        "Computed: invention patents in force / year-end population.", "invention patents per person"),
+    "hightech_revenue_to_gdp_pct": Indicator(
+        "High-tech manufacturing revenue relative to GRP, 2023", "%", "{:.1f}",
+        "Computed: revenue / GRP (pre-revision). Revenue is gross sales, not value added, so this is a "
+        "ratio, not a share.", "high-tech revenue relative to GRP"),
+}
+
+
+def profile_table() -> pd.DataFrame:
+    """The tour's indicators for the 31 provinces in 2023, indexed by province code.
+
+    Besides the indicator columns it carries ``province_en``, ``province_zh`` and ``nbs_region_en``.
+    """
+    profile = load("province_profile_2023").set_index("province_code")
+    va = load("province_value_added")
+    va = va[(va["year"] == 2023) & (va["vintage"] == "post_5th_census_revision")].set_index("province_code")
+    table = profile[["province_en", "province_zh", "nbs_region_en"]].copy()
+    table["gdp_per_capita_yuan"] = va["gdp_per_capita_yuan"]
+    table["population_10k"] = profile["yearend_resident_population_10k"]
+    table["tertiary_share_pct"] = 100 * va["va_tertiary_100m_yuan"] / va["gdp_100m_yuan"]
+    table["rd_intensity_pct"] = profile["rd_intensity_pct"]
+    table["invention_patents_per_10k"] = profile["invention_patents_in_force"] / profile["yearend_resident_population_10k"]
+    table["hightech_revenue_to_gdp_pct"] = 100 * profile["hightech_revenue_100m_yuan"] / profile["gdp_100m_yuan_pre_revision"]
+    return table
+
+
+def province_card(table: pd.DataFrame, code: int) -> pd.DataFrame:
+    """One province's indicators beside the median province, with its rank (1 = highest).
+
+    Returns a DataFrame indexed by indicator with columns ``label``, ``value``, ``median``,
+    ``rank`` (text such as ``"3 of 31"``) and ``unit``.
+    """
+    if code not in table.index:
+        raise EdgeCase(f"There is no province with code {code} in the table.")
+    rows = []
+    for col, ind in INDICATORS.items():
+        series = table[col].astype("float64")
+        value = series.loc[code]
+        if pd.isna(value):
+            rank = "no data"
+        else:
+            ranks = series.rank(ascending=False, method="min")
+            rank = f"{int(ranks.loc[code])} of {int(series.notna().sum())}"
+        rows.append({"indicator": col, "label": ind.label, "value": value, "median": series.median(),
+                     "rank": rank, "unit": ind.unit})
+    return pd.DataFrame(rows).set_index("indicator")
+
+
+@dataclass(frozen=True)
+class TourView:
+    """What the province picker shows: the card, the map values and their description."""
+
+    code: int
+    name: str
+    region: str
+    indicator: str
+    card: pd.DataFrame
+    values: pd.Series
+
+
+def tour_view(table: pd.DataFrame, province: int, indicator: str) -> TourView:
+    """The pure function behind lesson 00's picker: a profile card and one indicator for the map."""
+    if province is None:
+        raise EdgeCase("Pick a province to see its profile.")
+    if indicator not in INDICATORS:
+        raise EdgeCase(f"Choose one of the listed indicators; {indicator!r} is not one of them.")
+    card = province_card(table, province)
+    values = table[indicator].astype("float64")
+    return TourView(code=province, name=table.loc[province, "province_en"],
+                    region=table.loc[province, "nbs_region_en"], indicator=indicator,
+                    card=card, values=values)
+
+
+def _fmt(indicator: str, value) -> str:
+    return INDICATORS[indicator].fmt.format(value) if pd.notna(value) else "no data"
+
+
+def render_tour(view: TourView) -> str:
+    """The profile card (an HTML table) followed by the tile map with the province outlined."""
+    import html
+
+    from . import plots
+
+    ind = INDICATORS[view.indicator]
+    fig, ax = plots.plt.subplots(figsize=(6.2, 5.4), dpi=80)
+    plots.tile_map(view.values, ax=ax, fmt=ind.fmt.replace(",", ""), label=f"{ind.label} ({ind.unit})",
+                   highlight=view.code)
+    rank = view.card.loc[view.indicator, "rank"]
+    finding = (f"{view.name} ranks {rank} provinces on {ind.short}" if rank != "no data"
+               else f"{view.name}: no data on {ind.short}")
+    plots.finding_title(ax, finding)
+    alt = (f"Tile map of the 31 provinces coloured by {ind.short} ({ind.unit}), 2023; {view.name} is outlined "
+           f"and ranks {rank}. Values are printed in each tile.")
+    card = view.card.copy()
+    card["value"] = [_fmt(i, v) for i, v in card["value"].items()]
+    card["median"] = [_fmt(i, v) for i, v in card["median"].items()]
+    card = card[["label", "value", "unit", "rank", "median"]].rename(columns={"median": "median province"})
+    heading = f"<h4>{html.escape(view.name)} · {html.escape(view.region)} region</h4>"
+    return heading + card.to_html(index=False, escape=True) + plots.figure_bundle(fig, alt)["text/html"]
+
+
+def make_explorer(table: pd.DataFrame | None = None, province: int = 440000,
+                  indicator: str = "gdp_per_capita_yuan") -> Explorer:
+    """Lesson 00's province picker: a province and an indicator -> profile card and tile map."""
+    import ipywidgets as widgets
+
+    table = profile_table() if table is None else table
+    names = table["province_en"].sort_values()
+    controls = {
+        "province": widgets.Dropdown(options=[(n, c) for c, n in names.items()], value=province,
+                                     description="Province"),
+        "indicator": widgets.Dropdown(options=[(v.label, k) for k, v in INDICATORS.items()], value=indicator,
+                                      description="Map", layout=widgets.Layout(width="520px")),
+    }
+    return Explorer(controls, compute=lambda province, indicator: tour_view(table, province, indicator),
+                    render=render_tour, alt="Province profile card and tile map of the 31 provinces",
+                    title="Province profile")
