@@ -1,0 +1,915 @@
+"""Figures for the course: one palette, one style, the tile map, and display with alt text.
+
+Every course figure follows three rules:
+
+1. **Colour is never the only cue.** Series also differ by marker and line style
+   (:data:`MARKERS`, :data:`LINESTYLES`, :func:`series_style`), regions by hatch
+   (:data:`REGION_STYLE`), lines carry a direct label at their end (:func:`annotate_last`) and
+   every tile of the map prints its value.
+2. **The title states the finding** (:func:`finding_title`), for example "Coastal provinces spend
+   the most on R&D", not "R&D intensity, 2023".
+3. **Every figure has alt text.** :func:`show` refuses a figure without a title or alt text,
+   displays it as a PNG plus an HTML ``<figure>`` whose ``<img>`` carries the alt text, and closes
+   it so it is never shown twice. Never call ``plt.show()`` in a lesson.
+
+Chart text is English only: matplotlib's default font has no Chinese glyphs, so Chinese terms stay
+in the prose (:func:`figure_bundle` refuses CJK characters in a figure).
+
+Colour choices
+--------------
+- :data:`PALETTE` is the Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"), eight
+  colours chosen to stay apart for the common colour-vision deficiencies. :func:`simulate_cvd`
+  implements the Machado, Oliveira & Fernandes (2009) simulation; the tests check that all eight
+  colours stay more than 10 CIE76 Delta-E units apart under protanopia, deuteranopia and
+  tritanopia.
+- :data:`SEQUENTIAL` is ``"cividis"`` (Nuñez, Anderton & Renslow 2018): built to look the same to
+  viewers with and without red-green deficiency, with lightness rising steadily from dark blue to
+  light yellow, so it also reads in greyscale.
+- :data:`DIVERGING` is ``"PuOr"`` (ColorBrewer purple-orange), whose two arms are purple and
+  orange, a pair that stays distinct for red-green deficiencies. Like every diverging map, its two
+  ends have similar lightness, so in greyscale the *sign* of a value is carried by the printed
+  number (use ``fmt="{:+.1f}"``), not by the colour.
+
+Province abbreviations
+----------------------
+:data:`PROVINCE_ABBR` uses the two-letter ISO 3166-2:CN subdivision codes (``CN-BJ`` ...), without
+the ``CN-`` prefix: BJ Beijing, TJ Tianjin, HE Hebei, SX Shanxi, NM Inner Mongolia, LN Liaoning,
+JL Jilin, HL Heilongjiang, SH Shanghai, JS Jiangsu, ZJ Zhejiang, AH Anhui, FJ Fujian, JX Jiangxi,
+SD Shandong, HA Henan, HB Hubei, HN Hunan, GD Guangdong, GX Guangxi, HI Hainan, CQ Chongqing,
+SC Sichuan, GZ Guizhou, YN Yunnan, XZ Xizang, SN Shaanxi, GS Gansu, QH Qinghai, NX Ningxia,
+XJ Xinjiang.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from course import plots
+>>> provinces = pd.DataFrame({"province_code": [110000, 120000], "tile_row": [0, 0],
+...                           "tile_col": [0, 1]})
+>>> ax = plots.tile_map(pd.Series({110000: 6.7, 120000: float("nan")}), provinces=provinces,
+...                     title="Beijing reports the higher value", label="% of GDP")
+>>> [t.get_text() for t in ax.texts if (t.get_gid() or "").startswith("value-")]
+['6.7', 'n/a']
+>>> bundle = plots.figure_bundle(ax.figure, alt="Two tiles: Beijing 6.7, Tianjin no data.")
+>>> sorted(bundle)
+['image/png', 'text/html', 'text/plain']
+>>> plots.close(ax.figure)
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import html
+import io
+import re
+import textwrap
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib import colors as mcolors
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Text
+
+__all__ = [
+    "PALETTE", "COLORS", "SEQUENTIAL", "DIVERGING", "MARKERS", "LINESTYLES", "HATCHES",
+    "REGION_STYLE", "REGIONS", "NO_DATA", "PROVINCE_ABBR", "COURSE_RC", "FIGURE_LOG",
+    "course_style", "use_course_style", "series_style", "simulate_cvd", "text_color_for",
+    "readable_on_white",
+    "tile_map", "finding_title", "figure_title", "figure_bundle", "show", "close",
+    "line_chart", "bar_chart", "annotate_last",
+]
+
+# --------------------------------------------------------------------------------------------
+# Palette and styles
+# --------------------------------------------------------------------------------------------
+
+#: The Okabe-Ito colours by name.
+PALETTE: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+#: The same colours in the order series use them. Yellow is last: on white it has a contrast
+#: ratio below 1.5, so it suits filled areas better than thin lines.
+COLORS: list[str] = [
+    PALETTE["blue"], PALETTE["orange"], PALETTE["bluish_green"], PALETTE["reddish_purple"],
+    PALETTE["vermillion"], PALETTE["sky_blue"], PALETTE["black"], PALETTE["yellow"],
+]
+
+#: Colour-blind-safe sequential colormap, readable in greyscale (see the module docstring).
+SEQUENTIAL = "cividis"
+#: Colour-blind-safe diverging colormap (purple-orange); centre it with ``center=``.
+DIVERGING = "PuOr"
+
+#: Marker and line style for the i-th series, so series differ by more than colour.
+MARKERS: list[str] = ["o", "s", "^", "D", "v", "P", "X", "*"]
+LINESTYLES: list = ["-", "--", "-.", ":", (0, (5, 1, 1, 1, 1, 1)), (0, (8, 2)), (0, (1, 3)),
+                    (0, (3, 1, 1, 1))]
+#: Hatch patterns for filled areas (bars, categorical tiles).
+HATCHES: list[str] = ["//", "\\\\", "..", "xx", "++", "oo", "--", "||"]
+
+#: The four NBS regions (东部, 中部, 西部, 东北) in the order the course lists them, plus the nation.
+REGIONS: list[str] = ["East", "Central", "West", "Northeast", "National"]
+
+#: Style for each region: colour, marker, linestyle and hatch together.
+REGION_STYLE: dict[str, dict[str, Any]] = {
+    "East": {"color": PALETTE["blue"], "marker": "o", "linestyle": "-", "hatch": "//"},
+    "Central": {"color": PALETTE["orange"], "marker": "s", "linestyle": "--", "hatch": "\\\\"},
+    "West": {"color": PALETTE["bluish_green"], "marker": "^", "linestyle": "-.", "hatch": ".."},
+    "Northeast": {"color": PALETTE["reddish_purple"], "marker": "D", "linestyle": ":",
+                  "hatch": "xx"},
+    "National": {"color": PALETTE["black"], "marker": "*", "linestyle": (0, (5, 1, 1, 1, 1, 1)),
+                 "hatch": ""},
+}
+
+#: How a tile without data looks: light grey with a grey hatch and the text "n/a".
+NO_DATA: dict[str, Any] = {"facecolor": "#F2F2F2", "hatch": "///", "hatchcolor": "#B0B0B0",
+                           "edgecolor": "#9E9E9E", "text": "n/a", "textcolor": "#333333",
+                           "label": "no data"}
+
+#: Two-letter ISO 3166-2:CN codes (without "CN-") by NBS province code.
+PROVINCE_ABBR: dict[int, str] = {
+    110000: "BJ", 120000: "TJ", 130000: "HE", 140000: "SX", 150000: "NM", 210000: "LN",
+    220000: "JL", 230000: "HL", 310000: "SH", 320000: "JS", 330000: "ZJ", 340000: "AH",
+    350000: "FJ", 360000: "JX", 370000: "SD", 410000: "HA", 420000: "HB", 430000: "HN",
+    440000: "GD", 450000: "GX", 460000: "HI", 500000: "CQ", 510000: "SC", 520000: "GZ",
+    530000: "YN", 540000: "XZ", 610000: "SN", 620000: "GS", 630000: "QH", 640000: "NX",
+    650000: "XJ",
+}
+
+#: The course's matplotlib settings (applied by :func:`use_course_style` / :func:`course_style`).
+COURSE_RC: dict[str, Any] = {
+    "figure.figsize": (6.4, 4.2),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.size": 11,
+    "axes.titlesize": 12.5,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.color": "#E5E5E5",
+    "grid.linewidth": 0.8,
+    "lines.linewidth": 2.0,
+    "lines.markersize": 6,
+    "image.cmap": SEQUENTIAL,
+    "axes.prop_cycle": mpl.cycler(color=COLORS, linestyle=LINESTYLES),
+}
+
+#: Titles and alt texts of the figures shown (newest last), for accessibility checks.
+FIGURE_LOG: list[dict[str, str]] = []
+FIGURE_LOG_MAX = 500
+
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_DPI = 100
+
+
+def use_course_style() -> None:
+    """Apply :data:`COURSE_RC` to matplotlib for the rest of the session."""
+    mpl.rcParams.update(COURSE_RC)
+
+
+@contextlib.contextmanager
+def course_style():
+    """Context manager: the course style inside the ``with`` block only.
+
+    >>> with course_style():
+    ...     fig, ax = plt.subplots()
+    >>> plt.close(fig)
+    """
+    with mpl.rc_context(COURSE_RC):
+        yield
+
+
+def series_style(i: int) -> dict[str, Any]:
+    """Colour, marker, linestyle and hatch of the i-th series (cycles after eight).
+
+    >>> series_style(0)["color"] == PALETTE["blue"], series_style(1)["marker"]
+    (True, 's')
+    """
+    return {"color": COLORS[i % len(COLORS)], "marker": MARKERS[i % len(MARKERS)],
+            "linestyle": LINESTYLES[i % len(LINESTYLES)], "hatch": HATCHES[i % len(HATCHES)]}
+
+
+def _style_for(name: Any, i: int) -> dict[str, Any]:
+    return dict(REGION_STYLE[name]) if name in REGION_STYLE else series_style(i)
+
+
+# --------------------------------------------------------------------------------------------
+# Colour helpers
+# --------------------------------------------------------------------------------------------
+
+# Machado, Oliveira & Fernandes (2009), "A physiologically-based model for simulation of color
+# vision deficiency", IEEE TVCG 15(6), 1291-1298: matrices for severity 1.0 (dichromacy),
+# applied to linear-light sRGB.
+_MACHADO_2009 = {
+    "protanopia": np.array([[0.152286, 1.052583, -0.204868],
+                            [0.114503, 0.786281, 0.099216],
+                            [-0.003882, -0.048116, 1.051998]]),
+    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968],
+                              [0.280085, 0.672501, 0.047413],
+                              [-0.011820, 0.042940, 0.968881]]),
+    "tritanopia": np.array([[1.255528, -0.076749, -0.178779],
+                            [-0.078411, 0.930809, 0.147602],
+                            [0.004733, 0.691367, 0.303900]]),
+}
+
+
+def _srgb_to_linear(c: np.ndarray) -> np.ndarray:
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def _linear_to_srgb(c: np.ndarray) -> np.ndarray:
+    c = np.clip(c, 0.0, 1.0)
+    return np.where(c <= 0.0031308, 12.92 * c, 1.055 * c ** (1 / 2.4) - 0.055)
+
+
+def simulate_cvd(rgb, kind: str) -> np.ndarray:
+    """Simulate how a colour looks with a colour-vision deficiency (Machado et al. 2009).
+
+    Parameters
+    ----------
+    rgb : colour or sequence of colours
+        A matplotlib colour (``"#0072B2"``, ``"blue"``, an RGB tuple in 0-1) or an array of
+        shape ``(..., 3)`` with sRGB values in 0-1.
+    kind : {"protanopia", "deuteranopia", "tritanopia"}
+        The deficiency, at full severity (dichromacy).
+
+    Returns
+    -------
+    numpy.ndarray
+        sRGB values in 0-1, same shape as the input (``(3,)`` for one colour).
+
+    Examples
+    --------
+    >>> simulate_cvd("#808080", "deuteranopia").round(3)  # greys look the same
+    array([0.502, 0.502, 0.502])
+    """
+    if kind not in _MACHADO_2009:
+        raise ValueError(f"simulate_cvd: kind must be one of {sorted(_MACHADO_2009)}, not {kind!r}")
+    if isinstance(rgb, str) or (isinstance(rgb, tuple) and len(rgb) in (3, 4)
+                                and not isinstance(rgb[0], (str, tuple, list))):
+        arr = np.asarray(mcolors.to_rgb(rgb), dtype=float)
+    else:
+        items = list(rgb) if not isinstance(rgb, np.ndarray) else None
+        if items is not None and items and isinstance(items[0], str):
+            arr = np.array([mcolors.to_rgb(c) for c in items], dtype=float)
+        else:
+            arr = np.asarray(rgb, dtype=float)
+    if arr.shape[-1] != 3:
+        raise ValueError("simulate_cvd: colours must have 3 components (sRGB in 0-1)")
+    lin = _srgb_to_linear(np.clip(arr, 0.0, 1.0))
+    sim = lin @ _MACHADO_2009[kind].T
+    return _linear_to_srgb(sim)
+
+
+def _relative_luminance(rgb) -> float:
+    r, g, b = _srgb_to_linear(np.asarray(mcolors.to_rgb(rgb), dtype=float))
+    return float(0.2126 * r + 0.7152 * g + 0.0722 * b)
+
+
+def readable_on_white(color, min_contrast: float = 4.5) -> tuple[float, float, float]:
+    """The colour, darkened just enough to reach ``min_contrast`` (WCAG) as text on white.
+
+    Keeps the hue, so a direct label still matches its line.
+
+    >>> readable_on_white("#0072B2") == mcolors.to_rgb("#0072B2")  # already 5.0:1
+    True
+    """
+    rgb = np.asarray(mcolors.to_rgb(color), dtype=float)
+    for f in np.linspace(1.0, 0.0, 41):
+        c = rgb * f
+        if 1.05 / (_relative_luminance(tuple(c)) + 0.05) >= min_contrast:
+            return tuple(float(v) for v in c)
+    return (0.0, 0.0, 0.0)
+
+
+def text_color_for(face) -> str:
+    """Black or white, whichever has the higher WCAG contrast ratio against ``face``.
+
+    >>> text_color_for("#000000"), text_color_for("#F0E442")
+    ('white', 'black')
+    """
+    lum = _relative_luminance(face)
+    return "black" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "white"
+
+
+# --------------------------------------------------------------------------------------------
+# Tile map
+# --------------------------------------------------------------------------------------------
+
+_GAP = 0.07  # white space between tiles, in tile units
+
+
+def _provinces_frame(provinces: pd.DataFrame | None) -> pd.DataFrame:
+    if provinces is None:
+        from . import data  # lazy: the data package is only needed when no table is passed
+
+        provinces = data.load("provinces")
+    frame = provinces
+    if "province_code" in frame.columns:
+        frame = frame.set_index("province_code")
+    missing = [c for c in ("tile_row", "tile_col") if c not in frame.columns]
+    if missing:
+        raise ValueError(f"tile_map: the provinces table has no column(s) {', '.join(missing)}")
+    frame = frame.copy()
+    frame.index = frame.index.astype(int)
+    return frame
+
+
+def _as_series(values, name: str) -> pd.Series:
+    if isinstance(values, pd.DataFrame):
+        raise TypeError(f"tile_map: {name} must be a Series indexed by province_code, "
+                        "not a DataFrame (pick one column, e.g. frame.set_index('province_code')['x'])")
+    s = pd.Series(values) if not isinstance(values, pd.Series) else values
+    if s.index.has_duplicates:
+        dup = s.index[s.index.duplicated()][0]
+        raise ValueError(f"tile_map: province code {dup} appears more than once in {name}")
+    try:
+        s.index = s.index.astype(int)
+    except (TypeError, ValueError):
+        raise ValueError(f"tile_map: {name} must be indexed by integer province codes "
+                         "(110000 ... 650000)") from None
+    return s
+
+
+def _check_codes(s: pd.Series, known: pd.Index, name: str) -> None:
+    unknown = s.index.difference(known)
+    if len(unknown):
+        hint = " (drop the national row 100000 first)" if 100000 in unknown else ""
+        shown = ", ".join(str(c) for c in unknown[:5])
+        raise ValueError(f"tile_map: unknown province code(s) in {name}: {shown}{hint}")
+
+
+def _format(fmt: str | Callable[[float], str], v: float) -> str:
+    return fmt(v) if callable(fmt) else fmt.format(v)
+
+
+
+def _tick_text(t: float, step: float) -> str:
+    if abs(t) < step * 1e-9:
+        t = 0.0
+    if float(t).is_integer() and abs(t) < 1e15:
+        return f"{int(t):,}".replace("-", "\u2212")
+    return f"{t:g}".replace("-", "\u2212")
+
+
+def _colour_scale(ax: Axes, norm, cm, label: str | None, n_rows: int, n_cols: int,
+                  k: float = 1.0) -> None:
+    """A horizontal colour bar drawn inside the map's empty lower-left corner.
+
+    Drawn with an image and a few texts in data coordinates rather than with ``fig.colorbar``:
+    an extra Axes (with its tick machinery) would double the time a redraw takes.
+    """
+    x0, x1 = 0.02 * n_cols, 0.44 * n_cols
+    y1 = n_rows * (1 - 0.035)           # bottom edge of the bar (y grows downwards)
+    y0 = y1 - 0.03 * n_rows             # top edge
+    grad = np.linspace(norm.vmin, norm.vmax, 256)[None, :]
+    ax.imshow(grad, extent=(x0, x1, y1, y0), cmap=cm, norm=norm, aspect="auto",
+              interpolation="nearest", gid="colorbar", zorder=1)
+    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, linewidth=0.5,
+                           edgecolor="#555555", gid="colorbar-outline"))
+    ticks = mpl.ticker.MaxNLocator(nbins=4).tick_values(norm.vmin, norm.vmax)
+    span = norm.vmax - norm.vmin
+    ticks = [t for t in ticks if norm.vmin - 1e-9 * span <= t <= norm.vmax + 1e-9 * span]
+    step = (ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
+    scale = (x1 - x0) / span
+    xs = [x0 + (t - norm.vmin) * scale for t in ticks]
+    tick_len = 0.012 * n_rows
+    ax.plot(np.repeat(xs, 3), np.tile([y1, y1 + tick_len, np.nan], len(xs)), color="#555555",
+            linewidth=0.6, gid="colorbar-ticks")
+    for x, t in zip(xs, ticks):
+        ax.text(x, y1 + tick_len * 1.2, _tick_text(t, step), ha="center", va="top",
+                fontsize=max(6.5, 8 * k),
+                gid="colorbar-tick")
+    if label:
+        size = max(7.0, 9 * k)
+        width = max(12, int((x1 - x0) / n_cols * ax.figure.get_figwidth()
+                            * ax.get_position().width * 72 / (size * 0.55)))
+        ax.text(x0, y0 - 0.01 * n_rows, "\n".join(textwrap.wrap(label, width)), ha="left",
+                va="bottom", fontsize=size, gid="colorbar-label")
+
+
+def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | None = None,
+             title: str | None = None, fmt: str | Callable[[float], str] = "{:.1f}",
+             cmap=None, label: str | None = None, diverging: bool = False,
+             center: float | None = None, highlight=None, categories=None,
+             vmin: float | None = None, vmax: float | None = None,
+             names: str | None = "abbr") -> Axes:
+    """Draw the 31 provinces as equal squares on a grid, coloured by value, with the value printed.
+
+    Parameters
+    ----------
+    values : pandas.Series, optional
+        Numbers indexed by ``province_code`` (int). Provinces that are missing or NaN are drawn as
+        "no data" (light grey, hatched, "n/a"). May be omitted in categorical mode.
+    ax : matplotlib Axes, optional
+        Where to draw; by default a new 6.4 x 6.6 inch figure.
+    provinces : pandas.DataFrame, optional
+        Table with ``province_code`` (column or index), ``tile_row`` (0 = north) and ``tile_col``
+        (0 = west); ``province_en`` is used when ``names="en"``. Default:
+        ``course.data.load("provinces")``.
+    title : str, optional
+        A title that states the finding (see :func:`finding_title`).
+    fmt : str or callable
+        Format of the printed values, e.g. ``"{:.1f}"``, ``"{:+.1f}"``, ``"{:,.0f}"``.
+    cmap : colormap or name, optional
+        Default :data:`SEQUENTIAL`, or :data:`DIVERGING` when ``diverging=True``.
+    label : str, optional
+        Colour-bar label (the units), or the legend title in categorical mode.
+    diverging : bool
+        Centre the colours on ``center`` (default 0) with the same scale on both sides.
+    center : float, optional
+        Centre of a diverging scale (e.g. the national average). Implies ``diverging=True``.
+    highlight : int or iterable of int, optional
+        Province code(s) to outline with a thick black border.
+    categories : pandas.Series, optional
+        Labels indexed by ``province_code``: categorical mode. Tiles take a colour and a hatch
+        per category (:data:`REGION_STYLE` for region names), a letter key (A, B, ...) is printed
+        unless ``values`` is given, and a legend explains the categories.
+    vmin, vmax : float, optional
+        Fix the colour scale (e.g. the same scale for every year in a widget).
+    names : {"abbr", "en", None}
+        Print the ISO two-letter abbreviation (:data:`PROVINCE_ABBR`), the English name, or nothing.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Each tile is a ``Rectangle`` in ``ax.patches`` with gid ``"tile-<code>"``; the printed
+        texts have gids ``"value-<code>"`` and ``"name-<code>"``.
+    """
+    prov = _provinces_frame(provinces)
+    codes = prov.index
+    categorical = categories is not None
+    if values is None and not categorical:
+        raise ValueError("tile_map: give values (a Series indexed by province_code) or categories")
+    vals = None
+    if values is not None:
+        vals = _as_series(values, "values")
+        _check_codes(vals, codes, "values")
+        try:
+            vals = pd.to_numeric(vals).astype(float)
+        except (TypeError, ValueError):
+            raise ValueError("tile_map: values must be numbers; for labels use categories=") from None
+        vals = vals.reindex(codes)
+    cats = None
+    if categorical:
+        cats = _as_series(categories, "categories")
+        _check_codes(cats, codes, "categories")
+        cats = cats.reindex(codes)
+    if names not in ("abbr", "en", None):
+        raise ValueError("tile_map: names must be 'abbr', 'en' or None")
+    hl = set()
+    if highlight is not None:
+        hl = {int(highlight)} if np.isscalar(highlight) else {int(h) for h in highlight}
+        bad = hl.difference(codes)
+        if bad:
+            raise ValueError(f"tile_map: highlight code(s) {sorted(bad)} are not in the provinces table")
+
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.4, 6.6))
+        fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.88)
+    n_rows = int(prov["tile_row"].max()) + 1
+    n_cols = int(prov["tile_col"].max()) + 1
+    # font sizes are designed for 56-point tiles (the default figure); scale them with the tile
+    pos = ax.get_position()
+    tile_pt = 72 * min(pos.width * ax.figure.get_figwidth() / n_cols,
+                       pos.height * ax.figure.get_figheight() / n_rows)
+    k = float(np.clip(tile_pt / 56.0, 0.5, 1.5))
+
+    # -- colours for every tile
+    faces: dict[int, Any] = {}
+    hatches: dict[int, str | None] = {}
+    keys: dict[int, str] = {}
+    legend_handles: list = []
+    mappable = None
+    if categorical:
+        present = cats.dropna()
+        if isinstance(cats.dtype, pd.CategoricalDtype):
+            levels = [c for c in cats.cat.categories if c in set(present)]
+        elif set(present).issubset(REGION_STYLE):
+            levels = [r for r in REGIONS if r in set(present)]
+        else:
+            levels = sorted(set(present), key=str)
+        if len(levels) > len(COLORS):
+            raise ValueError(f"tile_map: {len(levels)} categories are too many to tell apart; "
+                             f"group them into at most {len(COLORS)}")
+        style = {lev: _style_for(lev, i) for i, lev in enumerate(levels)}
+        letter = {lev: chr(ord("A") + i) for i, lev in enumerate(levels)}
+        for code in codes:
+            lev = cats.get(code)
+            if pd.isna(lev):
+                continue
+            faces[code] = style[lev]["color"]
+            hatches[code] = style[lev]["hatch"][:1] or None  # single-density hatch: text stays legible
+            keys[code] = letter[lev]
+        for lev in levels:
+            legend_handles.append(Patch(facecolor=style[lev]["color"], hatch=style[lev]["hatch"][:1],
+                                        edgecolor="white", label=f"{letter[lev]}  {lev}"))
+    else:
+        finite = vals[np.isfinite(vals)]
+        if len(finite):
+            lo = float(finite.min()) if vmin is None else float(vmin)
+            hi = float(finite.max()) if vmax is None else float(vmax)
+            if center is not None:
+                diverging = True
+            if diverging:
+                c = 0.0 if center is None else float(center)
+                half = max(abs(hi - c), abs(lo - c)) or 1.0
+                norm = mcolors.Normalize(c - half, c + half)
+                cm = mpl.colormaps[cmap or DIVERGING] if not isinstance(cmap, mcolors.Colormap) else cmap
+            else:
+                if hi <= lo:
+                    pad = abs(lo) * 0.01 or 1.0
+                    lo, hi = lo - pad, hi + pad
+                norm = mcolors.Normalize(lo, hi)
+                cm = mpl.colormaps[cmap or SEQUENTIAL] if not isinstance(cmap, mcolors.Colormap) else cmap
+            rgba = cm(norm(finite.to_numpy()))
+            faces = dict(zip(finite.index, map(tuple, rgba)))
+            mappable = mpl.cm.ScalarMappable(norm=norm, cmap=cm)
+
+    # -- tiles and texts
+    any_missing = False
+    size = 1.0 - _GAP
+    for code in codes:
+        row, col = int(prov.at[code, "tile_row"]), int(prov.at[code, "tile_col"])
+        x0, y0 = col + _GAP / 2, row + _GAP / 2
+        face = faces.get(code)
+        highlighted = code in hl
+        if face is None:
+            any_missing = True
+            rect = Rectangle((x0, y0), size, size, facecolor=NO_DATA["facecolor"],
+                             hatch=NO_DATA["hatch"], hatchcolor=NO_DATA["hatchcolor"],
+                             edgecolor="black" if highlighted else NO_DATA["edgecolor"],
+                             linewidth=3.0 if highlighted else 0.8, gid=f"tile-{code}")
+            tcolor = NO_DATA["textcolor"]
+            main = NO_DATA["text"]
+        else:
+            tcolor = text_color_for(face)
+            hatch = hatches.get(code)
+            rect = Rectangle((x0, y0), size, size, facecolor=face, hatch=hatch,
+                             hatchcolor=mcolors.to_rgba(tcolor, 0.35) if hatch else None,
+                             edgecolor="black" if highlighted else "none",
+                             linewidth=3.0 if highlighted else 0.0, gid=f"tile-{code}")
+            if vals is not None and np.isfinite(vals.get(code, np.nan)):
+                main = _format(fmt, float(vals[code]))
+            elif categorical:
+                main = keys[code]
+            else:  # categorical tile whose value is missing
+                main = NO_DATA["text"]
+        if highlighted:
+            rect.set_zorder(3)
+        ax.add_patch(rect)
+        if names is None:
+            name, y_main = None, row + 0.5
+        else:
+            name = (PROVINCE_ABBR.get(code, str(code)) if names == "abbr"
+                    else str(prov.at[code, "province_en"]) if "province_en" in prov.columns
+                    else str(code))
+            y_main = row + 0.6
+        # hatched tiles (no data, categories) get a plain patch behind their texts, for legibility
+        box = None
+        if face is None:
+            box = dict(boxstyle="round,pad=0.12", facecolor=NO_DATA["facecolor"], edgecolor="none")
+        elif hatches.get(code):
+            box = dict(boxstyle="round,pad=0.12", facecolor=face, edgecolor="none")
+        fs = max(7.0, k * (9.5 if len(main) <= 7 else max(6.0, 9.5 * 7 / len(main))))
+        ax.text(col + 0.5, y_main, main, ha="center", va="center", fontsize=fs,
+                fontweight="bold", color=tcolor, gid=f"value-{code}", zorder=4, bbox=box)
+        if name is not None:
+            if len(name) > 10 and " " in name:  # "Inner Mongolia", "Xizang (Tibet)": two lines
+                name = "\n".join(textwrap.wrap(name, max(len(w) for w in name.split())))
+            longest = max(len(line) for line in name.split("\n"))
+            nfs = max(5.5, k * (7.0 if longest <= 10 else max(5.5, 7.0 * 11 / longest)))
+            ax.text(col + 0.5, row + 0.26, name, ha="center", va="center", fontsize=nfs,
+                    linespacing=1.0, color=tcolor, gid=f"name-{code}", zorder=4, bbox=box)
+
+    ax.set_xlim(0, n_cols)
+    ax.set_ylim(n_rows, 0)  # row 0 at the top
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+    # -- legends: the empty corners of the grid hold them
+    if any_missing:
+        legend_handles.append(Patch(facecolor=NO_DATA["facecolor"], hatch=NO_DATA["hatch"],
+                                    edgecolor=NO_DATA["edgecolor"], label=NO_DATA["label"]))
+    if categorical:
+        ax.legend(handles=legend_handles, loc="lower left", title=label, fontsize=max(7, 9 * k),
+                  title_fontsize=max(7, 9 * k), frameon=False, handlelength=1.6, handleheight=1.2,
+                  borderaxespad=0.2)
+    else:
+        if legend_handles:
+            ax.legend(handles=legend_handles, loc="upper left", fontsize=max(7, 9 * k), frameon=False,
+                      handlelength=1.6, handleheight=1.2, borderaxespad=0.2)
+        if mappable is not None:
+            _colour_scale(ax, mappable.norm, mappable.cmap, label, n_rows, n_cols, k)
+            ax.set_aspect("equal")  # imshow set it to "auto"
+    if title:
+        finding_title(ax, title)
+    return ax
+
+
+# --------------------------------------------------------------------------------------------
+# Titles and display
+# --------------------------------------------------------------------------------------------
+
+
+def finding_title(ax_or_fig: Axes | Figure, text: str, *, width: int | None = None) -> Text:
+    """Set a title that states the finding, wrapped to the width of the axes or figure.
+
+    On a Figure it sets the suptitle (left-aligned); on an Axes the left title. ``width`` is the
+    wrap width in characters (default: what fits the axes at the title's font size).
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("finding_title: the title must be a non-empty sentence stating the finding")
+    size = 12.5
+    if isinstance(ax_or_fig, Figure):
+        inches = ax_or_fig.get_figwidth()
+    else:
+        inches = ax_or_fig.figure.get_figwidth() * ax_or_fig.get_position().width
+    if width is None:
+        width = max(20, int(inches * 72 / (size * 0.56)))
+    wrapped = "\n".join(textwrap.wrap(" ".join(text.split()), width=width))
+    if isinstance(ax_or_fig, Figure):
+        return ax_or_fig.suptitle(wrapped, x=0.02, ha="left", fontsize=size, fontweight="bold")
+    return ax_or_fig.set_title(wrapped, loc="left", fontsize=size, fontweight="bold")
+
+
+def figure_title(fig: Figure) -> str:
+    """The figure's title text: its suptitle, else the axes titles joined ("" if none)."""
+    parts = []
+    sup = getattr(fig, "_suptitle", None)
+    if sup is not None and sup.get_text().strip():
+        parts.append(sup.get_text())
+    for ax in fig.axes:
+        for loc in ("left", "center", "right"):
+            t = ax.get_title(loc=loc)
+            if t.strip():
+                parts.append(t)
+    return " | ".join(" ".join(p.split()) for p in parts)
+
+
+def _check_figure(fig: Figure, alt: str) -> str:
+    if not isinstance(fig, Figure):
+        raise TypeError(f"expected a matplotlib Figure, got {type(fig).__name__}")
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("every course figure needs alt text: describe what the figure shows")
+    title = figure_title(fig)
+    if not title:
+        raise ValueError("every course figure needs a title that states its finding "
+                         "(use course.plots.finding_title)")
+    return title
+
+
+def _figure_texts(fig: Figure, ticks: bool) -> Iterable[str]:
+    """The strings of a figure's texts; tick labels only if ``ticks`` (they exist after a draw)."""
+    yield from (t.get_text() for t in fig.texts)
+    for ax in fig.axes:
+        if ticks:
+            if ax.axison:
+                for axis in (ax.xaxis, ax.yaxis):
+                    yield from (t.get_text() for t in axis.get_majorticklabels())
+            continue
+        yield from (t.get_text() for t in ax.texts)
+        yield from (ax.get_title(loc=loc) for loc in ("left", "center", "right"))
+        yield ax.xaxis.label.get_text()
+        yield ax.yaxis.label.get_text()
+        leg = ax.get_legend()
+        if leg is not None:
+            yield leg.get_title().get_text()
+            yield from (t.get_text() for t in leg.get_texts())
+    for leg in fig.legends:
+        yield from (t.get_text() for t in leg.get_texts())
+
+
+def _check_english(fig: Figure, ticks: bool = False) -> None:
+    for s in _figure_texts(fig, ticks):
+        if s and _CJK.search(s):
+            raise ValueError(f"chart text must be English only (found {s!r}); "
+                             "keep Chinese terms in the prose")
+
+
+def figure_bundle(fig: Figure, alt: str, caption: str | None = None) -> dict[str, str]:
+    """The rich-output bundle of a figure: PNG, an HTML ``<figure>`` with alt text, and plain text.
+
+    Raises ``ValueError`` if ``alt`` is empty, the figure has no title, or its text has Chinese
+    characters. The figure is not closed (see :func:`show`).
+    """
+    _check_figure(fig, alt)
+    _check_english(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=_DPI, facecolor="white", metadata={"Software": None})
+    _check_english(fig, ticks=True)  # tick labels exist once the figure is drawn
+    png = base64.b64encode(buf.getvalue()).decode("ascii")
+    alt_attr = html.escape(alt.strip(), quote=True)
+    cap = html.escape(caption or "", quote=True)
+    return {
+        "image/png": png,
+        "text/html": (f'<figure class="course-figure"><img alt="{alt_attr}" '
+                      f'src="data:image/png;base64,{png}"><figcaption>{cap}</figcaption></figure>'),
+        "text/plain": "Figure: " + alt.strip(),
+    }
+
+
+def figure_metadata(alt: str) -> dict[str, dict[str, str]]:
+    """Output metadata that goes with :func:`figure_bundle`."""
+    return {"image/png": {"alt": alt.strip()}}
+
+
+def _log(fig: Figure, alt: str, caption: str | None) -> None:
+    FIGURE_LOG.append({"title": figure_title(fig), "alt": alt.strip(), "caption": caption or ""})
+    if len(FIGURE_LOG) > FIGURE_LOG_MAX:
+        del FIGURE_LOG[: len(FIGURE_LOG) - FIGURE_LOG_MAX]
+
+
+def close(fig: Figure) -> None:
+    """Close a figure (release its memory and keep pyplot from showing it again)."""
+    plt.close(fig)
+
+
+def show(fig: Figure, alt: str, *, caption: str | None = None) -> None:
+    """Display a course figure with its alt text, then close it.
+
+    The output has ``image/png`` (with ``{"alt": alt}`` metadata), ``text/html`` (a ``<figure>``
+    whose ``<img>`` carries the alt text, with an optional caption, e.g. the data citation) and
+    ``text/plain`` ("Figure: " + alt). The figure is logged in :data:`FIGURE_LOG`.
+
+    Raises
+    ------
+    ValueError
+        If ``alt`` is empty or the figure has no title (see :func:`finding_title`).
+    """
+    try:
+        bundle = figure_bundle(fig, alt, caption)
+    except ValueError:
+        plt.close(fig)
+        raise
+    _log(fig, alt, caption)
+    plt.close(fig)
+    try:
+        from IPython import get_ipython
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - IPython ships with the course environment
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display(bundle, raw=True, metadata=figure_metadata(alt))
+    else:  # plain Python: say what would be shown
+        print(bundle["text/plain"])
+
+
+# --------------------------------------------------------------------------------------------
+# Line and bar charts
+# --------------------------------------------------------------------------------------------
+
+
+def annotate_last(ax: Axes, lines: Iterable | None = None, *, fontsize: float = 9.5,
+                  min_gap: float | None = None) -> list[Text]:
+    """Label each line at its last finite point, so series are identified without colour.
+
+    Labels are the lines' ``label``; overlapping labels are pushed apart vertically by at least
+    ``min_gap`` points (default 1.15 x font size). Returns the Text objects.
+    """
+    lines = [ln for ln in (ax.get_lines() if lines is None else lines)
+             if not str(ln.get_label()).startswith("_")]
+    ax.relim()
+    ax.autoscale_view()
+    ends = []
+    for ln in lines:
+        x = np.asarray(ln.get_xdata(), dtype=float)
+        y = np.asarray(ln.get_ydata(), dtype=float)
+        ok = np.isfinite(x) & np.isfinite(y)
+        if not ok.any():
+            continue
+        i = np.flatnonzero(ok)[-1]
+        ends.append((ln, x[i], y[i]))
+    if not ends:
+        return []
+    px_per_pt = ax.figure.dpi / 72
+    gap = (min_gap or fontsize * 1.15) * px_per_pt
+    disp = [ax.transData.transform((x, y))[1] for _, x, y in ends]
+    order = np.argsort(disp)
+    placed = np.array(disp, dtype=float)
+    for k in range(1, len(order)):  # bottom-up: keep each label at least `gap` above the previous
+        a, b = order[k - 1], order[k]
+        placed[b] = max(placed[b], placed[a] + gap)
+    texts = []
+    for j, (ln, x, y) in enumerate(ends):
+        color = readable_on_white(ln.get_color())
+        dy = (placed[j] - disp[j]) / px_per_pt
+        texts.append(ax.annotate(ln.get_label(), xy=(x, y), xytext=(6, dy),
+                                 textcoords="offset points", va="center", ha="left",
+                                 fontsize=fontsize, color=color, annotation_clip=False))
+    return texts
+
+
+def line_chart(frame: pd.DataFrame, x: str, ys, *, ax: Axes | None = None,
+               labels: Mapping[str, str] | None = None, title: str | None = None,
+               xlabel: str | None = None, ylabel: str | None = None,
+               direct_labels: bool = True) -> Axes:
+    """Lines of ``frame[ys]`` against ``frame[x]``, each with its own colour, marker and line style.
+
+    Columns named like a region ("East", ..., "National") take :data:`REGION_STYLE`; others take
+    :func:`series_style`. With ``direct_labels`` the lines are labelled at their ends
+    (:func:`annotate_last`), otherwise a legend is drawn.
+    """
+    ys = [ys] if isinstance(ys, str) else list(ys)
+    missing = [c for c in [x, *ys] if c not in frame.columns]
+    if missing:
+        raise ValueError(f"line_chart: no column(s) {', '.join(map(repr, missing))} in the frame")
+    labels = dict(labels or {})
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.4, 4.2))
+        fig.subplots_adjust(left=0.11, right=0.8 if direct_labels else 0.97, bottom=0.12, top=0.86)
+    n = len(frame)
+    markevery = 1 if n <= 15 else max(1, n // 10)
+    for i, col in enumerate(ys):
+        st = _style_for(col, i)
+        ax.plot(frame[x].to_numpy(), frame[col].to_numpy(dtype=float), color=st["color"],
+                marker=st["marker"], linestyle=st["linestyle"], markevery=markevery,
+                label=labels.get(col, str(col)))
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    if ylabel is not None:
+        ax.set_ylabel(ylabel)
+    if direct_labels:
+        annotate_last(ax)
+    else:
+        ax.legend()
+    if title:
+        finding_title(ax, title)
+    return ax
+
+
+def bar_chart(values: pd.Series, *, ax: Axes | None = None, groups: pd.Series | None = None,
+              labels: Mapping | None = None, title: str | None = None, xlabel: str | None = None,
+              fmt: str | Callable[[float], str] = "{:.1f}", sort: bool = True,
+              highlight=None) -> Axes:
+    """Horizontal bars with the value printed at each bar's end.
+
+    ``groups`` (labels aligned with ``values``, e.g. NBS regions) gives each bar its group's colour
+    and hatch, with a legend. ``labels`` maps index values to the names shown (default: the index).
+    Missing values are marked "n/a". ``highlight`` (index value or values) draws a thick outline.
+    """
+    s = pd.Series(values).astype(float)
+    if sort:
+        s = s.sort_values(ascending=True, na_position="first")
+    names = [str((labels or {}).get(k, k)) for k in s.index]
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.4, max(2.5, 0.24 * len(s) + 1.2)))
+        fig.subplots_adjust(left=0.25, right=0.95, bottom=0.08, top=0.9)
+    hl = set() if highlight is None else ({highlight} if np.isscalar(highlight) else set(highlight))
+    pos = np.arange(len(s))
+    if groups is not None:
+        g = pd.Series(groups).reindex(s.index)
+        levels = [r for r in REGIONS if r in set(g.dropna())] or sorted(set(g.dropna()), key=str)
+        levels += sorted(set(g.dropna()) - set(levels), key=str)
+        style = {lev: _style_for(lev, i) for i, lev in enumerate(levels)}
+        colors = [style[v]["color"] if pd.notna(v) else NO_DATA["facecolor"] for v in g]
+        hatch = [style[v]["hatch"] if pd.notna(v) else None for v in g]
+    else:
+        colors, hatch = [COLORS[0]] * len(s), [None] * len(s)
+    bars = ax.barh(pos, s.fillna(0).to_numpy(), color=colors, edgecolor="white", linewidth=0.5)
+    for bar, h, key in zip(bars, hatch, s.index):
+        if h:
+            bar.set_hatch(h)
+            bar.set_hatchcolor("white")
+        if key in hl:
+            bar.set_edgecolor("black")
+            bar.set_linewidth(2.5)
+    ax.set_yticks(pos, names)
+    ax.grid(axis="y", visible=False)
+    ax.margins(x=0.08)  # room for the printed values
+    span = float(np.nanmax(np.abs(s.to_numpy()))) if s.notna().any() else 1.0
+    for p, v in zip(pos, s.to_numpy()):
+        txt = NO_DATA["text"] if not np.isfinite(v) else _format(fmt, v)
+        ax.text((v if np.isfinite(v) else 0) + 0.01 * span * (1 if not np.isfinite(v) or v >= 0 else -1),
+                p, txt, va="center", ha="left" if not np.isfinite(v) or v >= 0 else "right",
+                fontsize=8.5)
+    if xlabel is not None:
+        ax.set_xlabel(xlabel)
+    if groups is not None:
+        ax.legend(handles=[Patch(facecolor=style[lev]["color"], hatch=style[lev]["hatch"],
+                                 edgecolor="white", label=str(lev)) for lev in levels],
+                  loc="lower right")
+    if title:
+        finding_title(ax, title)
+    return ax

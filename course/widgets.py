@@ -1,0 +1,305 @@
+"""The course's pattern for an interactive figure: controls -> pure compute -> render.
+
+A lesson writes two small functions and hands them, with its controls, to :class:`Explorer`:
+
+- ``compute(**values)`` is *pure*: it takes the controls' values (by the controls' names) and
+  returns a result (a number, a DataFrame, a named tuple ...). It can be tested without a screen.
+  For a setting that has no meaningful answer (nothing selected, all weights zero, one province)
+  it raises :class:`EdgeCase` with a short explanation written for the student.
+- ``render(result)`` turns the result into a matplotlib Figure (with a title that states the
+  finding), an HTML string, or a DataFrame (or a list of these, shown one after the other).
+
+The Explorer redraws synchronously whenever a control's ``value`` changes. Its output is an
+``ipywidgets.HTML`` widget holding the figure as ``<figure><img alt=...></figure>``: fast, readable
+without a front end (tests, nbval), and accessible. A setting that raises :class:`EdgeCase` shows a
+"Note:" box instead of the figure; any other error shows a one-line "Something went wrong" box
+(never a traceback) and is kept in ``.error`` so tests and the browser check can detect it.
+
+Examples
+--------
+>>> import ipywidgets as w
+>>> def compute(n):
+...     if n == 0:
+...         raise EdgeCase("Choose at least one province.")
+...     return n * n
+>>> ex = Explorer({"n": w.IntSlider(value=2, min=0, max=5)}, compute,
+...               render=lambda r: f"<p>{r}</p>", alt="Square of n")
+>>> ex.result
+4
+>>> ex.controls["n"].value = 3
+>>> ex.result, ex.html
+(9, '<p>9</p>')
+>>> ex.controls["n"].value = 0
+>>> ex.result is None, ex.message
+(True, 'Choose at least one province.')
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from . import plots
+
+__all__ = ["EdgeCase", "Explorer", "STATIC_NOTE"]
+
+STATIC_NOTE = "Static view of the default setting; run the notebook to interact."
+
+_EDGE_STYLE = ("border-left:4px solid #E69F00;background:#FFF6E0;color:#222;padding:8px 12px;"
+               "margin:6px 0;font-size:14px;")
+_ERROR_STYLE = ("border-left:4px solid #D55E00;background:#FBEAE3;color:#222;padding:8px 12px;"
+                "margin:6px 0;font-size:14px;")
+
+
+class EdgeCase(Exception):
+    """A setting with no meaningful result; the message is shown to the student as a note.
+
+    Raise it from a pure compute function, with a short explanation of why there is nothing to
+    show and what to do instead:
+
+    >>> raise EdgeCase("All weights are zero, so the index is undefined; raise at least one.")
+    Traceback (most recent call last):
+    ...
+    course.widgets.EdgeCase: All weights are zero, so the index is undefined; raise at least one.
+    """
+
+
+def edgecase_html(message: str) -> str:
+    """The note box shown for an :class:`EdgeCase`."""
+    return (f'<div class="course-edgecase" role="status" style="{_EDGE_STYLE}">'
+            f"<strong>Note:</strong> {html.escape(message)}</div>")
+
+
+def error_html(exc: BaseException) -> str:
+    """The one-line box shown for an unexpected error while redrawing."""
+    msg = " ".join(str(exc).split())
+    if len(msg) > 300:
+        msg = msg[:297] + "..."
+    text = f"Something went wrong while redrawing: {type(exc).__name__}: {msg}"
+    return f'<div class="course-error" role="alert" style="{_ERROR_STYLE}">{html.escape(text)}</div>'
+
+
+class Explorer:
+    """An interactive figure: controls -> ``compute(**values)`` -> ``render(result)``.
+
+    Parameters
+    ----------
+    controls : dict of str -> ipywidgets.Widget
+        Widgets with a ``value``; the keys are the names of ``compute``'s parameters.
+    compute : callable
+        Pure function ``compute(**values) -> result``. Raises :class:`EdgeCase` for settings
+        without a meaningful answer.
+    render : callable
+        ``render(result)`` returning a matplotlib Figure (with a title), an HTML string, a
+        DataFrame or Styler, or a list of these. Figures are closed after they are converted.
+    alt : str or callable
+        Alt text of the figure, or ``alt(result) -> str`` so it can state the current numbers.
+    title : str
+        Heading shown above the controls.
+    caption : str or callable, optional
+        Figure caption (e.g. the data citation), or ``caption(result) -> str``.
+    layout : {"vertical", "horizontal"}
+        Controls above the output, or beside it.
+
+    Attributes
+    ----------
+    controls, result, message, error, output, widget, html, last_render_seconds, redraws
+        ``message`` is the text of the last :class:`EdgeCase` (else None); ``error`` the last
+        unexpected exception (else None) and ``traceback`` its formatted traceback, for
+        debugging; ``redraws`` counts calls of :meth:`update`.
+
+    Notes
+    -----
+    The default setting is computed on construction. If it fails with an unexpected error, the
+    constructor raises it: that is a bug in the lesson, and it should fail the notebook tests
+    rather than hide behind the friendly box shown for errors at later settings.
+    """
+
+    def __init__(self, controls: Mapping[str, widgets.Widget], compute: Callable[..., Any],
+                 render: Callable[[Any], Any], *, alt: Callable[[Any], str] | str,
+                 title: str = "", caption: Callable[[Any], str] | str | None = None,
+                 layout: str = "vertical"):
+        if not isinstance(controls, Mapping) or not controls:
+            raise TypeError("Explorer: controls must be a non-empty dict of name -> widget")
+        for name, w in controls.items():
+            if not isinstance(w, widgets.Widget) or not w.has_trait("value"):
+                raise TypeError(f"Explorer: control {name!r} must be an ipywidget with a value")
+        if not callable(compute) or not callable(render):
+            raise TypeError("Explorer: compute and render must be functions")
+        if layout not in ("vertical", "horizontal"):
+            raise ValueError("Explorer: layout must be 'vertical' or 'horizontal'")
+        _check_signature(compute, list(controls))
+        self.controls: dict[str, widgets.Widget] = dict(controls)
+        self.compute = compute
+        self.render = render
+        self.alt = alt
+        self.caption = caption
+        self.title = title
+        self.result: Any = None
+        self.message: str | None = None
+        self.error: BaseException | None = None
+        self.traceback: str | None = None
+        self.alt_text: str | None = None
+        self.last_render_seconds: float | None = None
+        self.redraws = 0
+        self._batch = False
+        self._log_figures = True  # the default view is logged in plots.FIGURE_LOG
+
+        self.output = widgets.HTML(layout=widgets.Layout(min_height="2em"))
+        box = widgets.VBox(list(self.controls.values()))
+        parts: list[widgets.Widget] = []
+        if title:
+            parts.append(widgets.HTML(f"<h4 class='course-explorer-title'>{html.escape(title)}</h4>"))
+        if layout == "vertical":
+            parts += [box, self.output]
+        else:
+            parts.append(widgets.HBox([box, self.output]))
+        self.widget = widgets.VBox(parts)
+        self.widget.add_class("course-explorer")
+
+        for w in self.controls.values():
+            w.observe(self._on_change, names="value")
+        self.update()
+        self._log_figures = False
+        if self.error is not None:
+            raise self.error
+        self.default_values = self.values()
+        self.default_html = self.html
+
+    # -- state -------------------------------------------------------------------------------
+    def values(self) -> dict[str, Any]:
+        """The controls' current values, by name."""
+        return {name: w.value for name, w in self.controls.items()}
+
+    @property
+    def html(self) -> str:
+        """The HTML currently shown in the output area."""
+        return self.output.value
+
+    # -- redraw ------------------------------------------------------------------------------
+    def _on_change(self, change) -> None:
+        if not self._batch:
+            self.update()
+
+    def update(self) -> Any:
+        """Recompute and redraw from the controls' current values; return the result (or None)."""
+        self.redraws += 1
+        start = time.perf_counter()
+        before = set(plt.get_fignums())
+        try:
+            result = self.compute(**self.values())
+            shown = self._to_html(result)
+        except EdgeCase as exc:
+            self.result, self.message, self.error, self.traceback = None, str(exc), None, None
+            shown = edgecase_html(str(exc))
+        except Exception as exc:  # noqa: BLE001 - shown to the reader as one line, kept in .error
+            self.result, self.message, self.error = None, None, exc
+            self.traceback = traceback.format_exc()
+            shown = error_html(exc)
+        else:
+            self.result, self.message, self.error, self.traceback = result, None, None, None
+        finally:
+            # figures a failed render left open would pop up under the next cell that runs
+            for num in set(plt.get_fignums()) - before:
+                plt.close(num)
+        self.output.value = shown
+        self.last_render_seconds = time.perf_counter() - start
+        return self.result
+
+    def set(self, **values: Any) -> Any:
+        """Set several controls at once and redraw once; return the result."""
+        unknown = [k for k in values if k not in self.controls]
+        if unknown:
+            raise KeyError(f"Explorer.set: no control named {unknown[0]!r}; "
+                           f"the controls are {', '.join(self.controls)}")
+        self._batch = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._batch = False
+        return self.update()
+
+    def _to_html(self, result: Any) -> str:
+        out = self.render(result)
+        items = out if isinstance(out, (list, tuple)) else [out]
+        parts = []
+        for item in items:
+            if isinstance(item, Figure):
+                try:
+                    alt = self.alt(result) if callable(self.alt) else self.alt
+                    cap = self.caption(result) if callable(self.caption) else self.caption
+                    self.alt_text = alt
+                    parts.append(plots.figure_bundle(item, alt, cap)["text/html"])
+                    if self._log_figures:
+                        plots._log(item, alt, cap)
+                finally:
+                    plt.close(item)
+            elif isinstance(item, pd.DataFrame):
+                parts.append(item.to_html(classes="course-table", border=0))
+            elif hasattr(item, "to_html") and callable(item.to_html):  # pandas Styler
+                parts.append(item.to_html())
+            elif isinstance(item, str):
+                parts.append(item)
+            elif item is None:
+                continue
+            else:
+                raise TypeError(f"render returned {type(item).__name__}; "
+                                "return a Figure, an HTML string or a DataFrame")
+        return "".join(parts)
+
+    # -- display -----------------------------------------------------------------------------
+    def static_html(self) -> str:
+        """The default view for readers without a kernel (GitHub, nbconvert)."""
+        settings = ", ".join(f"{html.escape(str(k))} = {html.escape(_show_value(v))}"
+                             for k, v in self.default_values.items())
+        title = (f"<h4 class='course-explorer-title'>{html.escape(self.title)}</h4>"
+                 if self.title else "")
+        return (f'<div class="course-explorer-static">{title}'
+                f'<p class="course-static-note"><em>{html.escape(STATIC_NOTE)}</em> '
+                f"Setting: {settings}.</p>{self.default_html}</div>")
+
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
+        bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
+        bundle["text/html"] = self.static_html()
+        label = self.title or "interactive figure"
+        bundle["text/plain"] = f"Explorer: {label} ({STATIC_NOTE})"
+        return bundle
+
+    def __repr__(self) -> str:
+        return f"<Explorer {self.title or ''} controls={list(self.controls)}>"
+
+
+def _show_value(v: Any) -> str:
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(map(str, v)) + "]"
+    return str(v)
+
+
+def _check_signature(compute: Callable[..., Any], names: list[str]) -> None:
+    """Fail early, at construction, when a control has no matching parameter in compute."""
+    try:
+        sig = inspect.signature(compute)
+    except (TypeError, ValueError):  # builtins without a signature: let the call decide
+        return
+    params = sig.parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return
+    for name in names:
+        if name not in params:
+            raise TypeError(f"Explorer: compute() has no parameter {name!r} for the control "
+                            f"of that name; its parameters are {', '.join(params) or 'none'}")
+    required = [n for n, p in params.items() if p.default is p.empty
+                and p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and n not in names]
+    if required:
+        raise TypeError(f"Explorer: compute() needs {', '.join(map(repr, required))} but there is "
+                        "no control of that name")

@@ -1,0 +1,241 @@
+"""Tests for course.widgets: the Explorer pattern (controls -> pure compute -> render).
+
+The compute functions work on tiny hand-made tables, so every expected result is a hand
+computation (for example 30 / (10 + 20 + 30) = 0.5).
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets as w  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from course import plots  # noqa: E402
+from course.widgets import STATIC_NOTE, EdgeCase, Explorer  # noqa: E402
+
+# A tiny table: three provinces on a 1 x 3 grid, values for two years.
+PROVINCES = pd.DataFrame({"province_code": [110000, 120000, 130000],
+                          "tile_row": [0, 0, 0], "tile_col": [0, 1, 2]})
+TABLE = pd.DataFrame({
+    "province_code": [110000, 120000, 130000, 110000, 120000, 130000],
+    "year": [2022, 2022, 2022, 2023, 2023, 2023],
+    "value": [10.0, 20.0, 30.0, 10.0, 10.0, 0.0],
+})
+
+
+def share_of_total(year, code):
+    """Pure: the chosen province's share of the three-province total in ``year``."""
+    rows = TABLE[TABLE["year"] == year].set_index("province_code")["value"]
+    if code not in rows.index:
+        raise EdgeCase("Choose one of the three provinces.")
+    total = rows.sum()
+    return rows[code] / total
+
+
+def shares(year):
+    rows = TABLE[TABLE["year"] == year].set_index("province_code")["value"]
+    if rows.sum() == 0:
+        raise EdgeCase("All values are zero in this year, so shares are undefined.")
+    return rows / rows.sum()
+
+
+def render_map(result):
+    ax = plots.tile_map(result * 100, provinces=PROVINCES, fmt="{:.0f}", label="share (%)",
+                        title="Hebei has the largest share")
+    return ax.figure
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def text_explorer(**kwargs):
+    controls = {"year": w.Dropdown(options=[2022, 2023], value=2022),
+                "code": w.Dropdown(options=[110000, 120000, 130000, 999999], value=130000)}
+    return Explorer(controls, share_of_total, render=lambda r: f"<p>share = {r:.3f}</p>",
+                    alt="Share of the chosen province", **kwargs)
+
+
+def test_default_result_is_computed_on_construction():
+    ex = text_explorer()
+    assert ex.result == pytest.approx(30 / 60)
+    assert ex.html == "<p>share = 0.500</p>"
+    assert ex.message is None and ex.error is None
+    assert ex.last_render_seconds >= 0
+
+
+def test_setting_a_control_changes_result_and_html():
+    ex = text_explorer()
+    ex.controls["year"].value = 2023
+    assert ex.result == 0.0  # Hebei has 0 of 20 in 2023
+    assert ex.html == "<p>share = 0.000</p>"
+    ex.controls["code"].value = 110000
+    assert ex.result == pytest.approx(10 / 20)
+
+
+def test_figure_render_shows_an_img_with_the_alt_text():
+    ex = Explorer({"year": w.Dropdown(options=[2022, 2023], value=2022)}, shares, render_map,
+                  alt=lambda r: f"Three tiles; Hebei holds {r[130000]:.0%} of the total.")
+    assert '<figure class="course-figure">' in ex.html
+    assert 'alt="Three tiles; Hebei holds 50% of the total."' in ex.html
+    assert ex.alt_text == "Three tiles; Hebei holds 50% of the total."
+    assert plt.get_fignums() == []  # the rendered figure was closed
+
+
+def test_edge_case_shows_a_note_and_clears_the_result():
+    ex = Explorer({"year": w.Dropdown(options=[2022, 2023, 2024], value=2022)}, shares, render_map,
+                  alt="Shares of three provinces")
+    ex.controls["year"].value = 2024  # no rows: total 0
+    assert ex.result is None
+    assert ex.message == "All values are zero in this year, so shares are undefined."
+    assert 'class="course-edgecase"' in ex.html and "Note:" in ex.html
+    assert "<img" not in ex.html and ex.error is None
+    ex.controls["year"].value = 2023  # back to a valid setting clears the note
+    assert ex.message is None and ex.result[110000] == pytest.approx(0.5)
+
+
+def test_unexpected_error_shows_a_friendly_box_without_raising():
+    def compute(n):
+        return 1 / n
+
+    ex = Explorer({"n": w.IntSlider(value=2, min=0, max=3)}, compute,
+                  render=lambda r: f"<p>{r}</p>", alt="One over n")
+    ex.controls["n"].value = 0  # must not raise
+    assert isinstance(ex.error, ZeroDivisionError)
+    assert ex.result is None and ex.message is None
+    assert 'class="course-error"' in ex.html
+    assert "Something went wrong while redrawing: ZeroDivisionError: division by zero" in ex.html
+    assert "Traceback" not in ex.html and "Traceback" in ex.traceback
+    ex.controls["n"].value = 1
+    assert ex.error is None and ex.result == 1.0
+
+
+def test_error_message_is_escaped():
+    def compute(n):
+        if n:
+            raise ValueError("bad <b>value</b> & more")
+        return n
+
+    ex = Explorer({"n": w.IntSlider(value=0)}, compute, render=str, alt="n")
+    ex.controls["n"].value = 1
+    assert "<b>" not in ex.html and "&lt;b&gt;value&lt;/b&gt; &amp; more" in ex.html
+
+
+def test_a_failing_render_leaves_no_open_figure():
+    def render(result):
+        fig, ax = plt.subplots()
+        if result > 1:
+            raise RuntimeError("render failed")
+        ax.set_title("ok")
+        return fig
+
+    ex = Explorer({"n": w.IntSlider(value=1, max=3)}, lambda n: n, render, alt="n")
+    ex.controls["n"].value = 2
+    assert isinstance(ex.error, RuntimeError)
+    assert plt.get_fignums() == []
+
+
+def test_a_figure_without_alt_text_is_reported_as_an_error():
+    ex = Explorer({"n": w.IntSlider(value=1, max=3)}, lambda n: n,
+                  render=lambda r: render_map(pd.Series({110000: r / 10})),
+                  alt=lambda r: "" if r == 3 else "One tile.")
+    ex.controls["n"].value = 3
+    assert isinstance(ex.error, ValueError) and "alt text" in ex.html
+
+
+def test_mimebundle_has_the_live_widget_and_a_static_default_view():
+    ex = text_explorer(title="Share explorer")
+    default_html = ex.html
+    ex.controls["year"].value = 2023  # the static view still shows the default
+    bundle = ex._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
+    static = bundle["text/html"]
+    assert STATIC_NOTE in static and default_html in static
+    assert "year = 2022" in static and "Share explorer" in static
+    assert "share = 0.000" not in static
+    assert bundle["text/plain"].startswith("Explorer: Share explorer")
+
+
+def test_set_changes_several_controls_with_one_redraw():
+    calls = []
+
+    def compute(year, code):
+        calls.append((year, code))
+        return share_of_total(year, code)
+
+    controls = {"year": w.Dropdown(options=[2022, 2023], value=2022),
+                "code": w.Dropdown(options=[110000, 120000, 130000], value=130000)}
+    ex = Explorer(controls, compute, render=lambda r: f"{r:.2f}", alt="share")
+    before = ex.redraws
+    calls.clear()
+    result = ex.set(year=2023, code=120000)
+    assert calls == [(2023, 120000)]
+    assert ex.redraws == before + 1
+    assert result == ex.result == pytest.approx(10 / 20)
+    with pytest.raises(KeyError, match="yeer"):
+        ex.set(yeer=2022)
+
+
+def test_dataframe_and_list_renders():
+    ex = Explorer({"year": w.Dropdown(options=[2022, 2023], value=2022)}, shares,
+                  render=lambda r: ["<h5>Shares</h5>", r.rename("share").to_frame()],
+                  alt="Shares table")
+    assert ex.html.startswith("<h5>Shares</h5><table")
+    assert "course-table" in ex.html and "0.5" in ex.html
+
+
+def test_unsupported_render_result_is_an_error():
+    ex = Explorer({"n": w.IntSlider(value=0)}, lambda n: n, render=lambda r: r if r else "x",
+                  alt="n")
+    ex.controls["n"].value = 5  # render returns an int
+    assert isinstance(ex.error, TypeError) and "render returned int" in str(ex.error)
+
+
+def test_construction_checks_controls_against_compute():
+    with pytest.raises(TypeError, match="'yeer'"):
+        Explorer({"yeer": w.IntSlider()}, lambda year: year, render=str, alt="x")
+    with pytest.raises(TypeError, match="'code'"):
+        Explorer({"year": w.IntSlider()}, lambda year, code: year, render=str, alt="x")
+    with pytest.raises(TypeError, match="non-empty"):
+        Explorer({}, lambda: 1, render=str, alt="x")
+    with pytest.raises(TypeError, match="value"):
+        Explorer({"b": w.Button()}, lambda b: b, render=str, alt="x")
+    Explorer({"a": w.IntSlider()}, lambda **kw: kw["a"], render=str, alt="x")  # **kwargs is fine
+
+
+def test_a_broken_default_fails_loudly_but_a_default_edge_case_does_not():
+    with pytest.raises(ZeroDivisionError):
+        Explorer({"n": w.IntSlider(value=0)}, lambda n: 1 / n, render=str, alt="x")
+
+    def compute(n):
+        raise EdgeCase("Pick a number above zero.")
+
+    ex = Explorer({"n": w.IntSlider(value=0)}, compute, render=str, alt="x")
+    assert ex.message == "Pick a number above zero." and "Note:" in ex.static_html()
+
+
+def test_layouts():
+    ex = text_explorer(layout="horizontal", title="T")
+    assert any(isinstance(c, w.HBox) for c in ex.widget.children)
+    assert ex.output in ex.widget.children[-1].children
+    ex = text_explorer()
+    assert ex.widget.children[-1] is ex.output
+    with pytest.raises(ValueError, match="layout"):
+        text_explorer(layout="diagonal")
+
+
+def test_default_figure_is_logged_once():
+    plots.FIGURE_LOG.clear()
+    ex = Explorer({"year": w.Dropdown(options=[2022, 2023], value=2022)}, shares, render_map,
+                  alt="Shares of three provinces")
+    ex.controls["year"].value = 2023
+    assert plots.FIGURE_LOG == [{"title": "Hebei has the largest share",
+                                 "alt": "Shares of three provinces", "caption": ""}]
