@@ -54,6 +54,7 @@ __all__ = [
     "Indicator",
     "Disparity",
     "BetaConvergence",
+    "Exploration",
     "per_capita_panel",
     "income_panel",
     "published_panel",
@@ -64,8 +65,10 @@ __all__ = [
     "disparity_series",
     "beta_convergence",
     "explore",
-    "render",
     "describe",
+    "decomposition_html",
+    "summary_html",
+    "render",
     "build_explorer",
 ]
 
@@ -285,15 +288,16 @@ def _select(panel: pd.DataFrame, year: int, column: str, regions) -> pd.DataFram
         unknown = sorted(set(regions) - set(REGIONS))
         if unknown:
             raise ValueError(f"unknown region(s) {', '.join(unknown)}; use {', '.join(REGIONS)}")
-    years = available_years(panel, column)
-    if int(year) not in years:
-        raise EdgeCase(f"No data for {year}: this indicator covers {_span(years)}. Pick a year in that range.")
     rows = panel.loc[(panel["year"] == int(year)) & panel[column].notna()]
+    if len(rows) < 2:
+        years = available_years(panel, column)
+        raise EdgeCase(f"No data for {year}: this indicator covers {_span(years)}. Pick a year in that range.")
     if regions is not None:
         rows = rows.loc[rows["nbs_region_en"].isin(regions)]
     if len(rows) < 2:
         raise EdgeCase(
-            f"Only {len(rows)} province left in this selection: a gap needs at least two provinces. "
+            f"Only {len(rows)} {'province' if len(rows) == 1 else 'provinces'} left in this selection: "
+            "a gap needs at least two provinces. "
             "Add another region."
         )
     if (rows[column] <= 0).any():
@@ -337,6 +341,17 @@ def disparity(
     EdgeCase
         The year is not covered, no region is selected, fewer than two provinces remain, or values
         are not positive.
+
+    Examples
+    --------
+    Two regions, each internally equal: all inequality is between them.
+
+    >>> p = pd.DataFrame({"province_code": [1, 2, 3, 4], "province_en": list("ABCD"),
+    ...                   "nbs_region_en": ["East", "East", "West", "West"], "year": 2020,
+    ...                   "population_10k": 1.0, "gdp_per_capita_yuan": [2.0, 2.0, 1.0, 1.0]})
+    >>> d = disparity(p, 2020)
+    >>> round(d.within, 12), round(d.between_share, 6), round(d.gini, 4)
+    (0.0, 1.0, 0.1667)
     """
     if weights not in ("population", "equal"):
         raise ValueError("weights must be 'population' or 'equal'")
@@ -349,13 +364,13 @@ def disparity(
     dec = measures.theil_decomposition(y, groups, weights=w, kind="T")
 
     frame = rows[["province_code", "province_en", "nbs_region_en", _POP]].assign(value=y)
-    by_region = (
-        frame.assign(total=frame["value"] * frame[_POP])
-        .groupby("nbs_region_en")
-        .agg(provinces=("value", "size"), population_10k=(_POP, "sum"), mean=("value", "mean"), total=("total", "sum"))
-    )
-    by_region["mean_weighted"] = by_region["total"] / by_region["population_10k"]
-    by_region = by_region.drop(columns="total").reindex([r for r in REGIONS if r in by_region.index])
+    present = [r for r in REGIONS if (groups == r).any()]
+    stats = []
+    for reg in present:
+        m = groups == reg
+        stats.append((int(m.sum()), p[m].sum(), y[m].mean(), (y[m] * p[m]).sum() / p[m].sum()))
+    by_region = pd.DataFrame(stats, index=pd.Index(present, name="nbs_region_en"),
+                             columns=["provinces", "population_10k", "mean", "mean_weighted"])
     by_region = by_region.join(_group_terms(dec, by_region.index))
 
     return Disparity(
@@ -378,21 +393,12 @@ def disparity(
 
 
 def _group_terms(dec, regions) -> pd.DataFrame:
-    """Each region's own Theil T and its contribution to the within part, from the decomposition."""
-    g = dec.groups
-    if "group" in g.columns:
-        g = g.set_index("group")
-    out = pd.DataFrame(index=regions)
-    out["theil_region"] = g.reindex(regions)[_pick(g, ("theil", "T", "t", "index", "inequality"))].to_numpy(dtype=float)
-    out["within_contribution"] = g.reindex(regions)[_pick(g, ("contribution", "within_contribution", "within"))].to_numpy(dtype=float)
-    return out
-
-
-def _pick(frame: pd.DataFrame, names) -> str:
-    for name in names:
-        if name in frame.columns:
-            return name
-    raise KeyError(f"theil_decomposition groups frame has none of {names}: {list(frame.columns)}")
+    """Each region's own Theil T and its contribution to the within part (from course.measures)."""
+    g = dec.groups.reindex(regions)
+    return pd.DataFrame(
+        {"theil_region": g["theil"].astype(float), "within_contribution": g["contribution"].astype(float)},
+        index=regions,
+    )
 
 
 def disparity_series(
@@ -477,3 +483,200 @@ def beta_convergence(panel: pd.DataFrame, start: int, end: int, column: str | No
     r2 = 1 - ss_res / ss_tot if ss_tot > 0 else float("nan")
     speed = -math.log(1 + span * beta) / span if 1 + span * beta > 0 else float("nan")
     return BetaConvergence(int(start), int(end), float(beta), float(alpha), float(r2), float(speed), data)
+
+
+# --------------------------------------------------------------------------- the widget
+@dataclass
+class Exploration:
+    """What :func:`explore` returns: the disparity of the selection and the map values of the year."""
+
+    indicator: str
+    vintage: str | None
+    year: int
+    regions: tuple
+    weights: str
+    disparity: Disparity
+    map_values: pd.Series
+
+    @property
+    def label(self) -> str:
+        return INDICATORS[self.indicator].label
+
+    @property
+    def phrase(self) -> str:
+        """The label inside a sentence ("GDP per capita ...", "disposable income per capita")."""
+        label = self.label
+        return label if label[:3].isupper() else label[0].lower() + label[1:]
+
+
+def explore(panels: dict, indicator: str = "gdp_pc", vintage: str = DEFAULT_VINTAGE, year: int = 2024,
+            regions=REGIONS, weights: str = "population") -> Exploration:
+    """The pure function behind the lesson's Explorer.
+
+    Picks the panel of ``indicator`` (and ``vintage`` where the indicator has vintages), measures
+    the disparity among the provinces of ``regions`` in ``year`` with :func:`disparity`, and keeps
+    all 31 provinces' values of that year for the tile map.
+
+    Raises
+    ------
+    EdgeCase
+        The indicator (in this vintage) has no data for ``year``, no region is selected, or the
+        selection leaves fewer than two provinces.
+    """
+    ind = INDICATORS[indicator]
+    panel = panel_for(panels, indicator, vintage)
+    years = available_years(panel, ind.column)
+    if int(year) not in years:
+        which = f"{ind.label}, {VINTAGES[vintage].split(' (')[0]} vintage" if ind.uses_vintage else ind.label
+        hint = " or switch the vintage" if ind.uses_vintage else ""
+        raise EdgeCase(f"{which}: no data for {year} (this series covers {_span(years)}). Pick another year{hint}.")
+    d = disparity(panel, year, ind.column, regions=regions, weights=weights)
+    rows = panel.loc[panel["year"] == int(year)]
+    values = pd.Series(rows[ind.column].to_numpy(dtype=float), index=rows["province_code"].to_numpy())
+    return Exploration(indicator, vintage if ind.uses_vintage else None, int(year), tuple(regions), weights, d, values)
+
+
+def _finding(r: Exploration) -> str:
+    d = r.disparity
+    where = "the selected regions" if len(r.regions) < len(REGIONS) else "regions"
+    if len(r.regions) == 1:
+        return f"{r.year}: one region selected, so all of the gap in {r.phrase} is within it (Theil T {d.theil:.3f})"
+    return (f"{r.year}: {d.between_share:.0%} of the gap in {r.phrase} lies between {where}, "
+            f"{1 - d.between_share:.0%} within them")
+
+
+def describe(r: Exploration) -> str:
+    """Alt text of the Explorer's figure, stating the current numbers."""
+    d = r.disparity
+    top = d.values.loc[d.values["value"].idxmax()]
+    low = d.values.loc[d.values["value"].idxmin()]
+    outlined = "" if len(r.regions) == len(REGIONS) else f" Provinces of {', '.join(r.regions)} are outlined."
+    return (
+        f"Tile map of the 31 provinces coloured by {r.phrase} in {r.year}, in thousand yuan per person, "
+        f"each tile printing its value. Highest among the {d.n} selected provinces: {top['province_en']} "
+        f"({top['value'] / 1000:.1f}); lowest: {low['province_en']} ({low['value'] / 1000:.1f}).{outlined} "
+        f"Theil T {d.theil:.4f}: between regions {d.between:.4f}, within regions {d.within:.4f}."
+    )
+
+
+_BAR_PATTERN = {  # stripes at different angles, so the bars differ by more than colour
+    "East": "45deg", "Central": "-45deg", "West": "90deg", "Northeast": "0deg",
+}
+
+
+def decomposition_html(r: Exploration) -> str:
+    """The Theil decomposition as an HTML bar table: one row for the between part, one per region.
+
+    HTML rather than a second matplotlib chart keeps a redraw fast; every bar carries its label and
+    value as text, and the region bars also differ by stripe direction.
+    """
+    import html
+
+    from course import plots
+
+    d = r.disparity
+    rows = [("Between regions", d.between, plots.PALETTE["black"], None)]
+    rows += [
+        (f"Within {reg}", float(d.by_region.at[reg, "within_contribution"]), plots.REGION_STYLE[reg]["color"],
+         _BAR_PATTERN[reg])
+        for reg in d.by_region.index
+    ]
+    span = max(max(v for _, v, _, _ in rows), 1e-12)
+    cells = []
+    for name, value, colour, angle in rows:
+        width = 100 * value / span
+        fill = colour if angle is None else (
+            f"repeating-linear-gradient({angle}, {colour} 0 6px, rgba(255,255,255,0.45) 6px 8px), {colour}"
+        )
+        share = value / d.theil if d.theil > 0 else 0.0
+        cells.append(
+            "<tr>"
+            f"<th scope='row' style='text-align:right;font-weight:normal;padding:2px 8px;white-space:nowrap'>{html.escape(name)}</th>"
+            f"<td style='width:280px;padding:2px 0'><div style='width:{width:.1f}%;min-width:1px;height:15px;background:{fill}'></div></td>"
+            f"<td style='padding:2px 8px;white-space:nowrap'>{value:.4f} ({share:.0%})</td>"
+            "</tr>"
+        )
+    caption = (f"Theil T = {d.theil:.4f} ({r.weights} weights), split into the gap between the region "
+               "averages and the gaps inside each region")
+    return (
+        "<table class='course-theil-bars' style='border-collapse:collapse;font-size:13px;margin:4px 0 8px 0'>"
+        f"<caption style='text-align:left;font-weight:bold;padding-bottom:4px'>{html.escape(caption)}</caption>"
+        + "".join(cells)
+        + "</table>"
+    )
+
+
+def summary_html(r: Exploration) -> str:
+    """One line with the headline numbers of the current setting."""
+    import html
+
+    d = r.disparity
+    ind = INDICATORS[r.indicator]
+    source = ind.note + (f"; {VINTAGES[r.vintage]} GDP" if r.vintage else "")
+    extra = "" if ind.uses_vintage else " The vintage control does not apply to this indicator."
+    return (
+        f"<p class='course-summary' style='font-size:13px'>{html.escape(ind.label)} ({html.escape(source)}), "
+        f"{r.year}, {d.n} provinces: CV {d.cv:.3f} · population-weighted CV {d.cv_weighted:.3f} · "
+        f"Gini {d.gini:.3f} · population-weighted Gini {d.gini_weighted:.3f} · "
+        f"highest / lowest {d.max_min_ratio:.2f}.{extra}</p>"
+    )
+
+
+def render(r: Exploration):
+    """The Explorer's view: tile map of the year's values, the Theil bars and a summary line."""
+    import matplotlib.pyplot as plt
+
+    from course import plots
+
+    d = r.disparity
+    with plots.course_style():
+        fig = plt.figure(figsize=(5.0, 4.6), dpi=100)
+        ax_map = fig.add_axes([0.0, 0.0, 1.0, 0.85])
+        highlight = d.values["province_code"].tolist() if len(r.regions) < len(REGIONS) else None
+        plots.tile_map(r.map_values / 1000, ax=ax_map, fmt="{:.0f}", label="thousand yuan per person",
+                       highlight=highlight)
+        plots.finding_title(fig, _finding(r), width=46)
+    return [fig, decomposition_html(r), summary_html(r)]
+
+
+def build_explorer(panels: dict, year: int = 2024):
+    """The lesson's Explorer: indicator, vintage, year, regions and weights -> tile map and bars."""
+    import ipywidgets as w
+
+    from course.widgets import Explorer
+
+    controls = {
+        "indicator": w.Dropdown(
+            options=[(ind.label, key) for key, ind in INDICATORS.items() if any(k[0] == key for k in panels)],
+            value="gdp_pc",
+            description="Indicator",
+            style={"description_width": "80px"},
+            layout=w.Layout(width="420px"),
+        ),
+        "vintage": w.Dropdown(
+            options=[(label, key) for key, label in VINTAGES.items()],
+            value=DEFAULT_VINTAGE,
+            description="GDP vintage",
+            style={"description_width": "80px"},
+            layout=w.Layout(width="420px"),
+        ),
+        "year": w.IntSlider(value=year, min=2010, max=2024, description="Year", style={"description_width": "80px"},
+                            continuous_update=False),
+        "regions": w.SelectMultiple(options=list(REGIONS), value=list(REGIONS), rows=4, description="Regions",
+                                    style={"description_width": "80px"}),
+        "weights": w.ToggleButtons(options=[("population", "population"), ("equal (1 per province)", "equal")],
+                                   value="population", description="Theil weights",
+                                   style={"description_width": "80px", "button_width": "160px"}),
+    }
+
+    def compute(indicator, vintage, year, regions, weights):
+        return explore(panels, indicator=indicator, vintage=vintage, year=year, regions=regions, weights=weights)
+
+    return Explorer(
+        controls,
+        compute,
+        render,
+        alt=describe,
+        title="Regional disparity explorer",
+        caption=lambda r: f"{r.label}: {INDICATORS[r.indicator].note}. Source: NBS (see Data used).",
+    )

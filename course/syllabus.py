@@ -100,7 +100,22 @@ LESSONS: tuple[Entry, ...] = (
 )
 
 #: Graded items (problem-set questions) with the paper ids each one exercises.
-EXERCISES: tuple[Entry, ...] = ()
+EXERCISES: tuple[Entry, ...] = (
+    Entry("exercises/source/ps1/ps1.ipynb#q1_tfp_test", "PS1 q1: growth-accounting TFP residual", ("N1",)),
+    Entry("exercises/source/ps1/ps1.ipynb#q2_between_share_test", "PS1 q2: Theil between-region share", ("N2",)),
+    Entry("exercises/source/ps1/ps1.ipynb#q3_years_test", "PS1 q3: years for R&D intensity to catch up", ("N3",)),
+    Entry("exercises/source/ps1/ps1.ipynb#q4_lq_test", "PS1 q4: location quotient", ("N4",)),
+    Entry("exercises/source/ps1/ps1.ipynb#q5_score_test", "PS1 q5: normalised dashboard score", ("N5",)),
+    Entry("exercises/source/ps1/ps1.ipynb#q6_cagr_test", "PS1 q6: compound annual growth function", ("N1", "N3")),
+    Entry("exercises/source/ps1/ps1.ipynb#w1_written", "PS1 w1: written answer on local conditions",
+          ("N1", "N2", "N3", "N4", "N5")),
+)
+
+
+def _short(path: str) -> str:
+    """``notebooks/11_x.ipynb`` -> ``11_x``; ``exercises/.../ps1.ipynb#q1`` -> ``ps1#q1``."""
+    file, _, item = path.partition("#")
+    return Path(file).stem + (f"#{item}" if item else "")
 
 
 def ids() -> list[str]:
@@ -129,7 +144,8 @@ def coverage(lessons=LESSONS, exercises=EXERCISES) -> pd.DataFrame:
                 raise KeyError(f"{entry.path}: unknown paper section id {sid!r}")
 
     def who(entries, sid):
-        return [Path(e.path).stem for e in entries if any(x == sid or x.startswith(sid + ".") for x in e.ids)]
+        names = [_short(e.path) for e in entries if any(x == sid or x.startswith(sid + ".") for x in e.ids)]
+        return list(dict.fromkeys(names))
 
     rows = []
     for s in PAPER_MAP:

@@ -63,7 +63,7 @@ def _probe(n_changes):
                        "errors": int(ex.error is not None)})
     return report
 
-print("BENCH" + json.dumps(_probe(%d)))
+print("BENCH" + json.dumps(_probe(N_CHANGES)))
 """
 
 
@@ -77,8 +77,9 @@ def bench_lesson(path: Path, changes: int) -> dict:
             if cell.cell_type == "code":
                 client.execute_cell(cell, index)
         run_s = time.perf_counter() - start
-        probe = nbformat.v4.new_code_cell(_PROBE % changes)
-        client.execute_cell(probe, len(nb.cells))
+        probe = nbformat.v4.new_code_cell(_PROBE.replace("N_CHANGES", str(changes)))
+        nb.cells.append(probe)
+        client.execute_cell(probe, len(nb.cells) - 1)
     text = "".join(o.get("text", "") for o in probe.outputs if o.get("output_type") == "stream")
     line = next((ln for ln in text.splitlines() if ln.startswith("BENCH")), "BENCH[]")
     return {"lesson": path.name, "run_s": run_s, "widgets": json.loads(line[5:])}
