@@ -717,7 +717,7 @@ def figure_bundle(fig: Figure, alt: str, caption: str | None = None) -> dict[str
     _check_figure(fig, alt)
     _check_english(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=_DPI, facecolor="white", metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi="figure", facecolor="white", metadata={"Software": None})
     _check_english(fig, ticks=True)  # tick labels exist once the figure is drawn
     png = base64.b64encode(buf.getvalue()).decode("ascii")
     alt_attr = html.escape(alt.strip(), quote=True)

@@ -36,6 +36,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import html
 import inspect
 import time
@@ -215,18 +216,29 @@ class Explorer:
         self.last_render_seconds = time.perf_counter() - start
         return self.result
 
+    @contextlib.contextmanager
+    def hold(self):
+        """A ``with`` block in which control changes do not redraw (the caller redraws after).
+
+        Use it when one control moves others (a period slider resetting two rate sliders), so the
+        figure is drawn once, with all the new values together.
+        """
+        previous = self._batch
+        self._batch = True
+        try:
+            yield self
+        finally:
+            self._batch = previous
+
     def set(self, **values: Any) -> Any:
         """Set several controls at once and redraw once; return the result."""
         unknown = [k for k in values if k not in self.controls]
         if unknown:
             raise KeyError(f"Explorer.set: no control named {unknown[0]!r}; "
                            f"the controls are {', '.join(self.controls)}")
-        self._batch = True
-        try:
+        with self.hold():
             for name, value in values.items():
                 self.controls[name].value = value
-        finally:
-            self._batch = False
         return self.update()
 
     def _to_html(self, result: Any) -> str:

@@ -239,3 +239,19 @@ def test_default_figure_is_logged_once():
     ex.controls["year"].value = 2023
     assert plots.FIGURE_LOG == [{"title": "Hebei has the largest share",
                                  "alt": "Shares of three provinces", "caption": ""}]
+
+
+def test_hold_defers_redraws_until_the_caller_updates():
+    import ipywidgets as w
+
+    from course.widgets import Explorer
+
+    ex = Explorer({"a": w.IntSlider(value=1, min=0, max=9), "b": w.IntSlider(value=1, min=0, max=9)},
+                  lambda a, b: a + b, render=lambda r: f"<p>{r}</p>", alt="sum")
+    before = ex.redraws
+    with ex.hold():
+        ex.controls["a"].value = 5
+        ex.controls["b"].value = 7
+    assert ex.redraws == before and ex.result == 2  # nothing redrawn inside the block
+    ex.controls["a"].value = 6                      # outside it, changes redraw again
+    assert ex.redraws == before + 1 and ex.result == 13
