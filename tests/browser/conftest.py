@@ -1,0 +1,184 @@
+"""One JupyterLab server and one headless Chromium for the whole browser-test session.
+
+The server runs on 127.0.0.1 with a random free port and a random token, with the repository as
+its root directory, and with fresh temporary config, runtime, settings and workspace directories
+so that nothing from the developer's own JupyterLab (saved layouts, settings, autosave) leaks into
+the tests. Its user settings turn **autosave off** (running a lesson in the browser must never
+rewrite the lesson file) and render every cell (``windowingMode: none``) so that every output is in
+the page. The server is stopped at the end of the session.
+
+Without Chromium (``/usr/bin/chromium`` or ``chromium`` on PATH) or without Playwright, every
+browser test is *skipped* with the reason; the rest of the suite still runs. ``.ci/run`` installs
+Debian's ``chromium`` when it runs as root, so CI runs these tests.
+
+Synthetic notebooks (the broken-widget proof) are written under ``test-artifacts/`` (ignored by git),
+which the server can open because it is inside the repository; failure screenshots go there too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                 "--disable-sync", "--disable-quic", "--disable-extensions"]
+
+
+def find_chromium() -> str | None:
+    """Debian's /usr/bin/chromium, else `chromium` on PATH; COURSE_CHROMIUM=/path overrides
+    (COURSE_CHROMIUM=none shows what happens on a machine without a browser)."""
+    override = os.environ.get("COURSE_CHROMIUM")
+    if override is not None:
+        return override if Path(override).is_file() else None
+    if Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip every browser test, with the reason, when the browser or Playwright is missing."""
+    here = Path(__file__).parent
+    reason = None
+    if find_chromium() is None:
+        reason = ("Chromium not found (/usr/bin/chromium, `chromium` on PATH or COURSE_CHROMIUM); install Debian's "
+                  "chromium (`apt-get install chromium`, as .ci/run does) to run the browser tests")
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "playwright is not installed (pip install -e '.[test]')"
+    if reason is None:
+        return
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+class LabServer:
+    """A running JupyterLab: ``url(path)`` gives the address of a file; ``api(...)`` calls REST."""
+
+    def __init__(self, port: int, token: str, proc: subprocess.Popen, log: Path):
+        self.port, self.token, self.proc, self.log = port, token, proc, log
+        self.base = f"http://127.0.0.1:{port}"
+
+    def url(self, relpath: str) -> str:
+        return f"{self.base}/lab/tree/{relpath}?reset&token={self.token}"
+
+    def api(self, path: str, method: str = "GET"):
+        req = urllib.request.Request(f"{self.base}{path}", method=method,
+                                     headers={"Authorization": f"token {self.token}"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            body = resp.read()
+        return json.loads(body) if body else None
+
+    def shutdown_kernels(self) -> None:
+        """Stop every session's kernel (one lesson's kernel must not slow down the next)."""
+        for session in self.api("/api/sessions") or []:
+            self.api(f"/api/sessions/{session['id']}", method="DELETE")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _write_settings(settings_dir: Path) -> None:
+    overrides = {
+        # never write the lesson back to disk while the test runs it
+        "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
+        # every cell in the DOM, laid out (no virtual scrolling)
+        "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
+        # no "get notified about news" toast, no fetching news
+        "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
+                                                         "checkForUpdates": False},
+    }
+    for plugin, values in overrides.items():
+        pkg, name = plugin.rsplit("/", 1)
+        path = settings_dir / pkg / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+
+
+@pytest.fixture(scope="session")
+def lab_server():
+    ARTIFACTS.mkdir(exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="course-lab-"))
+    for sub in ("config", "runtime", "settings", "workspaces"):
+        (work / sub).mkdir()
+    _write_settings(work / "settings")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(work / "config"),
+               JUPYTER_RUNTIME_DIR=str(work / "runtime"), MPLBACKEND="Agg",
+               JUPYTER_PLATFORM_DIRS="1")
+    cmd = [sys.executable, "-m", "jupyterlab",
+           "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+           f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False",
+           f"--ServerApp.root_dir={ROOT}",
+           f"--LabApp.user_settings_dir={work / 'settings'}",
+           f"--LabApp.workspaces_dir={work / 'workspaces'}",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+           "--LabApp.news_url=", "--ServerApp.terminals_enabled=False",
+           # checkpoints (made when a file is opened) go to the temporary dir, not the repo
+           f"--FileCheckpoints.checkpoint_dir={work / 'checkpoints'}"]
+    if os.getuid() == 0:
+        cmd.append("--allow-root")
+    log = work / "server.log"
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    server = LabServer(port, token, proc, log)
+    deadline = time.monotonic() + 60
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"JupyterLab exited with code {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            server.api("/api/status")
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"JupyterLab did not answer within 60 s:\n{log.read_text()[-3000:]}")
+            time.sleep(0.25)
+    try:
+        yield server
+    finally:
+        try:
+            server.shutdown_kernels()
+        except OSError:
+            pass
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), headless=True,
+                                    args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

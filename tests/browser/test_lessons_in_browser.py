@@ -1,0 +1,414 @@
+"""Each lesson as a student meets it: JupyterLab in headless Chromium, Run All Cells, then look.
+
+For every ``notebooks/*.ipynb`` (found by glob when the tests are collected, so a lesson is covered
+as soon as it lands) the test
+
+1. opens the lesson in JupyterLab (``/lab/tree/notebooks/NAME?reset``), waits for the kernel,
+   clears the stored outputs (Edit > Clear Outputs of All Cells) and runs the lesson
+   (Run > Run All Cells), then waits until every non-empty code cell has an execution count and
+   the kernel is idle;
+2. asserts there is no error output anywhere: no error/stderr output with "Traceback" or "Error",
+   no ``.course-error`` box (an Explorer whose redraw raised), no ipywidgets
+   "Error displaying widget" / "Model not found";
+3. asserts every widget output rendered into a visible widget, every control that is not hidden
+   on purpose is laid out with a non-zero size, and as many Explorers (``.course-explorer``) are
+   shown as the stored lesson has;
+4. moves one control per Explorer (a different dropdown option, a toggle button, ArrowRight on a
+   slider handle, another option of a multi-selection, a checkbox) and asserts the Explorer's
+   figure/table (the innerHTML of its output) changes and that no error box appeared.
+
+On failure a full-page screenshot is saved as ``test-artifacts/browser-NAME.png``.
+
+``test_broken_widget_is_caught`` is the proof that the check bites: a synthetic lesson whose
+Explorer raises ``RuntimeError`` once a control moves must fail the same check, and the same lesson
+with the bug repaired must pass. All browser tests live in this one file so that
+``pytest -n 2 --dist loadfile`` runs them on one worker with one server and one browser.
+Running a lesson here never writes it back: autosave is off, and the server log is checked for
+"Saving file at" after each lesson.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+pytestmark = pytest.mark.browser
+
+LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+# Per-step time limits (ms). A lesson takes 10-20 s in total on two cores.
+T_OPEN = 90_000
+T_RUN = 180_000
+T_WIDGET = 30_000
+T_REDRAW = 15_000
+
+WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+# -- JavaScript run in the page -----------------------------------------------------------------
+
+JS_RUN_STATE = r"""
+([lastIndex]) => {
+  const cells = Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell'));
+  const prompts = Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt'))
+                       .map(p => p.textContent.trim());
+  const busy = prompts.some(t => t.includes('*'));
+  const ind = document.querySelector('.jp-Notebook-ExecutionIndicator');
+  const idle = !ind || ind.getAttribute('data-status') === 'idle';
+  const last = cells[lastIndex];
+  const lastPrompt = last ? (last.querySelector('.jp-InputPrompt') || {}).textContent || '' : '';
+  const lastDone = /\[\d+\]/.test(lastPrompt);
+  const errored = document.querySelector(
+      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"], ' +
+      '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]') !== null;
+  return {cells: cells.length, busy, idle, lastDone, errored};
+}
+"""
+
+JS_ERRORS = r"""
+() => {
+  const found = [];
+  const out = document.querySelectorAll('.jp-OutputArea-output');
+  for (const o of out) {
+    const mime = o.getAttribute('data-mime-type') || '';
+    const text = (o.innerText || '').trim();
+    if (mime === 'application/vnd.jupyter.error') found.push('error output: ' + text.slice(0, 400));
+    else if (mime === 'application/vnd.jupyter.stderr' && /Traceback|Error/.test(text))
+      found.push('stderr: ' + text.slice(0, 400));
+  }
+  for (const e of document.querySelectorAll('.course-error'))
+    found.push('course-error box: ' + (e.innerText || '').trim().slice(0, 300));
+  const body = document.body.innerText || '';
+  for (const pat of [/Error displaying widget[^\n]*/i, /Model not found[^\n]*/i,
+                     /Failed to (?:create|render) (?:view|model)[^\n]*/i])
+    { const m = body.match(pat); if (m) found.push('widget: ' + m[0].slice(0, 300)); }
+  return found;
+}
+"""
+
+JS_WIDGETS = r"""
+() => {
+  const hiddenOnPurpose = el => {
+    for (let e = el; e && e !== document.body; e = e.parentElement) {
+      const s = getComputedStyle(e);
+      if (s.display === 'none' || s.visibility === 'hidden') return true;
+    }
+    return false;
+  };
+  // ipywidgets' renderer makes an output panel without a data-mime-type attribute
+  const outs = Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea-output'))
+                    .filter(o => !o.hasAttribute('data-mime-type'));
+  const pending = [], broken = [], invisible = [];
+  outs.forEach((o, i) => {
+    const w = o.querySelector('.jupyter-widgets');
+    if (!w) { pending.push(i); return; }
+    const r = w.getBoundingClientRect();
+    if (r.width <= 0 || r.height <= 0) broken.push(i);
+  });
+  const controls = document.querySelectorAll(
+      '.jp-OutputArea-output .widget-dropdown, .jp-OutputArea-output .widget-slider, ' +
+      '.jp-OutputArea-output .widget-toggle-buttons, .jp-OutputArea-output .widget-checkbox, ' +
+      '.jp-OutputArea-output .widget-select-multiple, .jp-OutputArea-output .widget-radio-box, ' +
+      '.jp-OutputArea-output .widget-text, .jp-OutputArea-output .widget-button, ' +
+      '.jp-OutputArea-output .widget-select');
+  controls.forEach(c => {
+    if (hiddenOnPurpose(c)) return;
+    const r = c.getBoundingClientRect();
+    if (r.width <= 0 || r.height <= 0)
+      invisible.push((c.className || '').toString().slice(0, 80) + ' ' + (c.innerText || '').slice(0, 40));
+  });
+  return {outputs: outs.length, pending, broken, invisible,
+          explorers: document.querySelectorAll('.course-explorer').length};
+}
+"""
+
+JS_WIDGETS_READY = ("([n]) => { const w = (" + JS_WIDGETS + ")(); "
+                    "return w.pending.length === 0 && w.outputs >= n; }")
+
+JS_EXPLORER_OUTPUT = r"""
+([i]) => {
+  const ex = document.querySelectorAll('.course-explorer')[i];
+  if (!ex) return null;
+  const outs = ex.querySelectorAll('.widget-html-content');
+  return outs.length ? outs[outs.length - 1].innerHTML : null;
+}
+"""
+
+JS_OUTPUT_CHANGED = r"""
+([i, before]) => {
+  const ex = document.querySelectorAll('.course-explorer')[i];
+  if (!ex) return false;
+  const outs = ex.querySelectorAll('.widget-html-content');
+  const now = outs.length ? outs[outs.length - 1].innerHTML : null;
+  return now !== null && now !== before;
+}
+"""
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+def _stored_expectations(path: Path) -> tuple[int, int | None, int | None]:
+    """(index of the last non-empty code cell, numbers of Explorers and of widget outputs the
+    stored run shows, or None when the lesson is stored without outputs)."""
+    nb = nbformat.read(path, as_version=4)
+    last = max((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()),
+               default=-1)
+    has_outputs = any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    explorers = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                    if str(o.get("data", {}).get("text/plain", "")).startswith("Explorer:"))
+    widget_outputs = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                         if WIDGET_MIME in o.get("data", {}))
+    if not has_outputs:
+        return last, None, None
+    return last, explorers, widget_outputs
+
+
+def _menu(page, menu: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(rf"^{menu}$")).first.click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(item)}$")).first.click()
+
+
+JS_STARTED = r"""
+() => Array.from(document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt'))
+           .some(p => /\[(\*|\d+)\]/.test(p.textContent))
+"""
+
+
+def _run_all(page) -> None:
+    """Run > Run All Cells; again if the kernel was not connected yet and nothing started."""
+    for attempt in range(3):
+        _menu(page, "Run", "Run All Cells")
+        try:
+            page.wait_for_function(JS_STARTED, timeout=15_000)
+            return
+        except Exception:  # noqa: BLE001 - the kernel was still connecting: try again
+            page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                                   state="attached", timeout=T_OPEN)
+    raise AssertionError("Run All Cells did not start executing the lesson (three tries)")
+
+
+def _wait_run_finished(page, last_index: int) -> None:
+    """Wait until the lesson has run to its end (or stopped at an error) and the kernel is idle."""
+    deadline = time.monotonic() + T_RUN / 1000
+    stable_since = None
+    while time.monotonic() < deadline:
+        st = page.evaluate(JS_RUN_STATE, [last_index])
+        done = st["idle"] and not st["busy"] and (st["lastDone"] or st["errored"])
+        if done:
+            stable_since = stable_since or time.monotonic()
+            if time.monotonic() - stable_since > 0.6:  # idle for a moment, not between two cells
+                return
+        else:
+            stable_since = None
+        page.wait_for_timeout(200)
+    raise AssertionError(f"the lesson did not finish running within {T_RUN / 1000:.0f} s: {st}")
+
+
+def _move_one_control(page, i: int) -> str:
+    """Move one control of the i-th Explorer so that its output changes; return what was moved."""
+    ex = page.locator(".course-explorer").nth(i)
+    ex.scroll_into_view_if_needed()
+    before = page.evaluate(JS_EXPLORER_OUTPUT, [i])
+    assert before is not None, f"Explorer {i} has no output area"
+
+    def changed() -> bool:
+        try:
+            page.wait_for_function(JS_OUTPUT_CHANGED, arg=[i, before], timeout=T_REDRAW)
+            return True
+        except Exception:  # noqa: BLE001 - playwright TimeoutError: try another control
+            return False
+
+    tried = []
+    # 1. a dropdown: pick the next option
+    for sel in ex.locator(".widget-dropdown select").all():
+        if not sel.is_visible() or sel.is_disabled():
+            continue
+        n, cur = sel.evaluate("s => [s.options.length, s.selectedIndex]")
+        if n < 2:
+            continue
+        sel.select_option(index=(cur + 1) % n)
+        tried.append(f"dropdown option {(cur + 1) % n}")
+        if changed():
+            return tried[-1]
+        before = page.evaluate(JS_EXPLORER_OUTPUT, [i])
+    # 2. toggle buttons: press one that is not active
+    for btn in ex.locator(".widget-toggle-buttons button:not(.mod-active)").all():
+        if not btn.is_visible() or btn.is_disabled():
+            continue
+        btn.click()
+        tried.append(f"toggle button {btn.inner_text()!r}")
+        if changed():
+            return tried[-1]
+        before = page.evaluate(JS_EXPLORER_OUTPUT, [i])
+    # 3. a slider: ArrowRight on its handle (ArrowLeft when it sits at the maximum)
+    for handle in ex.locator(".widget-slider .noUi-handle").all():
+        if not handle.is_visible():
+            continue
+        at_max = handle.evaluate("h => h.getAttribute('aria-valuenow') === h.getAttribute('aria-valuemax')")
+        handle.focus()
+        page.keyboard.press("ArrowLeft" if at_max else "ArrowRight")
+        tried.append("slider " + ("ArrowLeft" if at_max else "ArrowRight"))
+        if changed():
+            return tried[-1]
+        before = page.evaluate(JS_EXPLORER_OUTPUT, [i])
+    # 4. a multi-selection: select a different set of options
+    for sel in ex.locator(".widget-select-multiple select, select[multiple]").all():
+        if not sel.is_visible() or sel.is_disabled():
+            continue
+        n, chosen = sel.evaluate("s => [s.options.length, Array.from(s.selectedOptions).map(o => o.index)]")
+        if n < 2:
+            continue
+        new = sorted(set(chosen) ^ {0}) or [1]
+        sel.select_option(index=new)
+        tried.append(f"multi-selection {new}")
+        if changed():
+            return tried[-1]
+        before = page.evaluate(JS_EXPLORER_OUTPUT, [i])
+    # 5. a checkbox
+    for box in ex.locator(".widget-checkbox input[type=checkbox]").all():
+        if not box.is_visible() or box.is_disabled():
+            continue
+        box.click()
+        tried.append("checkbox")
+        if changed():
+            return tried[-1]
+        before = page.evaluate(JS_EXPLORER_OUTPUT, [i])
+    raise AssertionError(f"Explorer {i}: no control changed its figure/table (tried: {tried or 'nothing movable'})")
+
+
+def check_notebook_in_browser(chromium, lab_server, path: Path) -> dict:
+    """Run ``path`` in JupyterLab and check it; raise AssertionError describing what is wrong."""
+    relpath = path.resolve().relative_to(ROOT).as_posix()
+    last_index, stored_explorers, stored_widgets = _stored_expectations(path)
+    log_start = lab_server.log.stat().st_size
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    page_errors: list[str] = []
+    page.on("pageerror", lambda exc: page_errors.append(str(exc)[:300]))
+    report = {"lesson": path.name}
+    t0 = time.monotonic()
+    try:
+        page.goto(lab_server.url(relpath), timeout=T_OPEN)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached",
+                               timeout=T_OPEN)
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=T_OPEN)
+        report["open_s"] = round(time.monotonic() - t0, 1)
+        _menu(page, "Edit", "Clear Outputs of All Cells")
+        page.wait_for_function("() => !document.querySelector('.jp-Notebook .jp-OutputArea-output')",
+                               timeout=T_WIDGET)
+        _run_all(page)
+        _wait_run_finished(page, last_index)
+        report["run_s"] = round(time.monotonic() - t0 - report["open_s"], 1)
+
+        # every widget output turns into a rendered widget (or into an error we then report)
+        try:
+            page.wait_for_function(JS_WIDGETS_READY, arg=[stored_widgets or 0], timeout=T_WIDGET)
+        except Exception:  # noqa: BLE001 - reported below with the details
+            pass
+        errors = page.evaluate(JS_ERRORS)
+        assert not errors, "error output after Run All Cells:\n  " + "\n  ".join(errors)
+        w = page.evaluate(JS_WIDGETS)
+        report["widgets"], report["explorers"] = w["outputs"], w["explorers"]
+        assert not w["pending"], f"widget outputs {w['pending']} never rendered a widget"
+        assert not w["broken"], f"widget outputs {w['broken']} rendered with zero size"
+        assert not w["invisible"], f"controls laid out with zero size: {w['invisible']}"
+        if stored_widgets is not None:
+            assert w["outputs"] == stored_widgets, (
+                f"{w['outputs']} widgets rendered, the stored lesson shows {stored_widgets} "
+                "(re-run scripts/run_notebooks.py if the lesson changed)")
+        if stored_explorers is not None:
+            assert w["explorers"] == stored_explorers, (
+                f"{w['explorers']} Explorers rendered, the stored lesson shows {stored_explorers}")
+
+        moved = []
+        for i in range(w["explorers"]):
+            moved.append(_move_one_control(page, i))
+        report["moved"] = moved
+        page.wait_for_timeout(300)
+        errors = page.evaluate(JS_ERRORS)
+        assert not errors, "error output after moving the controls:\n  " + "\n  ".join(errors)
+        report["total_s"] = round(time.monotonic() - t0, 1)
+        if page_errors:
+            report["page_errors"] = page_errors
+        return report
+    except BaseException as exc:
+        shot = ARTIFACTS / f"browser-{path.stem}.png"
+        try:
+            page.screenshot(path=str(shot), full_page=True)
+        except Exception:  # noqa: BLE001
+            pass
+        if isinstance(exc, AssertionError):
+            extra = f"\n(screenshot: {shot})" + (f"\npage errors: {page_errors}" if page_errors else "")
+            raise AssertionError(f"{path.name}: {exc}{extra}") from None
+        raise
+    finally:
+        page.close()
+        try:
+            lab_server.shutdown_kernels()
+        except OSError:
+            pass
+        with open(lab_server.log, encoding="utf-8", errors="replace") as fh:  # autosave is off
+            fh.seek(log_start)
+            saved = [ln.strip() for ln in fh if "Saving file at" in ln]
+        assert not saved, f"JupyterLab wrote a file during the browser run: {saved}"
+
+
+# -- the tests ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+def test_lesson_runs_in_browser(chromium, lab_server, path):
+    report = check_notebook_in_browser(chromium, lab_server, path)
+    print(report)
+
+
+_SYNTHETIC = '''\
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+from course import plots
+from course.widgets import Explorer
+
+BROKEN = {broken}
+
+def compute(n):
+    if BROKEN and n != 3:
+        raise RuntimeError("synthetic bug in the callback")
+    return n
+
+def render(n):
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.bar(range(n), range(1, n + 1))
+    plots.finding_title(ax, f"Bars rise to {{n}}")
+    return fig
+
+ex = Explorer({{"n": widgets.IntSlider(value=3, min=1, max=8, description="n")}},
+              compute, render, alt=lambda n: f"A bar chart with {{n}} bars rising from 1 to {{n}}.",
+              title="Synthetic explorer")
+ex
+'''
+
+
+def _synthetic_notebook(name: str, broken: bool) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_markdown_cell("# Synthetic lesson for the browser test"),
+                nbformat.v4.new_code_cell(_SYNTHETIC.format(broken=broken))]
+    folder = ARTIFACTS / "browser-synthetic"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_broken_widget_is_caught(chromium, lab_server):
+    """A callback that raises once a control moves fails the check; the repaired one passes."""
+    broken = _synthetic_notebook("broken_widget", broken=True)
+    with pytest.raises(AssertionError, match="course-error|no control changed"):
+        check_notebook_in_browser(chromium, lab_server, broken)
+    repaired = _synthetic_notebook("repaired_widget", broken=False)
+    report = check_notebook_in_browser(chromium, lab_server, repaired)
+    assert report["explorers"] == 1 and report["moved"], report
