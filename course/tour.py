@@ -142,7 +142,7 @@ def render_tour(view: TourView) -> str:
     rank = view.card.loc[view.indicator, "rank"]
     finding = (f"{view.name} ranks {rank} provinces on {ind.short}" if rank != "no data"
                else f"{view.name}: no data on {ind.short}")
-    plots.finding_title(ax, finding)
+    plots.finding_title(fig, finding)  # a figure title: cheaper to lay out than an axes title
     alt = (f"Tile map of the 31 provinces coloured by {ind.short} ({ind.unit}), 2023; {view.name} is outlined "
            f"and ranks {rank}. Values are printed in each tile.")
     card = view.card.copy()

@@ -37,6 +37,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import gc
 import html
 import inspect
 import time
@@ -196,6 +197,12 @@ class Explorer:
         self.redraws += 1
         start = time.perf_counter()
         before = set(plt.get_fignums())
+        # A matplotlib figure leaves reference cycles behind; a full garbage collection that
+        # happens to start in the middle of a redraw scans every object the kernel holds and
+        # doubles the wait. Collections are therefore held off while drawing; the next allocation
+        # after the redraw collects the young garbage (the figure) cheaply.
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
         try:
             result = self.compute(**self.values())
             shown = self._to_html(result)
@@ -212,6 +219,8 @@ class Explorer:
             # figures a failed render left open would pop up under the next cell that runs
             for num in set(plt.get_fignums()) - before:
                 plt.close(num)
+            if gc_was_enabled:
+                gc.enable()
         self.output.value = shown
         self.last_render_seconds = time.perf_counter() - start
         return self.result
