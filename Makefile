@@ -26,7 +26,7 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -p no:cacheprovider \
-		--doctest-modules course tests notebooks exercises/source $(PYTEST_ARGS)
+		tests notebooks exercises/source $(PYTEST_ARGS)
 
 benchmark: $(STAMP)
 	$(BIN)/python scripts/benchmark.py
