@@ -20,7 +20,7 @@ Examples
 >>> variant("s123", ["a", "b", "c"], "q1") == variant(" S123 ", ["a", "b", "c"], "q1")
 True
 >>> sorted(QUESTIONS)
-['q1_tfp', 'q2_between_share', 'q3_years', 'q4_lq', 'q5_score', 'q6_cagr']
+['q0_spread', 'q1_tfp', 'q2_between_share', 'q3_years', 'q4_lq', 'q5_score', 'q6_cagr']
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ def variant(student_id, options, salt: str = ""):
 
 
 # Variant options of problem set 1 (fixed lists: changing them changes every student's variant).
+SPREAD_YEARS = list(range(2013, 2025))  # question 0: years with published per-capita GDP of all 31 provinces
+PRE, POST = "pre_5th_census_revision", "post_5th_census_revision"
 PERIODS = [(1978, 1990), (1990, 2000), (2000, 2010), (2010, 2019), (1995, 2007), (2007, 2019)]
 THEIL_YEARS = list(range(2010, 2025))
 PEERS = ["United States", "Japan", "South Korea", "Germany"]
@@ -94,6 +96,10 @@ def _q5_provinces() -> tuple:
 def params(question: str, student_id) -> dict:
     """The variant of one question of problem set 1 for a student, as a dict of settings."""
     q = _question_key(question)
+    if q == "q0_spread":
+        year = variant(student_id, SPREAD_YEARS, q)
+        # 2019 is published in both vintages: the revised one is used from 2019 on
+        return {"year": year, "vintage": POST if year >= 2019 else PRE}
     if q == "q1_tfp":
         start, end = variant(student_id, PERIODS, q)
         return {"start": start, "end": end, "alpha": ALPHA}
@@ -119,6 +125,16 @@ def _question_key(question: str) -> str:
         if question == name or question == name.split("_")[0]:
             return name
     raise KeyError(f"unknown question {question!r}; known: {', '.join(QUESTIONS)}")
+
+
+def _ref_spread(year: int, vintage: str) -> float:
+    import course
+
+    va = course.load("province_value_added")
+    per_capita = va[(va.year == year) & (va.vintage == vintage)].gdp_per_capita_yuan
+    if len(per_capita) != 31:
+        raise ValueError(f"reference for {year} ({vintage}): expected 31 provinces, got {len(per_capita)}")
+    return float(per_capita.max() / per_capita.min())
 
 
 def _ref_tfp(start: int, end: int, alpha: float) -> float:
@@ -203,6 +219,8 @@ def expected(question: str, student_id):
     """The reference answer of ``question`` for ``student_id`` (question 6: a list of cases)."""
     q = _question_key(question)
     p = params(q, student_id)
+    if q == "q0_spread":
+        return _ref_spread(p["year"], p["vintage"])
     if q == "q1_tfp":
         return _ref_tfp(p["start"], p["end"], p["alpha"])
     if q == "q2_between_share":
@@ -220,6 +238,7 @@ Q6_CASES = [(100, 121, 2), (50, 25, 1), (1.78, 2.43, 10), (200, 400, 7.5), (80, 
 
 # name -> (points, tolerance (absolute), plausible range for the visible self-check, kind)
 QUESTIONS = {
+    "q0_spread": (2, 2e-3, (1.0, 100.0), "number"),
     "q1_tfp": (3, 5e-4, (-0.2, 0.2), "number"),
     "q2_between_share": (3, 2e-3, (0.0, 1.0), "number"),
     "q3_years": (2, 0.05, (0.0, 200.0), "number"),

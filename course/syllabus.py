@@ -101,6 +101,7 @@ LESSONS: tuple[Entry, ...] = (
 
 #: Graded items (problem-set questions) with the paper ids each one exercises.
 EXERCISES: tuple[Entry, ...] = (
+    Entry("exercises/source/ps1/ps1.ipynb#q0_spread_test", "PS1 q0: ratio of highest to lowest GDP per capita", ("P0",)),
     Entry("exercises/source/ps1/ps1.ipynb#q1_tfp_test", "PS1 q1: growth-accounting TFP residual", ("N1",)),
     Entry("exercises/source/ps1/ps1.ipynb#q2_between_share_test", "PS1 q2: Theil between-region share", ("N2",)),
     Entry("exercises/source/ps1/ps1.ipynb#q3_years_test", "PS1 q3: years for R&D intensity to catch up", ("N3",)),

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import nbformat
 
-from course.grading import GRADED_ID_FILE
+from course.grading import GRADED_ID_FILE, QUESTIONS
 
 HERE = Path(__file__).resolve().parent
 FLAGS_FILE = "grading_flags.json"
@@ -467,7 +467,8 @@ def benchmark(n: int = 6, timeout: int = 30) -> str:
         autograde(root, subs, timeout=timeout)
         dt = time.perf_counter() - t0
         rows = grade_table(root)
-        full = sum(1 for r in rows if r["autograded"] == 15)
+        auto_max = sum(points for points, *_rest in QUESTIONS.values())
+        full = sum(1 for r in rows if r["autograded"] == auto_max)
     return (f"grading: {n} solution copies autograded in {dt:.1f} s = {60 * n / dt:.1f} submissions per minute "
             f"({full}/{n} full marks; nbgrader 0.9.6, one batch, {os.cpu_count()} cores)")
 

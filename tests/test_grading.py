@@ -29,7 +29,8 @@ grade = importlib.util.module_from_spec(_spec)
 sys.modules["grade_cli"] = grade
 _spec.loader.exec_module(grade)
 
-AUTO = {"q1_tfp": 3, "q2_between_share": 3, "q3_years": 2, "q4_lq": 2, "q5_score": 3, "q6_cagr": 2}
+AUTO = {"q0_spread": 2, "q1_tfp": 3, "q2_between_share": 3, "q3_years": 2, "q4_lq": 2, "q5_score": 3, "q6_cagr": 2}
+NUMERIC = [q for q, v in grading.QUESTIONS.items() if v[3] == "number"]  # questions answered by one number
 
 
 # ---------------------------------------------------------------------------
@@ -48,8 +49,55 @@ def test_variant_is_deterministic_and_spreads():
 def test_at_least_half_of_the_questions_depend_on_the_id():
     varying = [q for q in AUTO if len({str(grading.params(q, f"s{i}")) for i in range(60)}) > 1]
     assert len(varying) >= len(AUTO) / 2
-    assert sum(AUTO.values()) == 15
+    assert sum(AUTO.values()) == 17
     assert {q: v[0] for q, v in grading.QUESTIONS.items()} == AUTO
+
+
+def _per_capita_by_hand() -> dict[tuple[int, str], list[float]]:
+    """(year, vintage) -> the published GDP per capita of every province, read with the csv module."""
+    out: dict[tuple[int, str], list[float]] = {}
+    with open(ROOT / "datasets" / "province_value_added.csv", newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            out.setdefault((int(r["year"]), r["vintage"]), []).append(float(r["gdp_per_capita_yuan"]))
+    return out
+
+
+def test_reference_spread_by_hand():
+    # the highest over the lowest published per-capita GDP, for every variant year in its vintage
+    by_hand = _per_capita_by_hand()
+    assert {grading.params("q0_spread", f"s{i}")["year"] for i in range(200)} == set(range(2013, 2025))
+    for year in grading.SPREAD_YEARS:
+        vintage = "post_5th_census_revision" if year >= 2019 else "pre_5th_census_revision"
+        values = by_hand[(year, vintage)]
+        assert len(values) == 31
+        ref = grading._ref_spread(year, vintage)
+        assert ref == pytest.approx(max(values) / min(values), abs=1e-12)
+        lo, hi = grading.QUESTIONS["q0_spread"][2]
+        assert 2 < ref < 10 and lo <= ref <= hi  # "several-fold" (lesson 00)
+    for i in range(40):  # the vintage in the variant is the one the question text states
+        p = grading.params("q0_spread", f"s{i}")
+        assert p["vintage"] == ("post_5th_census_revision" if p["year"] >= 2019 else "pre_5th_census_revision")
+
+
+def test_spread_misconceptions_give_other_numbers():
+    va = course.load("province_value_added")
+    pop = course.load("province_population")
+    tol = grading.QUESTIONS["q0_spread"][1]
+    lo, hi = grading.QUESTIONS["q0_spread"][2]
+    for year in grading.SPREAD_YEARS:
+        vintage = grading.POST if year >= 2019 else grading.PRE
+        f = va[(va.year == year) & (va.vintage == vintage)]
+        ref = grading._ref_spread(year, vintage)
+        # GDP totals instead of per-capita values (the misconception tested end to end): a
+        # plausible-looking ratio, so it passes the visible self-check and fails the hidden one
+        totals = f.gdp_100m_yuan.max() / f.gdp_100m_yuan.min()
+        assert lo <= totals <= hi and abs(totals - ref) > 10, year
+        # a national average (sum of GDP over sum of people) is yuan, not a ratio: fails the self-check
+        people = pop[pop.year == year].resident_population_10k.sum() * 1e4
+        assert f.gdp_100m_yuan.sum() * 1e8 / people > hi
+    # 2019 is published in both vintages: pooling them gives another ratio
+    pooled = va[va.year == 2019].gdp_per_capita_yuan
+    assert abs(pooled.max() / pooled.min() - grading._ref_spread(2019, "post_5th_census_revision")) > tol
 
 
 def test_reference_tfp_by_hand():
@@ -127,6 +175,8 @@ def _misconceptions(sol: dict[str, str]) -> dict[str, tuple[str, dict]]:
         return a
 
     return {
+        "w0tot": ("q0_spread", patch("q0_answer", 'per_capita = one_year["gdp_per_capita_yuan"]',
+                                     'per_capita = one_year["gdp_100m_yuan"]')),
         "w1pct": ("q1_tfp", patch("q1_answer", 'q1_tfp = float(', 'q1_tfp = 100 * float(')),
         "w3lin": ("q3_years", patch("q3_answer", 'math.log(level.loc[2021, p3["peer"]] / level.loc[2021, "China"]) / math.log(1 + g_china)',
                                     '(level.loc[2021, p3["peer"]] / level.loc[2021, "China"] - 1) / g_china')),
@@ -169,7 +219,7 @@ def _scores(row):
 def test_solution_full_marks_and_blank_zero(run):
     rows = run["rows"]
     assert _scores(rows["s001"]) == {q: float(p) for q, p in AUTO.items()}
-    assert float(rows["s001"]["autograded"]) == 15
+    assert float(rows["s001"]["autograded"]) == sum(AUTO.values()) == 17
     assert "to grade by hand: w1_written" in rows["s001"]["flags"]
     assert "id mismatch" not in rows["s001"]["flags"] and "helper" not in rows["s001"]["flags"]
     assert set(_scores(rows["s002"]).values()) == {0.0} and float(rows["s002"]["total"]) == 0
@@ -214,7 +264,7 @@ def test_broken_submissions_are_graded_and_flagged(run):
 
 @pytest.mark.slow
 def test_submissions_never_modified(run):
-    assert run["before"] == run["after"] and len(run["before"]) == 12
+    assert run["before"] == run["after"] and len(run["before"]) == len(run["plan"]) + len(run["wrong"]) == 13
 
 
 def _reference_strings(value: float) -> set[str]:
@@ -233,12 +283,12 @@ def test_release_has_no_solutions_hidden_tests_or_answers(run):
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     # the reference values of the solution's (and every demo student's) variants, formatted several ways
     for sid in ["instructor-demo", "s001", "s003", "s004"]:
-        for q in list(AUTO)[:-1]:
+        for q in NUMERIC:
             for s in _reference_strings(grading.expected(q, sid)):
                 assert s not in text, (sid, q, s)
     # every question states its points
     md = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    for n, pts in enumerate(list(AUTO.values()) + [3], start=1):
+    for n, pts in enumerate(list(AUTO.values()) + [3], start=0):
         assert re.search(rf"Question {n} .*— {pts} points", md), n
 
 
@@ -246,10 +296,10 @@ def test_release_has_no_solutions_hidden_tests_or_answers(run):
 def test_feedback_does_not_reveal_expected_values(run):
     fb = run["root"] / "feedback"
     pages = sorted(fb.glob("*/ps1/*.html"))
-    assert len(pages) == 12
-    for sid in ("s001", "s003", "w1pct", "w4shr", "w5dir"):
+    assert len(pages) == len(run["plan"]) + len(run["wrong"])
+    for sid in ("s001", "s003", "w0tot", "w1pct", "w4shr", "w5dir"):
         html = (fb / sid / "ps1" / "ps1.html").read_text()
-        for q in list(AUTO)[:-1]:
+        for q in NUMERIC:
             if sid == "s001" or q == run["wrong"].get(sid, ("q2_between_share",))[0]:
                 for s in _reference_strings(grading.expected(q, sid)):
                     assert s not in html, (sid, q, s)
@@ -258,7 +308,8 @@ def test_feedback_does_not_reveal_expected_values(run):
 @pytest.mark.slow
 def test_self_checks_use_digests_not_values_in_source():
     src = (EXERCISES / "source" / "ps1" / "ps1.ipynb").read_text()
-    for q in list(AUTO)[:-1]:
+    assert "q0_spread" in NUMERIC
+    for q in NUMERIC:
         for s in _reference_strings(grading.expected(q, "instructor-demo")):
             assert s not in src, (q, s)
     assert len(quiz.digest(0.5, 2)) == 16  # the hashing helper the self-checks may use
