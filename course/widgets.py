@@ -156,6 +156,7 @@ class Explorer:
         self._batch = False
         self._log_figures = True  # the default view is logged in plots.FIGURE_LOG
 
+        _align_labels(self.controls.values())
         self.output = widgets.HTML(layout=widgets.Layout(min_height="2em"))
         box = widgets.VBox(list(self.controls.values()))
         parts: list[widgets.Widget] = []
@@ -298,6 +299,23 @@ class Explorer:
 
     def __repr__(self) -> str:
         return f"<Explorer {self.title or ''} controls={list(self.controls)}>"
+
+
+def _align_labels(controls) -> None:
+    """Give every control's label the same width, wide enough for the longest one.
+
+    ipywidgets cuts labels longer than about ten characters ("GDP vinta..."); a shared width keeps
+    the whole label readable and the controls aligned. Widths set by the lesson are left alone.
+    """
+    controls = list(controls)
+    longest = max((len(getattr(w, "description", "") or "") for w in controls), default=0)
+    if longest <= 10:
+        return
+    width = f"{min(240, 16 + 7.5 * longest):.0f}px"
+    for w in controls:
+        style = getattr(w, "style", None)
+        if style is not None and "description_width" in style.keys and not style.description_width:
+            style.description_width = width
 
 
 def _show_value(v: Any) -> str:

@@ -255,3 +255,19 @@ def test_hold_defers_redraws_until_the_caller_updates():
     assert ex.redraws == before and ex.result == 2  # nothing redrawn inside the block
     ex.controls["a"].value = 6                      # outside it, changes redraw again
     assert ex.redraws == before + 1 and ex.result == 13
+
+
+def test_long_control_labels_are_not_cut():
+    import ipywidgets as w
+
+    from course.widgets import Explorer
+
+    ex = Explorer({"vintage": w.Dropdown(options=["a", "b"], description="GDP vintage"),
+                   "year": w.IntSlider(value=1, min=0, max=2, description="Year"),
+                   "fixed": w.IntSlider(value=1, min=0, max=2, description="Set by lesson",
+                                        style={"description_width": "50px"})},
+                  lambda vintage, year, fixed: year, render=lambda r: f"<p>{r}</p>", alt="x")
+    widths = {name: c.style.description_width for name, c in ex.controls.items()}
+    assert widths["vintage"] == widths["year"] != ""          # shared and set
+    assert int(widths["vintage"].rstrip("px")) >= 7 * len("GDP vintage")
+    assert widths["fixed"] == "50px"                          # a lesson's own width is kept
