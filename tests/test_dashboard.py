@@ -8,7 +8,9 @@ the overall score does with it. Checks against the course data recompute each in
 raw tables by a second route.
 """
 
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -369,21 +371,141 @@ def test_cached_widget_path_equals_the_uncached_computation(ind):
 
 
 # --------------------------------------------------------------------------- quiz answers
-ANSWERS = {  # digests pasted into the notebook's questions (recomputed here from the data)
-    "rho_innovation_sharing": "760cd99b2f6b43d5",
-    "coordination_leader": "3bacec0bd93dabab",
-    "beijing_rank_rank_method": "53c97144676aab2b",
+# Section 6 asks three questions whose answers the notebook does not print. Here every answer is
+# recomputed by a second route: the raw indicators straight from course.load (the 2023 innovation
+# inputs from the province profile table, not the dashboard's own loader), min-max and row means
+# written out in pandas, Spearman's rho as the correlation of ranks.
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "15_new_development_philosophy.ipynb"
+ANSWERS = {  # digests pasted into the notebook's questions (recomputed below from the data)
+    "q1_rho_coordination_sharing": "47016d3edd5c5721",
+    "q2_biggest_climber_without_green": "9998f6cda3d45518",
+    "q3_xizang_green_to_draw_level": "a19c42e7015d731f",
 }
+Q2_OPTIONS = ["Zhejiang", "Liaoning", "Anhui", "Henan"]
+DIMS4 = ["innovation", "coordination", "green", "sharing"]
 
 
-def test_quiz_answers_recomputed_from_data(ind):
-    scores = dash.dimension_scores(ind)
-    rho = dash.spearman(scores["innovation"], scores["sharing"]).rho
-    assert quiz.digest(rho, 2) == ANSWERS["rho_innovation_sharing"]
-    leader = ind.loc[scores["coordination"].idxmax(), "province_en"]
-    assert quiz.digest(leader) == ANSWERS["coordination_leader"]
-    ranked = dash.score_table(ind, method="rank")
-    assert quiz.digest(int(ranked.loc[110000, "rank"])) == ANSWERS["beijing_rank_rank_method"]
+@pytest.fixture(scope="module")
+def hand_scores():
+    """Dimension scores (equal weights, min-max) rebuilt from course.load and plain pandas."""
+    prof = course.load("province_profile_2023").set_index("province_code")
+    inc = course.load("province_income_consumption")
+    i19 = inc[inc["year"] == 2019].set_index("province_code")
+    i23 = inc[inc["year"] == 2023].set_index("province_code")
+    energy = course.load("province_energy_intensity_change_2020").set_index("province_code")
+    x = pd.DataFrame(index=prof.index)
+    x["rd"] = prof["rd_intensity_pct"]
+    x["patents"] = prof["patents_granted_invention"] / prof["yearend_resident_population_10k"]
+    x["tech"] = prof["tech_market_turnover_100m_yuan"] / prof["gdp_100m_yuan_pre_revision"]
+    x["inc_gap"] = (i19["disposable_income_per_capita_urban_yuan"]
+                    / i19["disposable_income_per_capita_rural_yuan"])
+    x["con_gap"] = (i19["consumption_expenditure_per_capita_urban_yuan"]
+                    / i19["consumption_expenditure_per_capita_rural_yuan"])
+    x["energy"] = energy["energy_intensity_change_pct"]
+    x["income"] = i23["disposable_income_per_capita_all_residents_yuan"]
+    x["consumption"] = i23["consumption_expenditure_per_capita_all_residents_yuan"]
+    x = x.astype(float)
+    up = (x - x.min()) / (x.max() - x.min())            # more is better: best 1, worst 0
+    down = (x.max() - x) / (x.max() - x.min())          # less is better
+    s = pd.DataFrame({
+        "innovation": up[["rd", "patents", "tech"]].mean(axis=1),
+        "coordination": down[["inc_gap", "con_gap"]].mean(axis=1),
+        "green": down["energy"],
+        "sharing": up[["income", "consumption"]].mean(axis=1),
+    })
+    s.insert(0, "province_en", prof["province_en"])
+    assert len(s) == 31 and s[DIMS4].isna().sum().sum() == 1  # only Xizang's green
+    return s
+
+
+def notebook_questions():
+    """Build q1, q2, q3 exactly as the notebook's question cells do."""
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    found = {}
+    for name in ("q1", "q2", "q3"):
+        (src,) = [t for t in sources if t.startswith(f"{name} = quiz.")]
+        ns = {"quiz": quiz}
+        exec(src, ns)
+        found[name] = ns[name]
+    return found
+
+
+def test_hand_scores_match_the_dashboard(hand_scores, ind):
+    t = dash.score_table(ind)
+    assert np.allclose(hand_scores[DIMS4], t[DIMS4], equal_nan=True)
+
+
+def test_quiz_q1_rank_correlation_coordination_sharing(hand_scores):
+    s = hand_scores
+    rho = s["coordination"].rank().corr(s["sharing"].rank())  # Spearman = Pearson on ranks (no ties here)
+    assert quiz.digest(rho, 2) == ANSWERS["q1_rho_coordination_sharing"]
+    q = notebook_questions()["q1"]
+    assert q.answer == ANSWERS["q1_rho_coordination_sharing"] and (q.lo, q.hi) == (-1, 1)
+    assert q.check(f"{rho:.2f}").correct
+    # plausible slips: Pearson on the scores, the innovation-sharing rho printed in section 3
+    pearson = s["coordination"].corr(s["sharing"])
+    printed = s["innovation"].rank().corr(s["sharing"].rank())
+    for wrong in (pearson, printed):
+        assert abs(round(wrong, 2) - round(rho, 2)) > 0.015  # more than the forgiven last-digit unit
+        fb = q.check(f"{wrong:.2f}")
+        assert not fb.correct and fb.message.startswith("Not yet") and f"{rho:.2f}" not in fb.message
+
+
+def test_quiz_q2_biggest_climber_when_green_weight_is_zero(hand_scores):
+    s = hand_scores.set_index("province_en")
+    before = s[DIMS4].mean(axis=1).rank(ascending=False, method="min")      # Xizang: mean of three
+    after = s[["innovation", "coordination", "sharing"]].mean(axis=1).rank(ascending=False, method="min")
+    climb = (before - after)[Q2_OPTIONS]
+    assert (climb == climb.max()).sum() == 1
+    answer = climb.idxmax()
+    assert quiz.digest(answer) == ANSWERS["q2_biggest_climber_without_green"]
+    q = notebook_questions()["q2"]
+    assert q.options == Q2_OPTIONS and q.answer == ANSWERS["q2_biggest_climber_without_green"]
+    assert q.check(answer).correct
+    # the tempting shortcut (the option with the lowest green score) is wrong, and so is every other
+    assert s.loc[Q2_OPTIONS, "green"].idxmin() != answer
+    for wrong in [o for o in Q2_OPTIONS if o != answer]:
+        fb = q.check(wrong)
+        assert not fb.correct and fb.message.startswith("Not yet") and answer not in fb.message
+
+
+def test_quiz_q3_green_score_for_xizang_to_draw_level(hand_scores):
+    s = hand_scores
+    overall = s[DIMS4].mean(axis=1)                      # skips Xizang's missing green score
+    assert overall.idxmin() == 540000
+    rank30 = overall.drop(540000).min()
+    known = s.loc[540000, ["innovation", "coordination", "sharing"]].sum()
+    x = 4 * rank30 - known                               # (known + x) / 4 = rank30
+    assert 0 < x < 1
+    filled = s[DIMS4].copy()
+    filled.loc[540000, "green"] = x
+    assert filled.mean(axis=1).loc[540000] == pytest.approx(rank30)  # draws level, as the question says
+    assert quiz.digest(x, 2) == ANSWERS["q3_xizang_green_to_draw_level"]
+    q = notebook_questions()["q3"]
+    assert q.answer == ANSWERS["q3_xizang_green_to_draw_level"] and (q.lo, q.hi) == (0, 1)
+    assert q.check(f"{x:.2f}").correct
+    # plausible slips: dividing by three (the old mean), the median green score, Xizang's own score
+    for wrong in (3 * rank30 - known, s["green"].median(), overall.loc[540000]):
+        assert abs(round(wrong, 2) - round(x, 2)) > 0.015
+        fb = q.check(f"{wrong:.2f}")
+        assert not fb.correct and fb.message.startswith("Not yet") and f"{x:.2f}" not in fb.message
+    assert "outside the plausible range" in q.check(f"{100 * x:.0f}").message  # a percentage, not a score
+
+
+def test_quiz_answers_are_not_printed_in_the_notebook(hand_scores):
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    shown = " ".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/markdown", ""))
+                     + str(o.get("data", {}).get("text/plain", ""))
+                     for c in cells if c["cell_type"] == "code" for o in c.get("outputs", []))
+    source = " ".join("".join(c["source"]) for c in cells)
+    s = hand_scores
+    rho = s["coordination"].rank().corr(s["sharing"].rank())
+    x = 4 * s[DIMS4].mean(axis=1).drop(540000).min() - s.loc[540000, ["innovation", "coordination", "sharing"]].sum()
+    for text in (f"{rho:.2f}", f"{x:.2f}", f"{x:.3f}"):
+        assert text not in shown and text not in source
+    for digest in ANSWERS.values():
+        assert f'answer="{digest}"' in source
 
 
 def test_docstring_examples():
