@@ -36,6 +36,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# the whole notebook suite: the lessons and the problem sets' instructor sources
+NOTEBOOKS = LESSONS + sorted((ROOT / "exercises" / "source").glob("*/*.ipynb"))
 
 RUNNER = r'''
 import fcntl, json, socket, struct, sys, time
@@ -167,7 +169,7 @@ def run_offline(path: Path, tmp: Path) -> dict:
     return json.loads(line[6:])
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_lesson_runs_offline(path, tmp_path):
     r = run_offline(path, tmp_path)
     print(path.name, r.get("mode"), f"{r.get('seconds')} s")
@@ -227,7 +229,7 @@ def test_no_network_code():
     problems = []
     for path in sorted((ROOT / "course").glob("*.py")):
         problems += [f"{path.relative_to(ROOT)} {p}" for p in network_code(path.read_text())]
-    for path in LESSONS:
+    for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
         for i, cell in enumerate(nb.cells):
             if cell.cell_type == "code":
