@@ -25,7 +25,7 @@ from .data import load
 from .widgets import EdgeCase, Explorer
 
 __all__ = ["INDICATORS", "Indicator", "profile_table", "province_card", "tour_view", "TourView",
-           "render_tour", "make_explorer"]
+           "render_tour", "tour_alt", "make_explorer"]
 
 
 @dataclass(frozen=True)
@@ -129,8 +129,20 @@ def _fmt(indicator: str, value) -> str:
     return INDICATORS[indicator].fmt.format(value) if pd.notna(value) else "no data"
 
 
-def render_tour(view: TourView) -> str:
-    """The profile card (an HTML table) followed by the tile map with the province outlined."""
+def tour_alt(view: TourView) -> str:
+    """Alt text for the tile map of :func:`render_tour`."""
+    ind = INDICATORS[view.indicator]
+    rank = view.card.loc[view.indicator, "rank"]
+    return (f"Tile map of the 31 provinces coloured by {ind.short} ({ind.unit}), 2023; {view.name} is outlined "
+            f"and ranks {rank}. Values are printed in each tile.")
+
+
+def render_tour(view: TourView) -> list:
+    """The profile card (an HTML table) followed by the tile map with the province outlined.
+
+    Returns ``[card_html, figure]``; the Explorer turns the figure into an image with
+    :func:`tour_alt` as its alt text.
+    """
     import html
 
     from . import plots
@@ -143,14 +155,12 @@ def render_tour(view: TourView) -> str:
     finding = (f"{view.name} ranks {rank} provinces on {ind.short}" if rank != "no data"
                else f"{view.name}: no data on {ind.short}")
     plots.finding_title(fig, finding)  # a figure title: cheaper to lay out than an axes title
-    alt = (f"Tile map of the 31 provinces coloured by {ind.short} ({ind.unit}), 2023; {view.name} is outlined "
-           f"and ranks {rank}. Values are printed in each tile.")
     card = view.card.copy()
     card["value"] = [_fmt(i, v) for i, v in card["value"].items()]
     card["median"] = [_fmt(i, v) for i, v in card["median"].items()]
     card = card[["label", "value", "unit", "rank", "median"]].rename(columns={"median": "median province"})
     heading = f"<h4>{html.escape(view.name)} · {html.escape(view.region)} region</h4>"
-    return heading + card.to_html(index=False, escape=True) + plots.figure_bundle(fig, alt)["text/html"]
+    return [heading + card.to_html(index=False, escape=True), fig]
 
 
 def make_explorer(table: pd.DataFrame | None = None, province: int = 440000,
@@ -167,5 +177,4 @@ def make_explorer(table: pd.DataFrame | None = None, province: int = 440000,
                                       description="Map", layout=widgets.Layout(width="520px")),
     }
     return Explorer(controls, compute=lambda province, indicator: tour_view(table, province, indicator),
-                    render=render_tour, alt="Province profile card and tile map of the 31 provinces",
-                    title="Province profile")
+                    render=render_tour, alt=tour_alt, title="Province profile")
