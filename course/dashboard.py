@@ -47,6 +47,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from .data import NATIONAL_CODE
+
 from course import measures
 from course.widgets import EdgeCase
 
@@ -97,7 +99,6 @@ NOT_MEASURED = {
 FIRST_YEAR, LAST_YEAR = 2013, 2023  # years for which every innovation and sharing indicator exists
 URBAN_RURAL_LAST_YEAR = 2019  # NBS urban/rural split by province is in the course data for 2013-2019 only
 ENERGY_YEAR = 2020  # the only year of the provincial energy-intensity bulletin in the course data
-NATIONAL_CODE = 100000
 DIRECTIONS = ("+", "-")
 METHODS = ("minmax", "rank")
 

@@ -183,7 +183,6 @@ FIGURE_LOG: list[dict[str, str]] = []
 FIGURE_LOG_MAX = 500
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
-_DPI = 100
 
 
 def use_course_style() -> None:

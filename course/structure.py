@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .data import NATIONAL_CODE
+
 __all__ = [
     "PRE",
     "POST",
@@ -293,7 +295,7 @@ def hightech_ratio(hightech: pd.DataFrame, gdp: pd.DataFrame, year: int | None =
     EdgeCase
         If ``year`` is given and the high-tech table does not cover it.
     """
-    ht = hightech[hightech["province_code"] != 100000]
+    ht = hightech[hightech["province_code"] != NATIONAL_CODE]
     if year is not None:
         year = int(year)
         if not (ht["year"] == year).any():
@@ -437,7 +439,7 @@ def province_profile(
         For an unknown province code or a bad ``top``.
     """
     code = int(code)
-    provincial = va[va["province_code"] != 100000]
+    provincial = va[va["province_code"] != NATIONAL_CODE]
     if code not in set(provincial["province_code"]):
         raise ValueError(f"unknown province code {code}; use one of the 31 codes 110000 ... 650000")
     if int(top) < 1:
@@ -632,7 +634,7 @@ def profile_explorer(va: pd.DataFrame, lq: pd.DataFrame, hightech: pd.DataFrame,
     from course.widgets import Explorer
 
     names = (
-        va[va["province_code"] != 100000][["province_code", "province_en"]]
+        va[va["province_code"] != NATIONAL_CODE][["province_code", "province_en"]]
         .drop_duplicates()
         .sort_values("province_en")
     )
