@@ -724,8 +724,9 @@ COLUMNS: dict[str, dict] = {
     "dfii_total": F("number", "Digital Financial Inclusion Index (total)", "index points (PKU-DFIIC scale)",
                     "Peking University Digital Financial Inclusion Index of China, total index (总指数), "
                     "provincial level. A research index, not an official statistic; comparable across years. "
-                    "Close to a fixed weighted sum of the three sub-indices: 0.5396 x breadth + 0.2970 x depth + "
-                    "0.1634 x digitization (least-squares fit on all rows, largest residual 0.008). 2011-2015 "
+                    "Close to a fixed weighted sum of the three sub-indices: a least-squares fit on all rows gives "
+                    "weights 0.5396 (breadth), 0.2970 (depth) and 0.1634 (digitization), rounded, and a largest "
+                    "residual of 0.008. 2011-2015 "
                     "have two decimals, 2016-2023 the full precision stored in the publisher's workbook.",
                     **NONNEG),
     "dfii_coverage_breadth": F("number", "DFIIC sub-index: coverage breadth", "index points (PKU-DFIIC scale)",
@@ -911,7 +912,7 @@ RESOURCES: dict[str, dict] = {
         description="R&D personnel FTE (人年): total, researchers, and by activity (basic, applied, "
                     "experimental), 2013-2023, national row included; one CSYST edition (table 1-4) per year. "
                     "Basic + applied + experimental does not equal the total in 228 of the 352 rows (by up to "
-                    "299 person-years, at most 0.08 % of the total): the yearbook prints them so, it is not a "
+                    "299 person-years, less than 0.1 % of the total): the yearbook prints them so, it is not a "
                     "copying error. Use the total column for totals, the three activities for shares. The 2022 "
                     "West subtotal of the applied/experimental split differs from the sum of provinces in the "
                     "yearbook itself (totals agree).",
@@ -1117,8 +1118,8 @@ RESOURCES: dict[str, dict] = {
                     "孔涛、张勋、程志云 (2020), 测度中国数字普惠金融发展：指数编制与空间特征, 经济学(季刊) 19(4). "
                     "Read from a third-party conversion of the official workbook (sheet Provinces) to Stata that "
                     "renames columns only; not compared cell by cell with the official file (medium confidence). "
-                    "The total is close to 0.5396 x breadth + 0.2970 x depth + 0.1634 x digitization (largest "
-                    "residual 0.008 over all 403 rows).",
+                    "The total is close to a fixed weighted sum of the sub-indices (least-squares weights 0.5396, "
+                    "0.2970 and 0.1634, rounded; largest residual 0.008 over all 403 rows).",
         provinces=True, national=False),
     "province_output_steel_cement": dict(
         citation="NBS National Data, crude steel and cement output by province, 2015-2020: " + DEC,

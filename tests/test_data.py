@@ -244,3 +244,17 @@ def test_every_resource_names_a_licence_and_its_sources():
 def test_no_network_modules_in_the_loader():
     source = Path(data.__file__).read_text()
     assert not re.search(r"\b(urllib|requests|http\.client|socket)\b", source)
+
+
+def test_a_year_with_only_the_national_row_must_be_declared(tmp_path):
+    """province_internet declares 2000-2005 as national-only; dropping every province of 2010 is refused."""
+    assert data.resource("province_internet")["national_only_years"] == [2000, 2001, 2002, 2003, 2004, 2005]
+    course.load("province_internet")           # the declared years load
+    rows = _rows("province_internet")
+    j, y = rows[0].index("province_code"), rows[0].index("year")
+    kept = [rows[0]] + [r for r in rows[1:] if not (r[y] == "2010" and r[j] != "100000")]
+    path = _write(tmp_path, "province_internet", kept)
+    with pytest.raises(course.DataError) as err:
+        course.load("province_internet", path=path)
+    msg = _assert_one_line(err, path, column="province_code")
+    assert "year=2010 has the national row but none of the 31 provinces" in msg
