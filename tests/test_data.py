@@ -49,7 +49,10 @@ def _assert_one_line(err, path, row=None, column=None):
 def test_the_course_has_the_tables_the_lessons_need():
     needed = {"provinces", "province_gdp", "province_population", "province_rd_first_published",
               "province_rd_intensity_restated", "province_value_added", "province_employment_by_sector_2024",
-              "pwt_china", "pwt_peers", "rd_intensity_countries", "capacity_utilization", "china_wdi"}
+              "pwt_china", "pwt_peers", "rd_intensity_countries", "capacity_utilization", "china_wdi",
+              # parts three and four (lessons 21-24, 31-35, 40)
+              "province_higher_education", "province_internet", "province_digital_finance_pku",
+              "province_output_steel_cement", "province_output_ics_phones", "province_rd_2024_unverified"}
     assert needed <= set(NAMES)
 
 
