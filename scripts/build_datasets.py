@@ -1154,8 +1154,10 @@ RESOURCES: dict[str, dict] = {
                     "national 2.69 % and Beijing's 6.58 % match reposts of the bulletin; the restated 2023 "
                     "intensities equal 2023 R&D (province_rd_first_published) over the revised 2023 GRP "
                     "(province_gdp, post_5th_census_revision) to rounding in every province. The 2024 "
-                    "intensities are over the revised GRP, like the restated 2023 ones: do not compare them "
-                    "with the 2023 bulletin's intensities, which are over the pre-revision GRP. Say "
+                    "intensities are over the revised GRP, like the restated 2023 ones (2024 R&D over the revised "
+                    "2024 GRP reproduces them within 0.03 percentage points, though not to rounding everywhere: "
+                    "the bulletin may have used an earlier GRP estimate); do not compare them with the 2023 "
+                    "bulletin's intensities, which are over the pre-revision GRP. Say "
                     "'unverified transcription' wherever a figure from this table is shown.",
         provinces=True, national=True),
 }

@@ -552,7 +552,7 @@ def test_rd_2024_unverified_is_labelled_everywhere(resources):
     assert all(s["confidence"] == "medium" for s in res["sources"])
 
 
-def test_rd_2024_unverified_checks():
+def test_rd_2024_unverified_checks(resources):
     rd = table("province_rd_2024_unverified")
     nat = rd[rd["province_code"] == NATIONAL].iloc[0]
     prov = rd[rd["province_code"] != NATIONAL]
@@ -568,6 +568,12 @@ def test_rd_2024_unverified_checks():
     assert (computed - prov["rd_intensity_2023_restated_pct"]).abs().max() <= 0.005 + 1e-9
     # ... and not over the pre-revision GRP (that is the 2023 bulletin's own intensity)
     assert (rd23["rd_intensity_pct"].reindex(prov.index) - prov["rd_intensity_2023_restated_pct"]).abs().max() > 0.1
+    # 2024: over the revised 2024 GRP "within 0.03 percentage points" (the description's claim)
+    post24 = table("province_gdp").query("year == 2024 and vintage == 'post_5th_census_revision'")
+    post24 = post24.set_index("province_code")["gdp_100m_yuan"].reindex(prov.index)
+    gap24 = (prov["rd_expenditure_100m_yuan"] / post24 * 100 - prov["rd_intensity_pct"]).abs()
+    assert gap24.max() <= 0.03
+    assert "within 0.03 percentage points" in resources["province_rd_2024_unverified"]["description"]
 
 
 # --------------------------------------------------------------------------------------------------
