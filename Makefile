@@ -16,6 +16,10 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	# PySAL's inequality (a test-only reference implementation) without its libpysal/geopandas stack,
+	# which the modules the tests use never import; the pin is the reference-nodeps extra in pyproject.toml.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps \
+		$$($(BIN)/python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['reference-nodeps'])")
 	# rfc3987-syntax builds a grammar on every `import nbformat` (2+ s per notebook); nothing in
 	# the course needs the IRI format check it provides. See README, "Why these dependencies".
 	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax

@@ -310,6 +310,15 @@ def _check_provinces(frame: pd.DataFrame, res: dict, shown: str) -> None:
     key = [key] if isinstance(key, str) else list(key)
     others = [k for k in key if k != "province_code"]
     sub = frame.loc[provincial]
+    if others == ["year"]:
+        # a year with the national row only is allowed where the data package lists it
+        allowed = set(res.get("national_only_years", []))
+        national_only = sorted(set(frame["year"]) - set(sub["year"]) - allowed)
+        if national_only:
+            raise DataError(
+                f"{shown}, column 'province_code': year={national_only[0]} has the national row but none of "
+                f"the 31 provinces"
+            )
     groups = sub.groupby(others, dropna=False) if others else [((), sub)]
     for value, part in groups:
         lacking = sorted(set(ref.index) - set(part["province_code"]))

@@ -597,7 +597,9 @@ def gini(values, weights=None, *, dropna=False):
     Unweighted this is ``sum_i sum_j |x_i - x_j| / (2 n^2 mu)``, the form in
     METHODS N2 (no small-sample factor ``n/(n-1)``). It is computed from the
     sorted values in O(n log n), and equals one minus twice the area under
-    the :func:`lorenz` curve.
+    the :func:`lorenz` curve. Unweighted, it agrees with PySAL's
+    ``inequality.gini.Gini`` to within 1e-10 on every provincial GDP-per-capita
+    cross-section of the course (tested).
 
     References
     ----------
@@ -715,7 +717,9 @@ def theil_t(values, weights=None, *, dropna=False):
     ``T = sum_i s_i ln(x_i / mu)``, where ``s_i = w_i x_i / sum_j w_j x_j`` is
     unit i's share of the total (e.g. of national GDP) and ``mu`` the weighted
     mean. With GDP ``Y_i`` and population ``P_i`` this is
-    ``sum_i (Y_i/Y) ln((Y_i/Y)/(P_i/P))``.
+    ``sum_i (Y_i/Y) ln((Y_i/Y)/(P_i/P))``. Unweighted, it agrees with PySAL's
+    ``inequality.theil.Theil`` to within 1e-10 on the course's provincial GDP
+    per capita (tested); PySAL has no population weights.
 
     References
     ----------
@@ -858,7 +862,11 @@ def theil_decomposition(values, groups, weights=None, kind="T", *, dropna=False)
 
     ``total`` is computed directly from the units, not as the sum, so
     ``between + within == total`` is a genuine check. A group whose values
-    are all zero (possible only for T) has ``theil = 0``.
+    are all zero (possible only for T) has ``theil = 0``. Unweighted T
+    agrees with PySAL's ``inequality.theil.TheilD`` (total, between and
+    within) to within 1e-10 on the course's provincial GDP per capita with
+    the four NBS regions (tested); PySAL obtains ``within`` as total minus
+    between, the course from the groups.
 
     References
     ----------
@@ -1344,6 +1352,16 @@ def entropy_weights(frame, *, shift=1e-4):
     ``d_j = 1 - e_j``, ``w_j = d_j / sum_k d_k``. The weight rewards dispersion,
     not importance.
 
+    **Deliberately different from a library default.** ``pymcdm``'s
+    ``entropy_weights`` forms the shares from the matrix it is given, as it
+    is: applied to raw indicators it weights their *levels* (and refuses a
+    column containing 0). The course min-max normalises first (with
+    :func:`minmax`, which also turns cost indicators round) and adds
+    ``shift``. Given the same shifted min-max matrix, ``minmax(df) + shift``,
+    pymcdm returns the same weights to within 1e-10; on the raw matrix the
+    weights differ (by 0.05 on the 2023 innovation indicators). The test
+    suite checks both (tests/test_reference_implementations.py).
+
     References
     ----------
     Zou, Z., Yun, Y. & Sun, J. (2006). Entropy method for determination of
@@ -1450,6 +1468,18 @@ def topsis(frame, weights, directions=None, *, normalization="vector", weighting
         to the ideal scores 1, one equal to the anti-ideal scores 0. If all
         alternatives are identical, every closeness is 0.5 (documented rule,
         as in :func:`minmax`).
+
+    Notes
+    -----
+    **Deliberately different from a library default.** The course's default
+    is Hwang and Yoon's vector normalisation; ``pymcdm``'s ``TOPSIS()``
+    min-max normalises by default, which gives different closeness values
+    (by up to 0.09 on the 2023 innovation indicators). The two agree to
+    within 1e-10 once the same normalisation is chosen:
+    ``topsis(df, w, directions)`` equals pymcdm's
+    ``TOPSIS(vector_normalization)``, and
+    ``topsis(minmax(df, directions), w, normalization="none")`` equals
+    pymcdm's default ``TOPSIS()`` (tests/test_reference_implementations.py).
 
     References
     ----------

@@ -5,6 +5,14 @@ Reads the reference tables gathered for the course (default: ../shared/reference
 repository root) and writes one CSV per course table, with exactly the reference columns, plus a
 Frictionless Data Package descriptor (profile "tabular-data-package").
 
+The fourth-pass tables (higher education, internet, digital finance, industrial products) come as one
+long file per indicator with only ``province_code``, ``province_zh``, ``year``, the value and
+``source_id``. For those the spec lists several ``files`` that share the province-year key: they are
+joined into one table (one column per indicator; a province-year that one file lacks is blank in that
+column), value columns are renamed to the unit conventions of datasets/README.md (``rename``), and
+the English name and region columns are added from the provinces table (``names``), after checking
+that every Chinese name matches its code.
+
 Facts are carried over as text: every cell is read as a string and written back unchanged, so no
 number is re-rounded or re-formatted. Only two mechanical clean-ups are made, both lossless:
 
@@ -82,6 +90,32 @@ TABLES: dict[str, dict] = {
     "china_wdi": dict(file="china_wdi_selected.csv", key=[("code", "str"), ("year", "int")]),
     # Bulletin order (total, then each section followed by its divisions) is kept.
     "rd_by_industry_2022": dict(file="rd_by_industry_2022.csv", key=[("industry_en", "str")], sort=None),
+    # --- fourth pass: one reference file per indicator, joined on the province-year key ---------------
+    "province_higher_education": dict(
+        files=["province_higher_education_students.csv", "province_higher_education_graduates.csv"],
+        key=PROVINCE_YEAR, names=True),
+    "province_internet": dict(
+        files=["province_internet_broadband_ports.csv", "province_internet_broadband_users.csv",
+               "province_internet_mobile_users.csv", "province_internet_domain_names.csv",
+               "province_internet_web_pages.csv", "province_internet_websites.csv"],
+        key=PROVINCE_YEAR, names=True,
+        rename={"broadband_ports_10k": "broadband_ports_10k_units",
+                "broadband_users_10k_households": "broadband_users_10k_accounts",
+                "mobile_internet_users_10k": "mobile_internet_users_10k_accounts",
+                "domain_names_10k": "domain_names_10k_units",
+                "web_pages_10k": "web_pages_10k_units",
+                "websites_10k": "websites_10k_units"}),
+    "province_digital_finance_pku": dict(
+        files=["province_digital_financial_inclusion_pku.csv"], key=PROVINCE_YEAR, names=True),
+    "province_output_steel_cement": dict(
+        files=["province_output_crude_steel_monthly_db.csv", "province_output_cement_monthly_db.csv"],
+        key=PROVINCE_YEAR, names=True,
+        rename={"crude_steel_10k_t": "crude_steel_10k_tonnes", "cement_10k_t": "cement_10k_tonnes"}),
+    "province_output_ics_phones": dict(
+        files=["province_output_integrated_circuits_monthly_db.csv",
+               "province_output_mobile_phones_monthly_db.csv"],
+        key=PROVINCE_YEAR, names=True),
+    "province_rd_2024_unverified": dict(file="province_rd_bulletin_2024_unverified.csv", key=PROVINCE_YEAR),
 }
 
 # Tile grid from the team contract (row 0 = north, col 0 = west), keyed by province code.
@@ -181,10 +215,85 @@ def sort_frame(frame: pd.DataFrame, sort: list[tuple[str, str]] | None) -> pd.Da
     return tmp.drop(columns=keys).reset_index(drop=True)
 
 
+NAME_COLUMNS = ["province_en", "nbs_region_en", "nbs_region_zh"]
+NATIONAL_NAMES = {"province_zh": "全国", "province_en": "China (national total)",
+                  "nbs_region_en": "National", "nbs_region_zh": "全国"}
+JOIN_KEY = ["province_code", "province_zh", "year"]
+
+
+def join_files(spec: dict, reference: Path) -> pd.DataFrame:
+    """Join one-indicator files on (province_code, province_zh, year), one value column per file."""
+    merged = None
+    for file in spec["files"]:
+        part = read_reference(reference / file).astype(object)
+        values = [c for c in part.columns if c not in JOIN_KEY + ["source_id"]]
+        if list(part.columns[:3]) != JOIN_KEY or part.columns[-1] != "source_id" or not values:
+            raise BuildError(f"{file}: expected columns {JOIN_KEY} + value columns + ['source_id']")
+        if part.duplicated(JOIN_KEY).any():
+            raise BuildError(f"{file}: duplicated province-year")
+        part = part.rename(columns={**spec.get("rename", {}), "source_id": f"__sid_{file}"})
+        if merged is None:
+            merged = part
+            continue
+        codes = pd.concat([merged, part])[["province_code", "province_zh"]].drop_duplicates()
+        if codes["province_code"].duplicated().any():
+            raise BuildError(f"{file}: a province code has two different Chinese names across the files")
+        merged = merged.merge(part, on=JOIN_KEY, how="outer", sort=False)
+    merged = merged.fillna("")
+    sid_cols = [c for c in merged.columns if c.startswith("__sid_")]
+    # One source per row -> source_id; files with different sources (one per indicator) -> source_ids,
+    # the ids of the files that have the row, in file order, separated by ';'.
+    sids = []
+    for row in merged[sid_cols].itertuples(index=False, name=None):
+        present = []
+        for v in row:
+            if v and v not in present:
+                present.append(v)
+        sids.append(present)
+    merged = merged.drop(columns=sid_cols)
+    if all(len(x) == 1 for x in sids):
+        merged["source_id"] = [x[0] for x in sids]
+    else:
+        merged["source_ids"] = [";".join(x) for x in sids]
+    return merged
+
+
+def add_names(frame: pd.DataFrame, reference: Path, where: str) -> pd.DataFrame:
+    """Insert English name and region columns after province_zh, from the provinces table."""
+    ref = read_reference(reference / TABLES["provinces"]["file"]).set_index("province_code")
+    cols = {c: [] for c in NAME_COLUMNS}
+    for i, (code, zh) in enumerate(zip(frame["province_code"], frame["province_zh"])):
+        if int(code) == NATIONAL_CODE:
+            row = NATIONAL_NAMES
+        elif code in ref.index:
+            row = ref.loc[code]
+        else:
+            raise BuildError(f"{where}, row {i + 2}: unknown province code {code}")
+        if zh != row["province_zh"]:
+            raise BuildError(f"{where}, row {i + 2}: {zh!r} is not the name of {code} ({row['province_zh']})")
+        for c in NAME_COLUMNS:
+            cols[c].append(row[c])
+    at = list(frame.columns).index("province_zh") + 1
+    for j, c in enumerate(NAME_COLUMNS):
+        frame.insert(at + j, c, cols[c])
+    return frame
+
+
+def read_table(name: str, spec: dict, reference: Path) -> tuple[pd.DataFrame, str]:
+    if "files" in spec:
+        where = " + ".join(spec["files"])
+        frame = join_files(spec, reference)
+    else:
+        where = spec["file"]
+        frame = read_reference(reference / spec["file"]).astype(object)
+        frame = frame.rename(columns=spec.get("rename", {}))
+    if spec.get("names"):
+        frame = add_names(frame, reference, where)
+    return frame, where
+
+
 def build_table(name: str, spec: dict, reference: Path) -> pd.DataFrame:
-    where = f"{spec['file']}"
-    frame = read_reference(reference / spec["file"])
-    frame = frame.astype(object)
+    frame, where = read_table(name, spec, reference)
     meta_fields = FIELDS_FOR(name, list(frame.columns) if name != "provinces" else
                              [c for c in frame.columns if c != "source_id"] + ["tile_row", "tile_col"])
     if name == "provinces":
@@ -261,9 +370,13 @@ COLUMNS: dict[str, dict] = {
     "data_year": F("year", "Data year", "calendar year",
                    "Year the figures refer to (2019, or the most recent year available: India 2018)."),
     "vintage": F("string", "GDP vintage", "category",
-                 "Which release of the regional accounts the row belongs to: pre_5th_census_revision = figures "
-                 "as printed in the China Statistical Yearbooks up to 2024, before NBS revised the provincial "
-                 "accounts after the Fifth National Economic Census (第五次全国经济普查); "
+                 "Which release of the regional accounts the row belongs to: pre_5th_census_revision = the "
+                 "series as it stood in the China Statistical Yearbook 2024, before NBS revised the provincial "
+                 "accounts after the Fifth National Economic Census (第五次全国经济普查). For years before 2019 "
+                 "that series is itself a later restatement (it carries the corrections of overstated provincial "
+                 "figures and the revision after the Fourth Economic Census), not what was printed at the time: "
+                 "Tianjin 2016 is 11,477.2 亿元 here, while the GRP behind that year's R&D bulletin was about "
+                 "17,900. "
                  "post_5th_census_revision = the current, revised series (from December 2024). Never mix the "
                  "two in one calculation.", enum=VINTAGES),
     "source_id": F("string", "Source id", "id",
@@ -571,6 +684,90 @@ COLUMNS: dict[str, dict] = {
                                 minimum=0, maximum=1),
     "irr_real_return": F("number", "Real internal rate of return", "rate per year (0.1 = 10 %)",
                          "PWT irr: real internal rate of return on capital."),
+    # --- higher education (fourth pass) -------------------------------------------------------------
+    "students_enrolled_10k": F("number", "Students enrolled in regular higher education",
+                               "10,000 persons (万人), year-end",
+                               "Students enrolled in regular higher-education institutions (普通高等学校在校学生数): "
+                               "undergraduate and junior-college programmes (本科, 专科); postgraduates and adult "
+                               "higher education are not included. Provinces to four decimals (whole persons), "
+                               "the national row to one decimal.", **NONNEG),
+    "graduates_10k": F("number", "Graduates of regular higher education", "10,000 persons (万人), in the year",
+                       "Graduates of regular higher-education institutions in the year (普通高等学校毕(结)业生数), "
+                       "undergraduate and junior-college programmes. Provinces to four decimals, the national "
+                       "row to one decimal.", **NONNEG),
+    # --- internet (fourth pass) -----------------------------------------------------------------------
+    "broadband_ports_10k_units": F("number", "Internet broadband access ports", "10,000 ports (万个), year-end",
+                                   "Internet broadband access ports (互联网宽带接入端口): installed capacity. Provinces "
+                                   "from 2006; national row from 2003.", required=False, **NONNEG),
+    "broadband_users_10k_accounts": F("number", "Internet broadband access subscribers",
+                                      "10,000 subscriber accounts (万户), year-end",
+                                      "Internet broadband access subscribers (互联网宽带接入用户), counted in "
+                                      "accounts (户), not persons. Provinces from 2011; national row from 2002.",
+                                      required=False, **NONNEG),
+    "mobile_internet_users_10k_accounts": F("number", "Mobile internet subscribers",
+                                            "10,000 subscriber accounts (万户), year-end",
+                                            "Mobile internet subscribers (移动互联网用户), counted in accounts (户): "
+                                            "one person can hold several, so a per-capita value can exceed 1. "
+                                            "2014-2019 only.", required=False, **NONNEG),
+    "domain_names_10k_units": F("number", "Domain names", "10,000 domain names (万个), year-end",
+                                "Registered domain names (域名数) attributed to the province. The provinces do NOT add "
+                                "up to the national row (2-12 % short): the national count includes names not "
+                                "assigned to any province. Provinces from 2011.", required=False, **NONNEG),
+    "web_pages_10k_units": F("number", "Web pages", "10,000 web pages (万个), year-end",
+                             "Web pages (网页数) hosted in the province. Provinces from 2011.", required=False,
+                             **NONNEG),
+    "websites_10k_units": F("number", "Websites", "10,000 websites (万个), year-end",
+                            "Websites (网站数) attributed to the province. The provinces do NOT add up to the "
+                            "national row (5-18 % short). Provinces 2011-2018; no 2019 value.", required=False,
+                            **NONNEG),
+    # --- digital finance (fourth pass) ----------------------------------------------------------------
+    "dfii_total": F("number", "Digital Financial Inclusion Index (total)", "index points (PKU-DFIIC scale)",
+                    "Peking University Digital Financial Inclusion Index of China, total index (总指数), "
+                    "provincial level. A research index, not an official statistic; comparable across years. "
+                    "Close to a fixed weighted sum of the three sub-indices: a least-squares fit on all rows gives "
+                    "weights 0.5396 (breadth), 0.2970 (depth) and 0.1634 (digitization), rounded, and a largest "
+                    "residual of 0.008. 2011-2015 "
+                    "have two decimals, 2016-2023 the full precision stored in the publisher's workbook.",
+                    **NONNEG),
+    "dfii_coverage_breadth": F("number", "DFIIC sub-index: coverage breadth", "index points (PKU-DFIIC scale)",
+                               "Coverage breadth sub-index (覆盖广度): how many people hold digital-finance "
+                               "accounts (e.g. accounts per 10,000 people, share with a bound bank card).",
+                               **NONNEG),
+    "dfii_usage_depth": F("number", "DFIIC sub-index: usage depth", "index points (PKU-DFIIC scale)",
+                          "Usage depth sub-index (使用深度): how much the accounts are used for payment, credit, "
+                          "insurance, investment and money-market services.", **NONNEG),
+    "dfii_digitization_level": F("number", "DFIIC sub-index: digitization level", "index points (PKU-DFIIC scale)",
+                                 "Digitization level sub-index (数字化程度): mobility, affordability, "
+                                 "convenience and credit-based services of digital finance.", **NONNEG),
+    # --- industrial products (fourth pass) --------------------------------------------------------------
+    "crude_steel_10k_tonnes": F("number", "Crude steel output (December cumulative value)",
+                                "10,000 tonnes (万吨), January-December",
+                                "Crude steel output (粗钢产量) of industrial enterprises above designated size: "
+                                "December cumulative value, NBS monthly provincial database; not the final annual "
+                                "figure. Blank = not published (NBS served 0.0 or nothing).", required=False,
+                                **NONNEG),
+    "cement_10k_tonnes": F("number", "Cement output (December cumulative value)",
+                           "10,000 tonnes (万吨), January-December",
+                           "Cement output (水泥产量) of industrial enterprises above designated size: December "
+                           "cumulative value, NBS monthly provincial database; not the final annual figure.",
+                           required=False, **NONNEG),
+    "integrated_circuits_10k_pieces": F("number", "Integrated circuit output (December cumulative value)",
+                                        "10,000 pieces (万块), January-December",
+                                        "Integrated circuits produced (集成电路产量), enterprises above designated "
+                                        "size: December cumulative value, NBS monthly provincial database; not the "
+                                        "final annual figure. Blank = not published (NBS served 0.0 or nothing).",
+                                        required=False, **NONNEG),
+    "mobile_phones_10k_units": F("number", "Mobile phone output (December cumulative value)",
+                                 "10,000 units (万台), January-December",
+                                 "Mobile telephone handsets produced (移动通信手持机产量), enterprises above designated "
+                                 "size: December cumulative value, NBS monthly provincial database; not the final "
+                                 "annual figure. Blank = not published (NBS served 0.0 or nothing).",
+                                 required=False, **NONNEG),
+    # --- 2024 R&D bulletin, unverified transcription ---------------------------------------------------------
+    "rd_intensity_2023_restated_pct": F("number", "R&D intensity 2023, restated in the 2024 bulletin", "% of GRP",
+                                        "UNVERIFIED third-party transcription of the 2024 R&D bulletin: the 2023 "
+                                        "intensity as restated there, over the revised (post-5th-census) 2023 GRP.",
+                                        **PCT),
 }
 
 OPTIONAL_IN = {  # columns that are required in general but may be blank in a particular table
@@ -578,6 +775,10 @@ OPTIONAL_IN = {  # columns that are required in general but may be blank in a pa
     "rd_intensity_countries": ["code"],
     "province_fiscal": ["local_fiscal_sci_tech_expenditure_100m_yuan"],
 }
+
+UNVERIFIED = "UNVERIFIED third-party transcription of the 2024 R&D bulletin (medium confidence): "
+PROFILE_10K = ("UNIT: 10,000 yuan (万元), NOT the 100 million yuan (亿元) of rd_expenditure_100m_yuan beside it; "
+               "divide by 10,000 before comparing. ")
 
 # Per-table overrides of titles/descriptions (merged over COLUMNS).
 OVERRIDES: dict[str, dict[str, dict]] = {
@@ -596,13 +797,49 @@ OVERRIDES: dict[str, dict[str, dict]] = {
             "pre-5th-census-revision series of province_gdp). Differs from the first-published figure wherever "
             "GRP was revised (largest gaps: Tianjin, Liaoning)."},
     },
+    # Money in two units side by side: every money column's title carries its unit.
     "province_profile_2023": {
-        "rd_expenditure_100m_yuan": {"description": "R&D expenditure in 2023 (2023 R&D bulletin)."},
+        "gdp_100m_yuan_pre_revision": {"title": "GRP 2023, pre-revision vintage (100 million yuan)"},
+        "gdp_100m_yuan_revised": {"title": "GRP 2023, revised vintage (100 million yuan)"},
+        "rd_expenditure_100m_yuan": {"title": "R&D expenditure (100 million yuan)", "description":
+            "R&D expenditure in 2023 (2023 R&D bulletin), in 100 million yuan (亿元)."},
         "rd_intensity_pct": {"description":
             "R&D intensity in 2023 (2023 R&D bulletin) = R&D expenditure / pre-revision 2023 GRP."},
-        "basic_research_10k_yuan": {"description": "Intramural R&D expenditure on basic research, 2023 (CSYST 2024 table 1-7)."},
-        "government_funds_10k_yuan": {"description": "Intramural R&D funded by government, 2023 (CSYST 2024 table 1-14)."},
-        "enterprise_funds_10k_yuan": {"description": "Intramural R&D funded by enterprises, 2023 (CSYST 2024 table 1-14)."},
+        "basic_research_10k_yuan": {"title": "R&D on basic research (10,000 yuan, not 100 million)", "description":
+            PROFILE_10K + "Intramural R&D expenditure on basic research, 2023 (CSYST 2024 table 1-7)."},
+        "government_funds_10k_yuan": {"title": "R&D funded by government (10,000 yuan, not 100 million)",
+            "description": PROFILE_10K + "Intramural R&D funded by government, 2023 (CSYST 2024 table 1-14)."},
+        "enterprise_funds_10k_yuan": {"title": "R&D funded by enterprises (10,000 yuan, not 100 million)",
+            "description": PROFILE_10K + "Intramural R&D funded by enterprises, 2023 (CSYST 2024 table 1-14)."},
+        "hightech_revenue_100m_yuan": {"title": "High-tech manufacturing revenue (100 million yuan)"},
+        "hightech_profit_100m_yuan": {"title": "High-tech manufacturing profit (100 million yuan)"},
+        "tech_market_turnover_100m_yuan": {"title": "Technology-market turnover (100 million yuan)"},
+        "local_general_budget_expenditure_100m_yuan": {
+            "title": "Local general public budget expenditure (100 million yuan)"},
+        "local_fiscal_sci_tech_expenditure_100m_yuan": {
+            "title": "Local fiscal expenditure on science and technology (100 million yuan)"},
+    },
+    "province_rd_personnel": {
+        "basic_research_fte_manyears": {"description":
+            "R&D personnel FTE working on basic research. Basic + applied + experimental need not equal the "
+            "total: see the table description."},
+        "applied_research_fte_manyears": {"description":
+            "R&D personnel FTE working on applied research. Basic + applied + experimental need not equal the "
+            "total: see the table description."},
+        "experimental_dev_fte_manyears": {"description":
+            "R&D personnel FTE working on experimental development. Basic + applied + experimental need not "
+            "equal the total: see the table description."},
+    },
+    "province_rd_2024_unverified": {
+        "rd_expenditure_100m_yuan": {"title": "R&D expenditure 2024 (unverified transcription)", "description":
+            UNVERIFIED + "R&D expenditure in 2024 (亿元); the 31 provinces add up exactly to the national row."},
+        "rd_intensity_pct": {"title": "R&D intensity 2024 (unverified transcription)", "description":
+            UNVERIFIED + "R&D intensity in 2024, over the revised (post-5th-census) GRP."},
+        "rd_intensity_2023_restated_pct": {"title": "R&D intensity 2023, restated (unverified transcription)"},
+        "year": {"description": "Data year: 2024 (the restated 2023 intensity is a separate column)."},
+    },
+    "province_internet": {
+        "year": {"description": "Data year. 2000-2005 have only the national row (100000); provinces from 2006."},
     },
     "province_value_added": {
         "gdp_100m_yuan": {"description":
@@ -615,6 +852,7 @@ OVERRIDES: dict[str, dict[str, dict]] = {
 }
 
 # Resource-level metadata.
+DEC = "December cumulative value, NBS monthly provincial database; not the final annual figure"
 RESOURCES: dict[str, dict] = {
     "provinces": dict(
         citation="NBS regional grouping (East, Central, West, Northeast); GB/T 2260 codes; tile positions: course design",
@@ -632,13 +870,18 @@ RESOURCES: dict[str, dict] = {
                     "and intensity (2023 bulletin), R&D personnel, R&D funds by activity and source, patents, "
                     "high-tech manufacturing, technology-market turnover and local fiscal expenditure. Each "
                     "column is copied from the panel table of the same name or from the yearbook table named in "
-                    "the sources. The 2023 R&D intensity is over the pre-revision GRP.",
+                    "the sources. The 2023 R&D intensity is over the pre-revision GRP. Money comes in TWO "
+                    "units side by side: columns ending _100m_yuan are 100 million yuan (亿元); "
+                    "basic_research_10k_yuan, government_funds_10k_yuan and enterprise_funds_10k_yuan are "
+                    "10,000 yuan (万元), i.e. 10,000 times smaller units: divide them by 10,000 before comparing "
+                    "with rd_expenditure_100m_yuan.",
         provinces=True, national=False),
     "province_gdp": dict(
         citation="NBS National Data, gross regional product by province (pre- and post-5th-census vintages)",
         title="Gross regional product by province, two vintages",
         description="Gross regional product (亿元, current prices), long format with a 'vintage' column: "
-                    "pre_5th_census_revision 2004-2023 (as in China Statistical Yearbook 2024) and "
+                    "pre_5th_census_revision 2004-2023 (as in China Statistical Yearbook 2024; for years before "
+                    "2019 a later restatement, not the figure printed at the time) and "
                     "post_5th_census_revision 2006-2024 (current NBS series). The provinces do not add up to "
                     "national GDP (regional and national accounts are compiled separately).",
         provinces=True, national=False),
@@ -668,8 +911,11 @@ RESOURCES: dict[str, dict] = {
         title="R&D personnel (full-time equivalent) by province",
         description="R&D personnel FTE (人年): total, researchers, and by activity (basic, applied, "
                     "experimental), 2013-2023, national row included; one CSYST edition (table 1-4) per year. "
-                    "2022 West subtotal of the applied/experimental split differs from the sum of provinces in "
-                    "the yearbook itself (totals agree).",
+                    "Basic + applied + experimental does not equal the total in 228 of the 352 rows (by up to "
+                    "299 person-years, less than 0.1 % of the total): the yearbook prints them so, it is not a "
+                    "copying error. Use the total column for totals, the three activities for shares. The 2022 "
+                    "West subtotal of the applied/experimental split differs from the sum of provinces in the "
+                    "yearbook itself (totals agree).",
         provinces=True, national=True),
     "province_rd_funding_2023": dict(
         citation="NBS and MOST, China Statistical Yearbook on Science and Technology 2024, tables 1-7 and 1-14",
@@ -823,6 +1069,97 @@ RESOURCES: dict[str, dict] = {
                     "designated size, by GB/T 4754 section and division, national, from the 2022 R&D bulletin. "
                     "Rows keep the bulletin's order (total, then each section followed by its divisions).",
         provinces=False),
+    # --- fourth pass ------------------------------------------------------------------------------------
+    "province_higher_education": dict(
+        citation="NBS National Data, students enrolled in and graduates of regular higher-education institutions "
+                 "by province, 2000-2019 (copy scraped from the portal in 2021)",
+        title="Higher education: students enrolled and graduates by province",
+        description="Students enrolled in, and graduates of, regular higher-education institutions (普通高等学校; "
+                    "undergraduate and junior-college programmes, without postgraduates or adult education), in "
+                    "10,000 persons, 2000-2019, all 31 provinces and the national row (100000). NBS National Data "
+                    "(分省年度数据 and 年度数据, 教育 > 高等学校普通本、专科学校和学生情况), read from a copy a third party "
+                    "scraped from the portal in 2021 and reshaped to long form: not a raw export and no second copy "
+                    "was found (medium confidence). The provinces add up to the national row within 0.01 % "
+                    "(students) and 0.15 % (graduates) every year; graduates are fewer than students in every "
+                    "province-year. The NBS series end in 2019 here. Two indicators of the same NBS table share "
+                    "the province-year key, so they are one table.",
+        provinces=True, national=True),
+    "province_internet": dict(
+        citation="NBS National Data, main internet indicators by province, 2000-2019 (copy scraped from the "
+                 "portal in 2021)",
+        title="Internet by province: broadband ports and subscribers, mobile internet, domain names, web pages, "
+              "websites",
+        description="The six indicators of the NBS table 互联网主要指标发展情况, one column each: broadband access "
+                    "ports (万个), broadband subscribers (万户), mobile internet subscribers (万户), domain names, web "
+                    "pages and websites (万个). They share the province-year key, so one wide table serves "
+                    "per-capita ratios, growth rates and comparisons without joins; a blank means the NBS table "
+                    "has no value for that province-year. Provinces 2006-2019 with the national row (100000); "
+                    "2000-2005 have the national row only (listed in national_only_years). Provincial values "
+                    "start in 2006 (ports), 2011 (broadband subscribers, domain names, web pages, websites) and "
+                    "2014 (mobile internet); websites end in 2018. Ports from 2008, broadband and mobile "
+                    "subscribers and web pages add up to the national row within 0.01 % (ports 2006-2007: "
+                    "2.5-2.7 % short). Domain names and websites do NOT add up (the national count includes "
+                    "entries assigned to no province): never compute provincial shares of their national row. "
+                    "Subscribers are accounts (户), not persons. NBS National Data (分省年度数据 and 年度数据, "
+                    "运输和邮电), read from a 2021 copy scraped from the portal (medium confidence).",
+        provinces=True, national=True, national_only_years=[2000, 2001, 2002, 2003, 2004, 2005]),
+    "province_digital_finance_pku": dict(
+        citation="Institute of Digital Finance, Peking University, Peking University Digital Financial Inclusion "
+                 "Index of China (PKU-DFIIC), 2011-2023; Guo Feng, Wang Jingyi, Wang Fang, Kong Tao, Zhang Xun "
+                 "and Cheng Zhiyun (2020), 'Measuring China's digital financial inclusion: index compilation and "
+                 "spatial characteristics', China Economic Quarterly 19(4)",
+        title="Peking University Digital Financial Inclusion Index by province, 2011-2023",
+        description="The Peking University Digital Financial Inclusion Index of China (北京大学数字普惠金融指数, "
+                    "PKU-DFIIC), provincial level: the total index and its three sub-indices, coverage breadth "
+                    "(覆盖广度), usage depth (使用深度) and digitization level (数字化程度), all 31 provinces, "
+                    "2011-2023, no national row. A research index compiled by the Institute of Digital Finance, "
+                    "Peking University, from Ant Group transaction data, not an official statistic. Its terms of "
+                    "use are the publisher's, not an open licence; its users are asked to cite 郭峰、王靖一、王芳、"
+                    "孔涛、张勋、程志云 (2020), 测度中国数字普惠金融发展：指数编制与空间特征, 经济学(季刊) 19(4). "
+                    "Read from a third-party conversion of the official workbook (sheet Provinces) to Stata that "
+                    "renames columns only; not compared cell by cell with the official file (medium confidence). "
+                    "The total is close to a fixed weighted sum of the sub-indices (least-squares weights 0.5396, "
+                    "0.2970 and 0.1634, rounded; largest residual 0.008 over all 403 rows).",
+        provinces=True, national=False),
+    "province_output_steel_cement": dict(
+        citation="NBS National Data, crude steel and cement output by province, 2015-2020: " + DEC,
+        title="Crude steel and cement output by province, 2015-2020 (December cumulative value)",
+        description="Crude steel and cement output (万吨) of industrial enterprises above designated size, by "
+                    "province, 2015-2020: " + DEC + " (yearbook values can differ slightly). Every province has a "
+                    "row every year, but a value is blank where NBS published none: it served 0.0 (left blank, "
+                    "since 0.0 there means 'not published') or nothing. Crude steel has 28-30 provinces a year "
+                    "(blank: Beijing from 2016, Hainan from 2018, Xizang every year), cement all 31. No national row. Read from a machine crawl of "
+                    "the NBS monthly database (分省月度数据, 工业 > 主要工业产品产量), not a portal export (medium "
+                    "confidence).",
+        provinces=True, national=False, values_note="crude steel blank in 1-3 provinces a year"),
+    "province_output_ics_phones": dict(
+        citation="NBS National Data, integrated circuit and mobile phone output by province, 2015-2021: " + DEC,
+        title="Integrated circuit and mobile phone output by province, 2015-2021 (December cumulative value)",
+        description="Integrated circuits (万块) and mobile telephone handsets (万台) produced by industrial "
+                    "enterprises above designated size, by province, 2015-2021: " + DEC + " (yearbook values can "
+                    "differ slightly). Every province has a row every year, but a value is blank where NBS "
+                    "published none (it served 0.0, left blank, or nothing): integrated circuits have 19-25 "
+                    "provinces a year, mobile phones 19-24. A blank is 'not published', which is not the same "
+                    "as 'none produced'. No national row. Read from a machine crawl of the NBS monthly database "
+                    "(分省月度数据, 工业 > 主要工业产品产量), not a portal export (medium confidence).",
+        provinces=True, national=False, values_note="blank in 6-12 provinces a year"),
+    "province_rd_2024_unverified": dict(
+        citation="NBS, MOST and MOF, Statistical Communique on National Expenditure on Science and Technology "
+                 "2024, as transcribed by a third party (UNVERIFIED, medium confidence)",
+        title="R&D expenditure and intensity by province, 2024 (UNVERIFIED transcription)",
+        description="UNVERIFIED, medium confidence: R&D expenditure (亿元) and intensity by province for 2024, with "
+                    "the national row, and the 2023 intensity as restated in the 2024 bulletin, from a third "
+                    "party's transcription of the 2024 bulletin (published 29 September 2025), not from the "
+                    "official page. Checked: the 31 provinces add up exactly to the national 36,326.8 亿元; the "
+                    "national 2.69 % and Beijing's 6.58 % match reposts of the bulletin; the restated 2023 "
+                    "intensities equal 2023 R&D (province_rd_first_published) over the revised 2023 GRP "
+                    "(province_gdp, post_5th_census_revision) to rounding in every province. The 2024 "
+                    "intensities are over the revised GRP, like the restated 2023 ones (2024 R&D over the revised "
+                    "2024 GRP reproduces them within 0.03 percentage points, though not to rounding everywhere: "
+                    "the bulletin may have used an earlier GRP estimate); do not compare them with the 2023 "
+                    "bulletin's intensities, which are over the pre-revision GRP. Say "
+                    "'unverified transcription' wherever a figure from this table is shown.",
+        provinces=True, national=True),
 }
 
 LICENCE_NBS = {
@@ -832,6 +1169,10 @@ LICENCE_NBS = {
 }
 LICENCE_CC_BY = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
                  "path": "https://creativecommons.org/licenses/by/4.0/"}
+LICENCE_PKU = {"name": "PKU-DFIIC-terms-of-use",
+               "title": "Terms of use of the Institute of Digital Finance, Peking University (not an open "
+                        "licence); cite Guo Feng et al. (2020) as the publisher asks",
+               "path": "https://idf.pku.edu.cn/"}
 LICENCE_US_PD = {"name": "US-Government-Public-Domain",
                  "title": "Public domain (work of the US Government, NSF NCSES); cite NCSES as the source",
                  "path": "https://ncses.nsf.gov/"}
@@ -844,6 +1185,8 @@ def licence_for(source_id: str, row: dict) -> dict:
         return LICENCE_CC_BY
     if "NCSES" in publisher:
         return LICENCE_US_PD
+    if "Institute of Digital Finance, Peking University" in publisher:
+        return LICENCE_PKU
     if "Our World in Data" in publisher or publisher.startswith("World Bank") or "UNESCO" in publisher:
         return LICENCE_CC_BY
     if publisher.startswith("NBS") or "National Bureau of Statistics" in publisher:
@@ -908,11 +1251,13 @@ PACKAGE = {
              "to local conditions",
     "description": "Official statistics used by the course: Chinese provincial panels (GRP in two vintages, "
                    "population, value added, income, employment, R&D, patents, high-tech industry, technology "
-                   "market, fiscal and energy data) from the National Bureau of Statistics of China and its "
-                   "yearbooks, Penn World Table 10.01, and international R&D and energy indicators (UNESCO UIS / "
-                   "World Bank via Our World in Data, World Bank WDI, NSF NCSES). Every value is copied from a "
-                   "published table; nothing is estimated or filled in; blank cells are values the source did "
-                   "not print. See datasets/README.md for the data dictionary and the two traps (GDP vintages; "
+                   "market, fiscal, energy, higher-education, internet and industrial-output data) from the "
+                   "National Bureau of Statistics of China and its yearbooks, Penn World Table 10.01, and "
+                   "international R&D and energy indicators (UNESCO UIS / World Bank via Our World in Data, World "
+                   "Bank WDI, NSF NCSES); plus one research index, the Peking University Digital Financial "
+                   "Inclusion Index (under its publisher's terms, not an open licence). Every value is copied "
+                   "from a published table; nothing is estimated or filled in; blank cells are values the source "
+                   "did not print. See datasets/README.md for the data dictionary and the two traps (GDP vintages; "
                    "first-published versus restated R&D intensity). Generated by scripts/build_datasets.py.",
 }
 
@@ -954,13 +1299,22 @@ def validate(name: str, frame: pd.DataFrame, fields: list[dict], spec: dict, res
     if res.get("provinces"):
         other = [k for k in key if k != "province_code"]
         groups = frame.groupby(other, sort=False) if other else [((), frame)]
+        national_only = set(res.get("national_only_years", []))
+        seen_national_only = set()
         for values, group in groups:
             codes = sorted(int(c) for c in group["province_code"] if int(c) != NATIONAL_CODE)
+            if not codes and other == ["year"] and int(values if not isinstance(values, tuple) else values[0]) \
+                    in national_only:
+                seen_national_only.add(int(values if not isinstance(values, tuple) else values[0]))
+                continue
             if codes != PROVINCE_CODES:
                 raise BuildError(f"{path}: {dict(zip(other, values if isinstance(values, tuple) else (values,)))} "
                                  f"covers {len(set(codes))} of the 31 provinces")
             if res.get("national") and NATIONAL_CODE not in [int(c) for c in group["province_code"]]:
                 raise BuildError(f"{path}: {values}: national row 100000 missing")
+        if seen_national_only != national_only:
+            raise BuildError(f"{path}: national_only_years {sorted(national_only)} but the years with only the "
+                             f"national row are {sorted(seen_national_only)}")
 
 
 def build_resource(name: str, frame: pd.DataFrame, spec: dict, sources: dict[str, dict]) -> dict:
@@ -999,6 +1353,8 @@ def build_resource(name: str, frame: pd.DataFrame, spec: dict, sources: dict[str
     }
     if res_meta.get("provinces"):
         resource["national_row"] = bool(res_meta.get("national"))
+    if res_meta.get("national_only_years"):
+        resource["national_only_years"] = list(res_meta["national_only_years"])
     resource.update({
         "rows": len(frame),
         "schema": {"fields": fields, "primaryKey": [k for k, _ in spec["key"]], "missingValues": [""]},
@@ -1036,6 +1392,22 @@ def _facts(built: dict[str, pd.DataFrame]) -> dict:
         cases[label] = dict(
             year=year, first=first, restated=float(_num(rs, "rd_intensity_pct").loc[(code, year)]),
             rd=rd, gdp_then=rd / first * 100, gdp_now=float(pre.loc[(code, year)]))
+    # Rule 2 of trap 1: which published intensities are R&D over the pre-revision GRP?
+    fpp = fp[fp.index.get_level_values(0) != NATIONAL_CODE]
+    gap_fp = (_num(fpp, "rd_expenditure_100m_yuan") / pre.reindex(fpp.index) * 100
+              - _num(fpp, "rd_intensity_pct")).abs()
+    early = gap_fp[gap_fp.index.get_level_values(1) < 2023]
+    rsp = rs[rs.index.get_level_values(0) != NATIONAL_CODE]
+    gap_rs = (_num(fp.reindex(rsp.index), "rd_expenditure_100m_yuan") / pre.reindex(rsp.index) * 100
+              - _num(rsp, "rd_intensity_pct")).abs()
+    names = dict(zip(_num(built["provinces"], "province_code"), built["provinces"]["province_en"]))
+    worst = early.idxmax()
+    rule2 = dict(n_restated=len(gap_rs), max_restated=float(gap_rs.max()),
+                 max_2023=float(gap_fp[gap_fp.index.get_level_values(1) == 2023].max()),
+                 n_2023=int((gap_fp.index.get_level_values(1) == 2023).sum()),
+                 early_first=int(early.index.get_level_values(1).min()),
+                 early_last=int(early.index.get_level_values(1).max()),
+                 max_early=float(early.max()), worst_province=names[worst[0]], worst_year=int(worst[1]))
     va = built["province_value_added"].copy()
     bj = va[(va["province_code"] == "110000") & (va["year"] == "2023")].iloc[0]
     pop = built["province_population"]
@@ -1054,7 +1426,7 @@ def _facts(built: dict[str, pd.DataFrame]) -> dict:
         bj_vintage=bj["vintage"], bj_pc_published=int(bj["gdp_per_capita_yuan"]),
         bj_pc_mean=gdp_bj * 1e4 / ((popv[2022] + popv[2023]) / 2),
         bj_pc_yearend=gdp_bj * 1e4 / popv[2023],
-        bj_pop_2022=popv[2022], bj_pop_2023=popv[2023], bj_gdp=gdp_bj,
+        bj_pop_2022=popv[2022], bj_pop_2023=popv[2023], bj_gdp=gdp_bj, rule2=rule2,
     )
 
 
@@ -1079,7 +1451,9 @@ These tables feed every lesson of the course on Zhang & Ma (2024), *developing n
 forces according to local conditions* (因地制宜发展新质生产力). They are official statistics, copied
 figure by figure from published tables: the National Bureau of Statistics of China (NBS, 国家统计局) and
 its yearbooks, the R&D bulletins of NBS, MOST and MOF, Penn World Table 10.01, UNESCO/World Bank data as
-processed by Our World in Data, the World Bank's World Development Indicators and NSF NCSES.
+processed by Our World in Data, the World Bank's World Development Indicators and NSF NCSES. One table is a
+research index rather than a statistic: the Peking University Digital Financial Inclusion Index
+(`province_digital_finance_pku`), under its publisher's terms of use.
 
 **Nothing here is estimated, interpolated or filled in.** An empty cell means the source did not print a
 value. The files are written by `scripts/build_datasets.py` and must not be edited by hand: change the
@@ -1094,7 +1468,11 @@ to print under a figure.
 - UTF-8 CSV, one header row, LF line endings. Blank = missing (`missingValues: [""]`).
 - Units are in the column names: `_100m_yuan` = 100 million yuan (亿元), `_10k_yuan` = 10,000 yuan (万元),
   `_10k` persons = 10,000 persons (万人), `_pct` = per cent, `_pp` = percentage points, `_manyears` =
-  full-time-equivalent person-years (人年). Money is in current prices unless a column says otherwise.
+  full-time-equivalent person-years (人年). Counts of things other than persons name the thing after `_10k`:
+  `_10k_units` (万个, 万台: ports, domain names, web pages, websites, phones), `_10k_accounts` (万户:
+  subscriber accounts, not persons), `_10k_pieces` (万块: integrated circuits), `_10k_tonnes` (万吨). Money is
+  in current prices unless a column says otherwise. `province_profile_2023` has 亿元 and 万元 columns side by
+  side: read the suffix.
 - `province_code` is the GB/T 2260 code (110000 Beijing ... 650000 Xinjiang). A national row, where a table
   has one, has code 100000 and region `National`. Regions follow the NBS grouping: East 10, Central 6,
   West 12, Northeast 3. Hong Kong, Macao and Taiwan are not in any provincial table.
@@ -1104,13 +1482,20 @@ to print under a figure.
 - `source_id` (or `source_ids`, separated by `;`) keys into the `sources` list of the table's resource in
   `datapackage.json`, which names the publisher, publication, table, years, licence and how the copy was
   obtained.
-- Tables flagged "all 31 provinces" contain every province for every year (and vintage, sector): the
-  build and the tests check this.
+- Tables flagged "all 31 provinces" contain a row for every province in every year (and vintage, sector):
+  the build and the tests check this. A row can still have a blank value where the source printed none (the
+  industrial-output tables, for example), and `province_internet` has years with the national row only,
+  listed as `national_only_years` in `datapackage.json`.
+- Confidence: most tables are high; the fourth-pass tables (higher education, internet, digital finance,
+  industrial products) are medium (copies made by third parties, no second copy found), and
+  `province_rd_2024_unverified` is an unverified transcription. The rating of each source is in
+  `datapackage.json` and at the end of each table's entry below.
 """
 
 
 def _traps(f: dict) -> str:
     t, l = f["cases"]["tianjin"], f["cases"]["liaoning"]
+    r2 = f["rule2"]
     return f"""
 ## Read this first: two traps
 
@@ -1122,7 +1507,7 @@ After the Fifth National Economic Census (第五次全国经济普查) NBS revis
 
 | vintage | what it is | years here |
 |---|---|---|
-| `pre_5th_census_revision` | the figures printed in the China Statistical Yearbook up to the 2024 edition and in the provinces' 2023 communiques | GDP 2004-2023 |
+| `pre_5th_census_revision` | the series as it stood in the China Statistical Yearbook 2024 and the provinces' 2023 communiques; for years before 2019 a later restatement, not what was printed at the time (Tianjin {t['year']}: {t['gdp_now']:,.1f} 亿元 here, while the GRP behind that year's R&D bulletin was about {round(t['gdp_then'], -2):,.0f}) | GDP 2004-2023 |
 | `post_5th_census_revision` | the current, revised NBS series | GDP 2006-2024 |
 
 For 2023, Beijing's GRP is {f['bj_pre_2023']:,.1f} 亿元 in the old vintage and {f['bj_post_2023']:,.1f} in the
@@ -1132,10 +1517,16 @@ Rules for the course:
 
 1. Never mix the vintages in one calculation (a growth rate from an old-vintage year to a new-vintage
    year measures the revision, not growth). Filter on `vintage` first.
-2. R&D intensity goes with the **pre-revision** vintage. The intensities of the R&D bulletins and of the
-   science-and-technology yearbook were computed on that GDP: dividing R&D expenditure by the old-vintage
-   GRP reproduces them to rounding (the tests check every province-year 2012-2023), while dividing by the
-   revised GRP does not. If you need an intensity on revised GDP, compute it, and call it computed.
+2. R&D intensity goes with the **pre-revision** vintage, but only for the figures computed on it: the
+   yearbook's restated series (`province_rd_intensity_restated`, 2012-2023) and the 2023 bulletin. Dividing
+   R&D expenditure by the old-vintage GRP reproduces those to rounding (all {r2['n_restated']} province-years
+   of the restated series within 0.01 percentage points, largest gap {r2['max_restated']:.4f}; all
+   {r2['n_2023']} provinces of the 2023 bulletin within 0.005, largest {r2['max_2023']:.4f}), while dividing by
+   the revised GRP does not. The intensities first published by the {r2['early_first']}-{r2['early_last']}
+   bulletins (`province_rd_first_published`) were computed on the GRP known at the time, which was later
+   revised: R&D over today's pre-revision GRP differs from them by up to {r2['max_early']:.2f} percentage
+   points ({r2['worst_province']} {r2['worst_year']}; see trap 2). If you need an intensity on revised GDP,
+   compute it, and call it computed.
 3. Use the revised vintage for 2024 and for long growth comparisons that end in 2024.
 4. The provinces do not add up to national GDP. Regional and national accounts are compiled separately;
    a sum over provinces is "the sum of provinces", never "China's GDP". The same holds for population:
@@ -1197,7 +1588,13 @@ def write_readme(path: Path, built: dict[str, pd.DataFrame], resources: list[dic
     out.append("\n## Overview\n\n| table | rows | years | all 31 provinces | what |\n|---|---|---|---|---|\n")
     for r in resources:
         frame = built[r["name"]]
+        res_meta = RESOURCES[r["name"]]
         cover = ("yes" + (" + national row" if r.get("national_row") else "")) if r["provinces"] else "-"
+        if r.get("national_only_years"):
+            ys = r["national_only_years"]
+            cover += f" (national row only {ys[0]}-{ys[-1]})"
+        if res_meta.get("values_note"):
+            cover = f"rows yes; values: {res_meta['values_note']}"
         out.append(f"| [`{r['name']}`](#{r['name']}) | {len(frame)} | {_years(frame)} | {cover} | "
                    f"{_md(r['title'])} |\n")
     out.append("\n## Licences\n\n")
@@ -1208,6 +1605,10 @@ def write_readme(path: Path, built: dict[str, pd.DataFrame], resources: list[dic
                "www.ggdc.net/pwt.\n"
                "- UNESCO UIS / World Bank WDI data via Our World in Data, and World Bank WDI: CC BY 4.0.\n"
                "- NSF NCSES Science and Engineering Indicators: US Government work, public domain; cite NCSES.\n"
+               "- Peking University Digital Financial Inclusion Index (`province_digital_finance_pku`): the terms "
+               "of use of the Institute of Digital Finance, Peking University, **not an open licence**. Its users "
+               "are asked to cite 郭峰、王靖一、王芳、孔涛、张勋、程志云 (2020), 测度中国数字普惠金融发展：指数编制与空间特征, "
+               "经济学(季刊) 19(4). Check the publisher's terms before reusing the table outside the course.\n"
                "\nThe course's own code is MIT-licensed; these data keep their sources' terms.\n")
     out.append("\n## Tables\n")
     for r in resources:
@@ -1216,6 +1617,11 @@ def write_readme(path: Path, built: dict[str, pd.DataFrame], resources: list[dic
         cover = "all 31 provinces in every group" if r["provinces"] else "not every group has every member"
         if r.get("national_row"):
             cover += ", plus a national row (100000)"
+        if r.get("national_only_years"):
+            ys = r["national_only_years"]
+            cover += f"; except {ys[0]}-{ys[-1]}, which have the national row only"
+        if RESOURCES[r["name"]].get("values_note"):
+            cover += f" (rows; values: {RESOURCES[r['name']]['values_note']})"
         out.append(f"- File: `{r['path']}`, {len(frame)} rows, years {_years(frame)}; key: "
                    f"{', '.join('`' + k + '`' for k in r['schema']['primaryKey'])}; coverage: {cover}.\n")
         out.append(f"- Licence: {'; '.join(lic['title'] for lic in r['licenses'])}.\n")

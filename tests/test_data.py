@@ -49,7 +49,10 @@ def _assert_one_line(err, path, row=None, column=None):
 def test_the_course_has_the_tables_the_lessons_need():
     needed = {"provinces", "province_gdp", "province_population", "province_rd_first_published",
               "province_rd_intensity_restated", "province_value_added", "province_employment_by_sector_2024",
-              "pwt_china", "pwt_peers", "rd_intensity_countries", "capacity_utilization", "china_wdi"}
+              "pwt_china", "pwt_peers", "rd_intensity_countries", "capacity_utilization", "china_wdi",
+              # parts three and four (lessons 21-24, 31-35, 40)
+              "province_higher_education", "province_internet", "province_digital_finance_pku",
+              "province_output_steel_cement", "province_output_ics_phones", "province_rd_2024_unverified"}
     assert needed <= set(NAMES)
 
 
@@ -244,3 +247,17 @@ def test_every_resource_names_a_licence_and_its_sources():
 def test_no_network_modules_in_the_loader():
     source = Path(data.__file__).read_text()
     assert not re.search(r"\b(urllib|requests|http\.client|socket)\b", source)
+
+
+def test_a_year_with_only_the_national_row_must_be_declared(tmp_path):
+    """province_internet declares 2000-2005 as national-only; dropping every province of 2010 is refused."""
+    assert data.resource("province_internet")["national_only_years"] == [2000, 2001, 2002, 2003, 2004, 2005]
+    course.load("province_internet")           # the declared years load
+    rows = _rows("province_internet")
+    j, y = rows[0].index("province_code"), rows[0].index("year")
+    kept = [rows[0]] + [r for r in rows[1:] if not (r[y] == "2010" and r[j] != "100000")]
+    path = _write(tmp_path, "province_internet", kept)
+    with pytest.raises(course.DataError) as err:
+        course.load("province_internet", path=path)
+    msg = _assert_one_line(err, path, column="province_code")
+    assert "year=2010 has the national row but none of the 31 provinces" in msg

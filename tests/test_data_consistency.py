@@ -113,6 +113,11 @@ def test_text_format(name):
     data.decode("utf-8")
 
 
+# The digital-finance index stores 2016-2023 at the full precision of the publisher's workbook (doubles,
+# up to 13 decimals); the build copies the text unchanged (documented in the column description).
+FULL_PRECISION = {"province_digital_finance_pku"}
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_constraints_keys_and_number_text(name, resources):
     res = resources[name]
@@ -131,7 +136,11 @@ def test_constraints_keys_and_number_text(name, resources):
         elif f["type"] == "number":
             assert filled.str.fullmatch(r"-?\d+(\.\d+)?").all(), f"{name}.{f['name']}"
             # no float noise: at most 12 decimals (PWT has up to 12; OWID's widened floats were shortened)
-            assert not filled.str.contains(r"\.\d{13,}").any(), f"{name}.{f['name']}: float noise"
+            if name in FULL_PRECISION:
+                # the publisher's own doubles: each text is the shortest repr of its value, nothing added
+                assert all(repr(float(v)) == v or v.isdigit() for v in filled), f"{name}.{f['name']}"
+            else:
+                assert not filled.str.contains(r"\.\d{13,}").any(), f"{name}.{f['name']}: float noise"
             values = filled.astype(float)
         else:
             values = filled
@@ -167,17 +176,25 @@ def test_all_31_provinces_per_group(name, resources):
     frame = table(name)
     other = [k for k in res["schema"]["primaryKey"] if k != "province_code"]
     groups = frame.groupby(other) if other else [((), frame)]
+    national_only = set(res.get("national_only_years", []))
+    seen_national_only = set()
     n_groups = 0
     for values, group in groups:
         n_groups += 1
         codes = group["province_code"].tolist()
         provinces = sorted(c for c in codes if c != NATIONAL)
+        if other == ["year"] and values[0] in national_only:
+            # a declared national-only year: the national row and nothing else
+            assert codes == [NATIONAL], f"{name} {values}: declared national-only"
+            seen_national_only.add(values[0])
+            continue
         assert provinces == PROVINCES, f"{name} {values}: {len(set(provinces))} provinces"
         assert (NATIONAL in codes) == bool(res.get("national_row")), f"{name} {values}: national row"
         national = group[group["province_code"] == NATIONAL]
         if len(national):
             assert (national["nbs_region_en"] == "National").all()
     assert n_groups >= 1
+    assert seen_national_only == national_only
 
 
 def test_region_groups_are_consistent():
@@ -379,3 +396,269 @@ def test_tianjin_and_liaoning_have_the_largest_restatement_gaps():
     gap = (rs - fp.reindex(rs.index)).abs()
     by_province = gap.groupby(level=0).max().sort_values(ascending=False)
     assert list(by_province.index[:2]) == [TIANJIN, LIAONING]
+
+
+# --------------------------------------------------------------------------------------------------
+# Fourth-pass tables. Tolerances are the ones the gathered data's README and source notes report for
+# their own checks (0.01 % and 0.15 % for the provincial sums, 0.008 for the index weights); where a
+# description states a range, the test recomputes it.
+# --------------------------------------------------------------------------------------------------
+def _sum_gap(frame: pd.DataFrame, col: str) -> pd.Series:
+    """Relative gap (provinces' sum / national row - 1) per year, where both exist."""
+    nat = frame[frame["province_code"] == NATIONAL].set_index("year")[col]
+    prov = frame[frame["province_code"] != NATIONAL].groupby("year")[col].agg(["sum", "count"])
+    prov = prov[prov["count"] == 31]
+    return (prov["sum"] / nat.reindex(prov.index) - 1).dropna()
+
+
+@pytest.mark.parametrize("col, tolerance", [("students_enrolled_10k", 1e-4), ("graduates_10k", 1.5e-3)])
+def test_higher_education_provinces_add_up_to_the_nation(col, tolerance):
+    gap = _sum_gap(table("province_higher_education"), col)
+    assert list(gap.index) == list(range(2000, 2020))
+    assert gap.abs().max() <= tolerance
+
+
+def test_graduates_fewer_than_students():
+    he = table("province_higher_education")
+    assert len(he) == 32 * 20
+    assert (he["graduates_10k"] < he["students_enrolled_10k"]).all()
+    # national 2019: 3,031.5 (NBS education statistics, as the gathered data's README reports)
+    assert round(he.query("province_code == @NATIONAL and year == 2019")["students_enrolled_10k"].item(), 1) == 3031.5
+
+
+@pytest.mark.parametrize("col, first_year", [("broadband_ports_10k_units", 2008),
+                                             ("broadband_users_10k_accounts", 2011),
+                                             ("mobile_internet_users_10k_accounts", 2014),
+                                             ("web_pages_10k_units", 2011)])
+def test_internet_provinces_add_up_to_the_nation(col, first_year):
+    gap = _sum_gap(table("province_internet"), col)
+    assert gap.index.min() <= first_year and gap.index.max() == 2019
+    assert gap.loc[first_year:].abs().max() <= 1e-4
+
+
+def test_broadband_ports_2006_2007_fall_short_as_documented():
+    gap = _sum_gap(table("province_internet"), "broadband_ports_10k_units")
+    short = -gap.loc[[2006, 2007]] * 100
+    assert ((short >= 2.45) & (short < 2.75)).all(), short   # "2.5-2.7 % short"
+
+
+@pytest.mark.parametrize("col, low, high", [("domain_names_10k_units", 2, 12), ("websites_10k_units", 5, 18)])
+def test_domain_names_and_websites_do_not_add_up(col, low, high, resources):
+    """The provinces fall short of the national row by the range the column description states."""
+    gap = _sum_gap(table("province_internet"), col)
+    short = -gap * 100
+    assert (short > 0).all()
+    assert (round(short.min()), round(short.max())) == (low, high)
+    desc = next(f for f in resources["province_internet"]["schema"]["fields"] if f["name"] == col)["description"]
+    assert f"({low}-{high} % short)" in desc
+
+
+def test_internet_values_non_negative_and_ports_cover_subscribers():
+    net = table("province_internet")
+    values = net.filter(regex=r"_10k_(units|accounts)$")
+    assert values.shape[1] == 6 and (values.fillna(0) >= 0).all().all()
+    both = net.dropna(subset=["broadband_ports_10k_units", "broadband_users_10k_accounts"])
+    assert len(both) > 250
+    # every broadband subscriber line occupies an access port
+    assert (both["broadband_ports_10k_units"] >= both["broadband_users_10k_accounts"]).all()
+
+
+def test_internet_national_only_years(resources):
+    net = table("province_internet")
+    declared = resources["province_internet"]["national_only_years"]
+    only = sorted(y for y, g in net.groupby("year") if set(g["province_code"]) == {NATIONAL})
+    assert only == declared == list(range(2000, 2006))
+
+
+DFII_WEIGHTS = {"dfii_coverage_breadth": 0.5396, "dfii_usage_depth": 0.2970, "dfii_digitization_level": 0.1634}
+
+
+def test_digital_finance_total_is_the_weighted_sum_of_its_sub_indices():
+    dfi = table("province_digital_finance_pku")
+    assert len(dfi) == 31 * 13 and NATIONAL not in set(dfi["province_code"])
+    x = dfi[list(DFII_WEIGHTS)].to_numpy()
+    beta, *_ = np.linalg.lstsq(x, dfi["dfii_total"].to_numpy(), rcond=None)
+    residual = dfi["dfii_total"].to_numpy() - x @ beta
+    # the source note: least squares gives 0.5396 / 0.2970 / 0.1634, largest residual 0.008
+    assert np.round(beta, 4).tolist() == list(DFII_WEIGHTS.values())
+    assert np.abs(residual).max() <= 0.008
+    # with rounded weights (4 or 3 decimals) the extra error is at most sum_j |w_j - beta_j| x_j per row
+    for digits in (4, 3):
+        w = np.round(beta, digits)
+        bound = 0.008 + np.abs(w - beta) @ x.T
+        assert (np.abs(dfi["dfii_total"].to_numpy() - x @ w) <= bound + 1e-9).all()
+    # published anchors (gathered data's README): Beijing 2011 79.41, 2020 417.88
+    bj = dfi[dfi["province_code"] == 110000].set_index("year")["dfii_total"]
+    assert bj[2011] == 79.41 and round(bj[2020], 2) == 417.88
+
+
+def test_digital_finance_licence_is_the_publishers_and_the_paper_is_cited(resources):
+    res = resources["province_digital_finance_pku"]
+    assert [lic["name"] for lic in res["licenses"]] == ["PKU-DFIIC-terms-of-use"]
+    assert "not an open licence" in res["licenses"][0]["title"]
+    assert "Guo Feng" in res["citation"] and "(2020)" in res["citation"]
+    assert "郭峰" in res["description"] and "经济学(季刊)" in res["description"]
+
+
+DEC = "December cumulative value, NBS monthly provincial database; not the final annual figure"
+OUTPUT = {"province_output_steel_cement": ["crude_steel_10k_tonnes", "cement_10k_tonnes"],
+          "province_output_ics_phones": ["integrated_circuits_10k_pieces", "mobile_phones_10k_units"]}
+
+
+@pytest.mark.parametrize("name", OUTPUT)
+def test_output_tables_say_december_cumulative_everywhere(name, resources):
+    res = resources[name]
+    assert DEC in res["description"] and DEC in res["citation"]
+    for f in res["schema"]["fields"]:
+        if f["name"] in OUTPUT[name]:
+            assert DEC in f["description"], f["name"]
+            assert "December cumulative" in f["title"]
+
+
+@pytest.mark.parametrize("name", OUTPUT)
+def test_output_blanks_are_not_zeros(name):
+    frame = raw(name)
+    for col in OUTPUT[name]:
+        filled = frame[col][frame[col] != ""].astype(float)
+        assert (filled > 0).all(), f"{col}: a published 0.0 means 'not published' and must stay blank"
+
+
+@pytest.mark.parametrize("name, col, low, high", [
+    ("province_output_steel_cement", "crude_steel_10k_tonnes", 28, 30),
+    ("province_output_steel_cement", "cement_10k_tonnes", 31, 31),
+    ("province_output_ics_phones", "integrated_circuits_10k_pieces", 19, 25),
+    ("province_output_ics_phones", "mobile_phones_10k_units", 19, 24)])
+def test_output_provinces_with_a_value_per_year(name, col, low, high):
+    counts = table(name).groupby("year")[col].count()
+    assert (counts.min(), counts.max()) == (low, high)
+
+
+def test_output_anchor_values():
+    steel = table("province_output_steel_cement").set_index(["province_code", "year"])["crude_steel_10k_tonnes"]
+    # Hebei and Jiangsu 2020, as the gathered data's README rounds them
+    assert round(steel[(130000, 2020)], 1) == 24977.0 and round(steel[(320000, 2020)], 1) == 12108.2
+    assert steel.loc[540000].isna().all()          # Xizang: never published
+
+
+U = "UNVERIFIED"
+
+
+def test_rd_2024_unverified_is_labelled_everywhere(resources):
+    res = resources["province_rd_2024_unverified"]
+    assert U in res["title"] and U in res["description"] and U in res["citation"]
+    for f in res["schema"]["fields"]:
+        if f["name"].startswith("rd_"):
+            assert U in f["description"] and "unverified" in f["title"].lower(), f["name"]
+    assert all(s["confidence"] == "medium" for s in res["sources"])
+
+
+def test_rd_2024_unverified_checks(resources):
+    rd = table("province_rd_2024_unverified")
+    nat = rd[rd["province_code"] == NATIONAL].iloc[0]
+    prov = rd[rd["province_code"] != NATIONAL]
+    assert len(prov) == 31
+    assert prov["rd_expenditure_100m_yuan"].sum() == pytest.approx(nat["rd_expenditure_100m_yuan"], abs=1e-6)
+    assert (nat["rd_expenditure_100m_yuan"], nat["rd_intensity_pct"]) == (36326.8, 2.69)
+    # the restated 2023 intensity is 2023 R&D over the REVISED 2023 GRP, to rounding (2 decimals)
+    rd23 = table("province_rd_first_published").query("year == 2023").set_index("province_code")
+    gdp = table("province_gdp").query("year == 2023 and vintage == 'post_5th_census_revision'")
+    post = gdp.set_index("province_code")["gdp_100m_yuan"]
+    prov = prov.set_index("province_code")
+    computed = rd23["rd_expenditure_100m_yuan"].reindex(prov.index) / post.reindex(prov.index) * 100
+    assert (computed - prov["rd_intensity_2023_restated_pct"]).abs().max() <= 0.005 + 1e-9
+    # ... and not over the pre-revision GRP (that is the 2023 bulletin's own intensity)
+    assert (rd23["rd_intensity_pct"].reindex(prov.index) - prov["rd_intensity_2023_restated_pct"]).abs().max() > 0.1
+    # 2024: over the revised 2024 GRP "within 0.03 percentage points" (the description's claim)
+    post24 = table("province_gdp").query("year == 2024 and vintage == 'post_5th_census_revision'")
+    post24 = post24.set_index("province_code")["gdp_100m_yuan"].reindex(prov.index)
+    gap24 = (prov["rd_expenditure_100m_yuan"] / post24 * 100 - prov["rd_intensity_pct"]).abs()
+    assert gap24.max() <= 0.03
+    assert "within 0.03 percentage points" in resources["province_rd_2024_unverified"]["description"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Issue 8: the data documentation says exactly what the data show
+# --------------------------------------------------------------------------------------------------
+def _readme() -> str:
+    return (DATASETS / "README.md").read_text(encoding="utf-8")
+
+
+def _rule2() -> str:
+    text = _readme()
+    start = text.index("2. R&D intensity goes with")
+    return " ".join(text[start:text.index("\n3. ", start)].split())
+
+
+def test_rule2_states_which_intensities_are_over_the_pre_revision_grp():
+    rule = _rule2()
+    gdp = _pre_gdp()
+    fp = table("province_rd_first_published")
+    fp = fp[fp["province_code"] != NATIONAL].set_index(["province_code", "year"])
+    gap = (fp["rd_expenditure_100m_yuan"] / gdp.reindex(fp.index) * 100 - fp["rd_intensity_pct"]).abs()
+    restated = table("province_rd_intensity_restated")
+    restated = restated[restated["province_code"] != NATIONAL].set_index(["province_code", "year"])
+    gap_rs = (fp["rd_expenditure_100m_yuan"].reindex(restated.index) / gdp.reindex(restated.index) * 100
+              - restated["rd_intensity_pct"]).abs()
+    # claim 1: the restated series, every province-year, within 0.01 pp
+    m = re.search(r"all (\d+) province-years of the restated series within 0\.01 percentage points", rule)
+    assert m and int(m.group(1)) == len(gap_rs) == 31 * 12
+    assert gap_rs.max() <= 0.01
+    # claim 2: the 2023 bulletin, all 31 provinces, within 0.005
+    assert "all 31 provinces of the 2023 bulletin within 0.005" in rule
+    assert gap.xs(2023, level=1).max() <= 0.005 + 1e-9 and len(gap.xs(2023, level=1)) == 31
+    # claim 3: the earlier first-published intensities are NOT R&D / today's pre-revision GRP
+    early = gap[gap.index.get_level_values(1) < 2023]
+    m = re.search(r"by up to (\d+\.\d+) percentage points \((\w+) (\d{4});", rule)
+    assert m, rule
+    assert float(m.group(1)) == pytest.approx(early.max(), abs=0.005)
+    code, year = early.idxmax()
+    assert (code, year) == (TIANJIN, int(m.group(3))) and m.group(2) == "Tianjin"
+    assert early.max() > 1.0       # a claim "for every bulletin" would be false
+    assert "2011-2022" in rule and "every province-year 2012-2023" not in rule
+
+
+def test_pre_revision_vintage_is_described_as_a_later_restatement(resources):
+    tianjin_2016 = _pre_gdp().loc[(TIANJIN, 2016)]
+    assert tianjin_2016 == 11477.2
+    fp = table("province_rd_first_published").set_index(["province_code", "year"])
+    implied = fp.loc[(TIANJIN, 2016), "rd_expenditure_100m_yuan"] / fp.loc[(TIANJIN, 2016), "rd_intensity_pct"] * 100
+    assert round(implied, -2) == 17900
+    for name in ("province_gdp", "province_value_added", "province_gdp_index"):
+        vintage = next(f for f in resources[name]["schema"]["fields"] if f["name"] == "vintage")
+        assert "later restatement" in vintage["description"]
+        assert "Tianjin 2016 is 11,477.2" in vintage["description"] and "about 17,900" in vintage["description"]
+    assert "later restatement" in resources["province_gdp"]["description"]
+    row = next(line for line in _readme().splitlines() if line.startswith("| `pre_5th_census_revision`"))
+    assert "later restatement" in row and "11,477.2" in row and "17,900" in row
+
+
+def test_rd_personnel_description_counts_the_activity_gaps(resources):
+    p = table("province_rd_personnel")
+    parts = p[["basic_research_fte_manyears", "applied_research_fte_manyears",
+               "experimental_dev_fte_manyears"]].sum(axis=1)
+    gap = (parts - p["rd_personnel_fte_manyears"]).abs()
+    desc = resources["province_rd_personnel"]["description"]
+    m = re.search(r"in (\d+) of the (\d+) rows \(by up to (\d+) person-years, less than ([\d.]+) %", desc)
+    assert m, desc
+    assert (int(m.group(1)), int(m.group(2)), int(m.group(3))) == (int((gap > 0).sum()), len(p), int(gap.max()))
+    assert (gap / p["rd_personnel_fte_manyears"]).max() * 100 < float(m.group(4))
+    assert "not a copying error" in desc
+
+
+def test_profile_2023_money_units_cannot_be_missed(resources):
+    res = resources["province_profile_2023"]
+    for f in res["schema"]["fields"]:
+        if f["name"].endswith("_10k_yuan"):
+            assert "10,000 yuan, not 100 million" in f["title"] and f["description"].startswith("UNIT: 10,000 yuan")
+            assert f["name"] in res["description"]
+        elif f["name"].endswith("_100m_yuan"):
+            assert "(100 million yuan)" in f["title"], f["name"]
+    # and the units really differ by 10^4: the yearbook's intramural R&D in 万元 equals the bulletin's in
+    # 亿元 within 0.05 亿元 (the gathered data's README), and the 万元 parts stay below the 亿元 total
+    prof = table("province_profile_2023").set_index("province_code")
+    funding = table("province_rd_funding_2023").set_index("province_code")
+    total = funding["rd_intramural_10k_yuan"].reindex(prof.index) / 1e4
+    assert (total - prof["rd_expenditure_100m_yuan"]).abs().max() <= 0.05 + 1e-9
+    for col in ("basic_research_10k_yuan", "government_funds_10k_yuan", "enterprise_funds_10k_yuan"):
+        assert (prof[col] / 1e4 < prof["rd_expenditure_100m_yuan"]).all()
+        assert (prof[col] > prof["rd_expenditure_100m_yuan"]).all()   # read as 亿元 it would exceed the total

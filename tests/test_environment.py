@@ -33,3 +33,13 @@ def test_environment_yml_installs_the_course_package():
     text = (ROOT / "environment.yml").read_text()
     assert re.search(r"^\s*-\s+-e \.\s*$", text, flags=re.M)
     assert re.search(r"^\s*-\s+python=3\.11\s*$", text, flags=re.M)
+
+
+def test_makefile_installs_the_no_deps_extra_without_dependencies():
+    """inequality is pinned once (pyproject's reference-nodeps extra); make setup installs it --no-deps."""
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert [r.split("==")[0] for r in extras["reference-nodeps"]] == ["inequality"]
+    make = (ROOT / "Makefile").read_text()
+    line = next(ln for ln in make.splitlines() if "--no-deps" in ln)
+    following = make[make.index(line):].split("\n\t$(BIN)", 1)[0]
+    assert "reference-nodeps" in following
