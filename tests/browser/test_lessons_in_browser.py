@@ -412,3 +412,31 @@ def test_broken_widget_is_caught(chromium, lab_server):
     repaired = _synthetic_notebook("repaired_widget", broken=False)
     report = check_notebook_in_browser(chromium, lab_server, repaired)
     assert report["explorers"] == 1 and report["moved"], report
+
+
+NEWS_PROMPT = "official Jupyter news"
+
+
+def test_lab_does_not_ask_about_news_or_fetch_it(chromium, lab_server):
+    """The course's jupyter-config/ (what `make lab` uses) turns off JupyterLab's news prompt, news
+    feed and update check: the server's settings say so, and the page a student opens shows no prompt.
+
+    Without jupyter-config/ on the config path, JupyterLab 4 greets a new user with a toast "Would you
+    like to get notified about official Jupyter news?" (and fetching news is a network request).
+    """
+    setting = lab_server.api("/lab/api/settings/@jupyterlab/apputils-extension:notification")
+    props = setting["schema"]["properties"]
+    assert props["fetchNews"]["default"] == "false", "jupyter-config/labconfig did not reach the server"
+    assert props["checkForUpdates"]["default"] is False
+    assert lab_server.api("/lab/api/news") == {"news": []}          # news_url is None: nothing fetched
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(lab_server.url("notebooks/00_start_here.ipynb"), timeout=T_OPEN)
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=T_OPEN)
+        config = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")
+        assert config.get("news", {}).get("disabled") is True, config.get("news")
+        page.wait_for_timeout(3000)        # the prompt, when enabled, appears right after start-up
+        assert NEWS_PROMPT not in page.evaluate("() => document.body.innerText"), "the news prompt is shown"
+    finally:
+        page.close()
+        lab_server.shutdown_kernels()
