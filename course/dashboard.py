@@ -500,7 +500,7 @@ def partial_spearman(x, y, z, permutations: int = 5000, seed: int = 0) -> RankCo
     All three are turned into ranks (average ranks for ties; provinces missing any of the three are
     dropped). The partial correlation is the correlation of what is left of the ranks of ``x`` and of
     ``y`` after a straight line on the ranks of ``z`` is taken out; it equals
-    :math:`(r_{xy}-r_{xz}r_{yz})/\sqrt{(1-r_{xz}^2)(1-r_{yz}^2)}` with Spearman's :math:`r`. The
+    :math:`(r_{xy}-r_{xz}r_{yz})/\\sqrt{(1-r_{xz}^2)(1-r_{yz}^2)}` with Spearman's :math:`r`. The
     p-value re-pairs the two residual series at random (seeded) and counts how often
     :math:`|r|` is at least as large, as :math:`(1 + k)/(1 + B)`.
 
@@ -539,7 +539,7 @@ def partial_spearman(x, y, z, permutations: int = 5000, seed: int = 0) -> RankCo
 def kendalls_w(ranks) -> float:
     """Kendall's coefficient of concordance W of ``m`` rankings (columns) of ``n`` items (rows).
 
-    :math:`W = 12\,S / (m^2 (n^3 - n))` with :math:`S=\sum_i (R_i-\bar R)^2` and :math:`R_i` the sum of
+    :math:`W = 12\\,S / (m^2 (n^3 - n))` with :math:`S=\\sum_i (R_i-\\bar R)^2` and :math:`R_i` the sum of
     item ``i``'s ranks over the ``m`` rankings (no tie correction). W is 1 when every ranking is the
     same and close to 0 when they are unrelated. Rows with a missing rank are dropped; each column is
     re-ranked (1 = best) over the remaining rows.

@@ -436,7 +436,7 @@ def official_output_growth(gdp_index: pd.DataFrame, gdp: pd.DataFrame,
 
     Each province's real growth over the previous year (``gdp_index_prev_year_100`` / 100) is weighted
     by its share of the previous year's nominal GRP (same vintage); the result is returned as log
-    growth in per cent, :math:`100 \ln \sum_i w_{i,t-1} I_{i,t}`, indexed by year: the unit of
+    growth in per cent, :math:`100 \\ln \\sum_i w_{i,t-1} I_{i,t}`, indexed by year: the unit of
     :func:`growth_accounting`. Lesson 11 uses it as a rough benchmark for the official national growth
     rates against PWT's output series (provincial accounts do not add up to the national ones exactly).
 

@@ -173,7 +173,7 @@ def real_per_capita_panel(panel: pd.DataFrame, gdp_index: pd.DataFrame, base_yea
     ``province_gdp_index`` table (growth on the previous year, previous year = 100). For every
     province and every year ``t >= base_year`` covered by the index without a gap,
 
-    .. math:: y^{real}_t = y_{base}\,\prod_{s=base+1}^{t} \frac{I_s}{100}\;\frac{P_{base}}{P_t},
+    .. math:: y^{real}_t = y_{base}\\,\\prod_{s=base+1}^{t} \\frac{I_s}{100}\\;\\frac{P_{base}}{P_t},
 
     the base year's nominal GDP per capita grown at the real GRP growth rates and divided by the
     population growth since then. So :func:`beta_convergence` on the column
