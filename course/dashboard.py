@@ -811,27 +811,25 @@ def ranked_bars_html(result: Dashboard) -> str:
 
     t = result.table.sort_values(["overall", "province_en"], ascending=[False, True], na_position="last")
     picked = set(result.selected)
-    equal = result.equal_rank if result.equal_rank is not None else t["rank"]
+    equal = (result.equal_rank if result.equal_rank is not None else t["rank"]).reindex(t.index)
     rows = []
-    for code, row in t.iterrows():
-        name = str(row["province_en"])
-        score = row["overall"]
-        if pd.isna(score):
-            rank, bar, value, move = "–", "", "no score", ""
+    for name, score, rank, before in zip(t["province_en"].astype(str), t["overall"].to_numpy(dtype=float),
+                                         t["rank"].to_numpy(dtype=float, na_value=np.nan),
+                                         equal.to_numpy(dtype=float, na_value=np.nan)):
+        mine = name in picked
+        if np.isnan(score):
+            rank_text, bar, value, move = "–", "", "no score", ""
         else:
-            rank, value = str(int(row["rank"])), f"{score:.2f}"
+            rank_text, value = str(int(rank)), f"{score:.2f}"
             bar = (f"<div style='width:{max(score, 0) * 100:.1f}%;min-width:1px;height:11px;"
-                   f"background:{'#0072B2' if name in picked else '#9ecae1'}'></div>")
-            before = equal.get(code)
-            gained = 0 if before is None or pd.isna(before) else int(before) - int(row["rank"])
+                   f"background:{'#0072B2' if mine else '#9ecae1'}'></div>")
+            gained = 0 if np.isnan(before) else int(before) - int(rank)
             move = f"▲{gained}" if gained > 0 else f"▼{-gained}" if gained < 0 else "–"
-        mark = "◆ " if name in picked else ""
-        weight = "bold" if name in picked else "normal"
         rows.append(
-            f"<tr style='font-weight:{weight}'><td style='text-align:right;padding:0 6px'>{rank}</td>"
-            f"<td style='padding:0 6px;white-space:nowrap'>{mark}{html.escape(name)}</td>"
-            f"<td style='width:180px;padding:1px 0'>{bar}</td>"
-            f"<td style='padding:0 6px'>{value}</td><td style='padding:0 6px'>{move}</td></tr>")
+            f"<tr style='font-weight:{'bold' if mine else 'normal'}'><td style='text-align:right;padding:0 6px'>"
+            f"{rank_text}</td><td style='padding:0 6px;white-space:nowrap'>{'◆ ' if mine else ''}{html.escape(name)}"
+            f"</td><td style='width:180px;padding:1px 0'>{bar}</td><td style='padding:0 6px'>{value}</td>"
+            f"<td style='padding:0 6px'>{move}</td></tr>")
     caption = ("All 31 provinces by overall score at these weights (◆ = picked). Last column: places gained (▲) "
                "or lost (▼) against equal weights, same normalisation.")
     return ("<table class='course-ranked-bars' style='border-collapse:collapse;font-size:12px;line-height:1.2;"
