@@ -590,13 +590,11 @@ def agreement_test(scores: pd.DataFrame, permutations: int = 5000, seed: int = 0
     w = kendalls_w(pd.DataFrame(ranks))
     spread = float((ranks.max(axis=1) - ranks.min(axis=1)).mean())
     rng = np.random.default_rng(seed)
-    sims_w = np.empty(permutations)
-    sims_spread = np.empty(permutations)
-    for b in range(permutations):
-        shuffled = np.column_stack([rng.permutation(ranks[:, j]) for j in range(m)])
-        totals = shuffled.sum(axis=1)
-        sims_w[b] = 12 * ((totals - totals.mean()) ** 2).sum() / (m ** 2 * (n ** 3 - n))
-        sims_spread[b] = (shuffled.max(axis=1) - shuffled.min(axis=1)).mean()
+    order = np.argsort(rng.random((permutations, n, m)), axis=1)      # an independent shuffle per column
+    shuffled = np.take_along_axis(np.broadcast_to(ranks, (permutations, n, m)), order, axis=1)
+    totals = shuffled.sum(axis=2)
+    sims_w = 12 * ((totals - totals.mean(axis=1, keepdims=True)) ** 2).sum(axis=1) / (m ** 2 * (n ** 3 - n))
+    sims_spread = (shuffled.max(axis=2) - shuffled.min(axis=2)).mean(axis=1)
     p_w = (1 + int(np.sum(sims_w >= w - 1e-12))) / (1 + permutations)
     p_spread = (1 + int(np.sum(sims_spread <= spread + 1e-12))) / (1 + permutations)
     return Agreement(float(w), p_w, spread, float(sims_spread.mean()), p_spread, n, m)
