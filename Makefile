@@ -25,8 +25,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
 	touch $(STAMP)
 
+# jupyter-config/ holds the course's JupyterLab settings: no "official Jupyter news" prompt, no news
+# feed, no update check (each is a network request; the course runs offline). It is added to the
+# config path, so a student's own settings still win.
+LAB_CONFIG := JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter-config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}"
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
+	$(LAB_CONFIG) $(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -p no:cacheprovider \

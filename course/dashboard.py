@@ -76,6 +76,12 @@ __all__ = [
     "alt_text",
     "explorer",
     "indicator_years",
+    "gdp_per_capita",
+    "partial_spearman",
+    "kendalls_w",
+    "Agreement",
+    "agreement_test",
+    "ranked_bars_html",
     "RankCorrelation",
     "picked_table",
     "draw_radar",
@@ -96,7 +102,7 @@ NOT_MEASURED = {
     )
 }
 
-FIRST_YEAR, LAST_YEAR = 2013, 2023  # years for which every innovation and sharing indicator exists
+FIRST_YEAR, LAST_YEAR = 2013, 2023  # years for which every innovation indicator and income/GDP exist
 URBAN_RURAL_LAST_YEAR = 2019  # NBS urban/rural split by province is in the course data for 2013-2019 only
 ENERGY_YEAR = 2020  # the only year of the provincial energy-intensity bulletin in the course data
 DIRECTIONS = ("+", "-")
@@ -126,19 +132,21 @@ INDICATORS = (
     Indicator("tech_market_pct_grp", "innovation", "Technology-market turnover / GRP", "% of GRP", "+",
               "province_tech_market; province_gdp",
               "technology contracts sold by the province / GRP (pre-revision vintage) x 100"),
-    Indicator("urban_rural_income_ratio", "coordination", "Urban / rural disposable income", "ratio", "-",
-              "province_income_consumption",
-              "per-capita disposable income, urban residents / rural residents"),
     Indicator("urban_rural_consumption_ratio", "coordination", "Urban / rural consumption", "ratio", "-",
               "province_income_consumption",
-              "per-capita consumption expenditure, urban residents / rural residents"),
+              "per-capita consumption expenditure, urban residents / rural residents: the town-country gap "
+              "in living standards inside the province"),
     Indicator("energy_intensity_change_pct", "green", "Change in energy use per unit of GRP", "% change", "-",
               "province_energy_intensity_change_2020",
               "change on the previous year of energy consumption per 10,000 yuan of GRP (2015 prices)"),
-    Indicator("income_per_capita_yuan", "sharing", "Disposable income per capita", "yuan", "+",
-              "province_income_consumption", "per-capita disposable income of all residents"),
-    Indicator("consumption_per_capita_yuan", "sharing", "Consumption per capita", "yuan", "+",
-              "province_income_consumption", "per-capita consumption expenditure of all residents"),
+    Indicator("urban_rural_income_ratio", "sharing", "Urban / rural disposable income", "ratio", "-",
+              "province_income_consumption",
+              "per-capita disposable income, urban residents / rural residents: how evenly income is shared "
+              "between town and country"),
+    Indicator("income_to_gdp_pc", "sharing", "Household income / GDP per capita", "ratio", "+",
+              "province_income_consumption; province_gdp; province_population",
+              "per-capita disposable income of all residents / GDP per capita (post-revision GDP / year-end "
+              "population, computed): how much of the output per person reaches households as income"),
 )
 
 _DEFAULT_GROUPS = {d: [i.key for i in INDICATORS if i.dimension == d] for d in DIMENSIONS}
@@ -151,16 +159,19 @@ def _check_year(year) -> int:
     return int(year)
 
 
+_URBAN_RURAL = ("urban_rural_income_ratio", "urban_rural_consumption_ratio")
+
+
 def indicator_years(year: int = LAST_YEAR) -> dict[str, int]:
     """The data year actually used for each indicator when the dashboard is built for ``year``.
 
-    Innovation and sharing use ``year`` itself; coordination uses ``min(year, 2019)`` because the
-    urban/rural split ends in 2019; green always uses 2020, the only year in the course data.
+    The two urban/rural ratios use ``min(year, 2019)`` because the urban/rural split ends in 2019;
+    green always uses 2020, the only year in the course data; every other indicator uses ``year``.
     """
     year = _check_year(year)
     years = {}
     for ind in INDICATORS:
-        if ind.dimension == "coordination":
+        if ind.key in _URBAN_RURAL:
             years[ind.key] = min(year, URBAN_RURAL_LAST_YEAR)
         elif ind.dimension == "green":
             years[ind.key] = ENERGY_YEAR
@@ -251,10 +262,22 @@ def indicator_table(year: int = LAST_YEAR, tables: dict[str, pd.DataFrame] | Non
     out["energy_intensity_change_pct"] = _by_province(
         t["province_energy_intensity_change_2020"], "energy_intensity_change_pct", years["energy_intensity_change_pct"])
 
-    ys = years["income_per_capita_yuan"]
-    out["income_per_capita_yuan"] = _by_province(ic, "disposable_income_per_capita_all_residents_yuan", ys)
-    out["consumption_per_capita_yuan"] = _by_province(ic, "consumption_expenditure_per_capita_all_residents_yuan", ys)
-    return out
+    ys = years["income_to_gdp_pc"]
+    out["income_to_gdp_pc"] = (_by_province(ic, "disposable_income_per_capita_all_residents_yuan", ys)
+                               / gdp_per_capita(ys, t))
+    return out[["province_en", "nbs_region_en"] + [i.key for i in INDICATORS]]
+
+
+def gdp_per_capita(year: int = LAST_YEAR, tables: dict[str, pd.DataFrame] | None = None) -> pd.Series:
+    """GDP per capita (computed) by province code: post-revision GRP / year-end resident population, yuan.
+
+    The denominator of ``income_to_gdp_pc`` and the control variable of the lesson's partial rank
+    correlations (:func:`partial_spearman`).
+    """
+    t = tables if tables is not None else _load_tables()
+    gdp = _by_province(t["province_gdp"], "gdp_100m_yuan", int(year), vintage="post_5th_census_revision")
+    pop = _by_province(t["province_population"], "resident_population_10k", int(year))
+    return (gdp / pop * 1e4).rename("gdp_per_capita_yuan")
 
 
 def _normalise_one(values: pd.Series, direction: str, method: str) -> pd.Series:
@@ -465,8 +488,124 @@ def spearman(x, y, permutations: int = 5000, seed: int = 0) -> RankCorrelation:
     return RankCorrelation(rho, p, n)
 
 
+def _residual(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Residual of a least-squares line of ``y`` on ``x``."""
+    slope, intercept = np.polyfit(x, y, 1)
+    return y - (intercept + slope * x)
+
+
+def partial_spearman(x, y, z, permutations: int = 5000, seed: int = 0) -> RankCorrelation:
+    """Spearman's rank correlation of ``x`` and ``y`` with ``z`` held fixed (partial rank correlation).
+
+    All three are turned into ranks (average ranks for ties; provinces missing any of the three are
+    dropped). The partial correlation is the correlation of what is left of the ranks of ``x`` and of
+    ``y`` after a straight line on the ranks of ``z`` is taken out; it equals
+    :math:`(r_{xy}-r_{xz}r_{yz})/\\sqrt{(1-r_{xz}^2)(1-r_{yz}^2)}` with Spearman's :math:`r`. The
+    p-value re-pairs the two residual series at random (seeded) and counts how often
+    :math:`|r|` is at least as large, as :math:`(1 + k)/(1 + B)`.
+
+    Examples
+    --------
+    Two identical series stay perfectly correlated whatever is held fixed:
+
+    >>> import pandas as pd
+    >>> x = pd.Series([1, 2, 3, 4, 5, 6])
+    >>> round(partial_spearman(x, x, [1, 3, 2, 5, 4, 6], permutations=99).rho, 6)
+    1.0
+    """
+    frame = pd.DataFrame({"x": pd.Series(x).astype("float64").to_numpy(),
+                          "y": pd.Series(y).astype("float64").to_numpy(),
+                          "z": pd.Series(z).astype("float64").to_numpy()}).dropna()
+    n = len(frame)
+    if n < 4:
+        raise EdgeCase("A partial rank correlation needs at least four provinces with all three values.")
+    r = frame.rank()
+    if (r.std() == 0).any():
+        raise EdgeCase("A rank correlation is undefined when all values are equal.")
+    ex = _residual(r["x"].to_numpy(), r["z"].to_numpy())
+    ey = _residual(r["y"].to_numpy(), r["z"].to_numpy())
+    if ex.std() == 0 or ey.std() == 0:
+        raise EdgeCase("Once the control is held fixed nothing is left to correlate.")
+    ex = (ex - ex.mean()) / ex.std()
+    ey = (ey - ey.mean()) / ey.std()
+    rho = float(np.mean(ex * ey))
+    rng = np.random.default_rng(seed)
+    perm = np.argsort(rng.random((permutations, n)), axis=1)
+    sims = (ey[perm] * ex).mean(axis=1)
+    p = (1 + int(np.sum(np.abs(sims) >= abs(rho) - 1e-12))) / (1 + permutations)
+    return RankCorrelation(rho, p, n)
+
+
+def kendalls_w(ranks) -> float:
+    """Kendall's coefficient of concordance W of ``m`` rankings (columns) of ``n`` items (rows).
+
+    :math:`W = 12\\,S / (m^2 (n^3 - n))` with :math:`S=\\sum_i (R_i-\\bar R)^2` and :math:`R_i` the sum of
+    item ``i``'s ranks over the ``m`` rankings (no tie correction). W is 1 when every ranking is the
+    same and close to 0 when they are unrelated. Rows with a missing rank are dropped; each column is
+    re-ranked (1 = best) over the remaining rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> kendalls_w(pd.DataFrame({"a": [1, 2, 3], "b": [1, 2, 3]}))
+    1.0
+    >>> kendalls_w(pd.DataFrame({"a": [1, 2, 3], "b": [3, 2, 1]}))
+    0.0
+    """
+    frame = pd.DataFrame(ranks).astype("float64").dropna()
+    n, m = frame.shape
+    if n < 2 or m < 2:
+        raise EdgeCase("Kendall's W needs at least two rankings of at least two provinces.")
+    r = frame.rank(axis=0).to_numpy()
+    totals = r.sum(axis=1)
+    s = float(((totals - totals.mean()) ** 2).sum())
+    return 12 * s / (m ** 2 * (n ** 3 - n))
+
+
+class Agreement(NamedTuple):
+    """Do several dimensions rank the provinces the same way? See :func:`agreement_test`."""
+
+    w: float              # Kendall's W of the dimension rankings
+    p_value: float        # share of independent re-rankings with W at least as large
+    mean_spread: float    # mean over provinces of (worst rank - best rank)
+    baseline_spread: float  # the same under independent rankings (mean over the permutations)
+    spread_p: float       # share of independent re-rankings with a mean spread at most as small
+    n: int                # provinces with every dimension
+    m: int                # dimensions
+
+
+def agreement_test(scores: pd.DataFrame, permutations: int = 5000, seed: int = 0) -> Agreement:
+    """Kendall's W of the dimension scores' rankings, and the provinces' rank spreads, against chance.
+
+    The baseline shuffles each dimension's ranks independently across the provinces (seeded): what the
+    statistics look like if the dimensions had nothing to do with one another. A large W (small
+    spreads) means one ranking dominates; a W no larger than chance means the dimensions rank the
+    provinces independently. Provinces missing a dimension are left out.
+    """
+    frame = pd.DataFrame(scores).astype("float64").dropna()
+    n, m = frame.shape
+    if n < 3 or m < 2:
+        raise EdgeCase("The agreement test needs at least three provinces and two dimensions.")
+    ranks = frame.rank(axis=0, ascending=False).to_numpy()
+    w = kendalls_w(pd.DataFrame(ranks))
+    spread = float((ranks.max(axis=1) - ranks.min(axis=1)).mean())
+    rng = np.random.default_rng(seed)
+    order = np.argsort(rng.random((permutations, n, m)), axis=1)      # an independent shuffle per column
+    shuffled = np.take_along_axis(np.broadcast_to(ranks, (permutations, n, m)), order, axis=1)
+    totals = shuffled.sum(axis=2)
+    sims_w = 12 * ((totals - totals.mean(axis=1, keepdims=True)) ** 2).sum(axis=1) / (m ** 2 * (n ** 3 - n))
+    sims_spread = (shuffled.max(axis=2) - shuffled.min(axis=2)).mean(axis=1)
+    p_w = (1 + int(np.sum(sims_w >= w - 1e-12))) / (1 + permutations)
+    p_spread = (1 + int(np.sum(sims_spread <= spread + 1e-12))) / (1 + permutations)
+    return Agreement(float(w), p_w, spread, float(sims_spread.mean()), p_spread, n, m)
+
+
 def rank_shifts(a: pd.Series, b: pd.Series, names: pd.Series | None = None) -> pd.DataFrame:
-    """Ranks (1 = best) under two scorings and the shift ``rank_b - rank_a``, largest moves first."""
+    """Ranks (1 = best) under two scorings and the shift ``rank_b - rank_a``, largest moves first.
+
+    The sign follows the rank numbers: a **positive** shift means the province moved **down** the
+    ranking under ``b`` (rank 6 -> 12 is +6), a negative one that it moved up.
+    """
     out = pd.DataFrame({"rank_a": a.rank(ascending=False, method="min"),
                         "rank_b": b.rank(ascending=False, method="min")}).astype("Int64")
     out["shift"] = out["rank_b"] - out["rank_a"]
@@ -510,6 +649,7 @@ class Dashboard:
     method: str
     year: int
     notes: list[str] = field(default_factory=list)
+    equal_rank: pd.Series | None = None   # rank (1 = best) with equal weights, same normalisation
 
     @property
     def picked(self) -> pd.DataFrame:
@@ -559,7 +699,10 @@ def dashboard(provinces=("Beijing", "Guangdong", "Guizhou"), innovation: float =
         elif lacking:
             notes.append(f"{name} has no {', '.join(lacking)} score; its overall score averages the other "
                          f"{int(row['dimensions_used'])} weighted dimension(s).")
-    return Dashboard(table=table, selected=picked, weights=weights, method=method, year=int(year), notes=notes)
+    scores = table[measured]
+    equal = overall_score(scores, {d: 1.0 for d in measured}).rank(ascending=False, method="min")
+    return Dashboard(table=table, selected=picked, weights=weights, method=method, year=int(year), notes=notes,
+                     equal_rank=equal.astype("Int64"))
 
 
 _AXIS_LABEL = {"innovation": "Innovation", "coordination": "Coordination", "green": "Green",
@@ -651,7 +794,47 @@ def render(result: Dashboard):
              va="top", wrap=True)
     notes = "".join(f"<li>{n}</li>" for n in result.notes if n.split(" has no ")[0] in set(picked.index))
     table = picked_table(result).to_html(classes="course-table", border=0, na_rep="missing")
-    return [fig, table + (f"<ul class='course-notes'>{notes}</ul>" if notes else "")]
+    return [fig, table + (f"<ul class='course-notes'>{notes}</ul>" if notes else ""), ranked_bars_html(result)]
+
+
+def ranked_bars_html(result: Dashboard) -> str:
+    """All 31 provinces ranked by the overall score at the chosen weights, as an HTML bar list.
+
+    Each row gives the rank, the province, a bar as long as its score (0-1), the score, and how many
+    places it gained (▲) or lost (▼) against equal weights with the same normalisation; the picked
+    provinces are in bold with a ◆. HTML rather than a second chart keeps a redraw fast, and every
+    bar carries its value as text.
+    """
+    import html
+
+    t = result.table.sort_values(["overall", "province_en"], ascending=[False, True], na_position="last")
+    picked = set(result.selected)
+    equal = (result.equal_rank if result.equal_rank is not None else t["rank"]).reindex(t.index)
+    rows = []
+    for name, score, rank, before in zip(t["province_en"].astype(str), t["overall"].to_numpy(dtype=float),
+                                         t["rank"].to_numpy(dtype=float, na_value=np.nan),
+                                         equal.to_numpy(dtype=float, na_value=np.nan)):
+        mine = name in picked
+        if np.isnan(score):
+            rank_text, bar, value, move = "–", "", "no score", ""
+        else:
+            rank_text, value = str(int(rank)), f"{score:.2f}"
+            bar = (f"<div style='width:{max(score, 0) * 100:.1f}%;min-width:1px;height:11px;"
+                   f"background:{'#0072B2' if mine else '#9ecae1'}'></div>")
+            gained = 0 if np.isnan(before) else int(before) - int(rank)
+            move = f"▲{gained}" if gained > 0 else f"▼{-gained}" if gained < 0 else "–"
+        rows.append(
+            f"<tr style='font-weight:{'bold' if mine else 'normal'}'><td style='text-align:right;padding:0 6px'>"
+            f"{rank_text}</td><td style='padding:0 6px;white-space:nowrap'>{'◆ ' if mine else ''}{html.escape(name)}"
+            f"</td><td style='width:180px;padding:1px 0'>{bar}</td><td style='padding:0 6px'>{value}</td>"
+            f"<td style='padding:0 6px'>{move}</td></tr>")
+    caption = ("All 31 provinces by overall score at these weights (◆ = picked). Last column: places gained (▲) "
+               "or lost (▼) against equal weights, same normalisation.")
+    return ("<table class='course-ranked-bars' style='border-collapse:collapse;font-size:12px;line-height:1.2;"
+            "margin:4px 0 8px 0'>"
+            f"<caption style='text-align:left;font-weight:bold;padding-bottom:4px'>{html.escape(caption)}</caption>"
+            "<tr><th>rank</th><th style='text-align:left'>province</th><th style='text-align:left'>score</th>"
+            "<th></th><th>vs equal</th></tr>" + "".join(rows) + "</table>")
 
 
 def alt_text(result: Dashboard) -> str:
@@ -666,8 +849,9 @@ def alt_text(result: Dashboard) -> str:
             "spoke is greyed out and labelled not measured, so the lines break there. " + ". ".join(parts) + ".")
 
 
-CAPTION = ("Scores run from 0 (lowest of the 31 provinces) to 1 (highest). Data years: innovation and sharing "
-           "2023, coordination 2019 (last year with the urban/rural split), green 2020 (the only year). "
+CAPTION = ("Scores run from 0 (lowest of the 31 provinces) to 1 (highest). Data years: innovation 2023; "
+           "coordination (urban/rural consumption) 2019, the last year with the urban/rural split; green 2020, "
+           "the only year; sharing: urban/rural income 2019, household income / GDP per capita 2023. "
            "Sources: NBS R&D bulletin; China Statistical Yearbook on Science and Technology; NBS National Data "
            "(GRP, population, technology market, household income and consumption); NBS/NDRC/NEA 2020 "
            "energy-intensity bulletin.")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Term", "GLOSSARY", "lookup", "table", "main"]
+__all__ = ["Term", "GLOSSARY", "lookup", "table", "entries", "show", "main"]
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Term:
 
 GLOSSARY: tuple[Term, ...] = tuple(Term(*row) for row in [
     ("新质生产力", "xīn zhì shēngchǎnlì", "new quality productive forces",
-     "Productive capacity in which innovation leads: high technology, high efficiency and high quality, rather than growth from piling up more inputs.", "P0"),
+     "Productive capacity in which innovation leads: high technology, high efficiency and high quality, rather than growth from piling up more inputs (abbreviated NQPF in the course; lesson 00).", "P0"),
     ("因地制宜", "yīn dì zhì yí", "according to local conditions",
      "Choosing what to build from a place's own endowments and strengths instead of copying one model everywhere.", "P0"),
     ("全要素生产率", "quán yàosù shēngchǎnlǜ", "total factor productivity (TFP)",
@@ -59,9 +59,15 @@ GLOSSARY: tuple[Term, ...] = tuple(Term(*row) for row in [
     ("比较优势", "bǐjiào yōushì", "comparative advantage",
      "Doing what one does relatively best, so that specialisation and exchange raise joint output.", "S3.3"),
     ("产能过剩", "chǎnnéng guòshèng", "overcapacity", "More capacity than demand can use; low capacity utilization.", "S4"),
-    ("一哄而上", "yì hōng ér shàng", "rushing in all at once", "Many regions entering the same fashionable industry at the same time.", "S4"),
+    ("一哄而上", "yì hōng ér shàng", "rushing in all at once",
+     "Many regions entering the same fashionable industry at the same time; the paper (三(二)) warns that it "
+     "ends in bubbles (泡沫化).", "S2"),
     ("先立后破", "xiān lì hòu pò", "build the new before discarding the old",
-     "Keep traditional industries going until new ones can carry the load.", "S3.1"),
+     "Keep traditional industries going until new ones can carry the load; with 因地制宜 and 分类指导 one of the "
+     "principles the paper (一) attributes to Xi Jinping's remarks of 5 March 2024.", "P0"),
+    ("分类指导", "fēnlèi zhǐdǎo", "guidance by category",
+     "Different guidance for different kinds of region and sector instead of one rule for all; the third of "
+     "the principles named with 先立后破 and 因地制宜.", "P0"),
     ("数据要素", "shùjù yàosù", "data as a factor of production", "Data treated like labour or capital: an input that can be supplied, priced and traded.", "F2"),
     ("战略性新兴产业", "zhànlüè xìng xīnxīng chǎnyè", "strategic emerging industries",
      "Sectors such as new energy, new materials, biotechnology and information technology that policy promotes.", "F1"),
@@ -110,9 +116,39 @@ def table() -> pd.DataFrame:
     return pd.DataFrame([t.__dict__ for t in GLOSSARY])[["zh", "pinyin", "en", "meaning", "section"]]
 
 
+def entries(section: str | None = None, width: int = 100) -> str:
+    """The glossary (or the terms of one paper section) as text, every definition in full.
+
+    Each term takes a heading line -- Chinese, pinyin, English, section -- and its meaning on the
+    lines below, wrapped at ``width`` characters but never cut. ``section`` picks the terms of one
+    section id exactly ("N5") or of a part and its sub-points ("S1" also gives S1.1, S1.2 ...).
+
+    Examples
+    --------
+    >>> print(entries("S4").splitlines()[0])
+    产能过剩 (chǎnnéng guòshèng) — overcapacity [S4]
+    """
+    import textwrap
+
+    terms = [t for t in GLOSSARY
+             if section is None or t.section == section or t.section.startswith(section + ".")]
+    if not terms:
+        raise KeyError(f"no glossary terms for section {section!r}")
+    blocks = []
+    for t in terms:
+        body = textwrap.fill(t.meaning, width=width, initial_indent="    ", subsequent_indent="    ",
+                             break_long_words=False, break_on_hyphens=False)
+        blocks.append(f"{t.zh} ({t.pinyin}) — {t.en} [{t.section}]\n{body}")
+    return "\n".join(blocks)
+
+
+def show(section: str | None = None) -> None:
+    """Print :func:`entries` (what the lessons' glossary cells call)."""
+    print(entries(section))
+
+
 def main() -> None:
-    with pd.option_context("display.max_colwidth", 70, "display.width", 200, "display.max_rows", None):
-        print(table().to_string(index=False))
+    show()
 
 
 if __name__ == "__main__":

@@ -69,6 +69,7 @@ __all__ = [
     "compare_countries",
     "alpha_sensitivity",
     "tfp_bridge",
+    "official_output_growth",
     "plot_contributions",
     "plot_stacked",
     "describe",
@@ -427,6 +428,38 @@ def tfp_bridge(pwt: pd.DataFrame, start: int, end: int, country: str | None = No
     steps["change"] = steps["tfp_growth"].diff()
     steps.attrs["pwt"] = base.pwt_tfp_growth
     return steps
+
+
+def official_output_growth(gdp_index: pd.DataFrame, gdp: pd.DataFrame,
+                           vintage: str = "pre_5th_census_revision") -> pd.Series:
+    """Real growth of the 31 provinces together, year by year, from NBS's provincial growth indices.
+
+    Each province's real growth over the previous year (``gdp_index_prev_year_100`` / 100) is weighted
+    by its share of the previous year's nominal GRP (same vintage); the result is returned as log
+    growth in per cent, :math:`100 \\ln \\sum_i w_{i,t-1} I_{i,t}`, indexed by year: the unit of
+    :func:`growth_accounting`. Lesson 11 uses it as a rough benchmark for the official national growth
+    rates against PWT's output series (provincial accounts do not add up to the national ones exactly).
+
+    Examples
+    --------
+    Two provinces of equal size growing 10 % and 0 % grow 5 % together:
+
+    >>> import pandas as pd
+    >>> idx = pd.DataFrame({"province_code": [1, 2], "year": 2001, "vintage": "v",
+    ...                     "gdp_index_prev_year_100": [110.0, 100.0]})
+    >>> grp = pd.DataFrame({"province_code": [1, 2, 1, 2], "year": [2000, 2000, 2001, 2001], "vintage": "v",
+    ...                     "gdp_100m_yuan": [50.0, 50.0, 55.0, 50.0]})
+    >>> round(float(official_output_growth(idx, grp, vintage="v").loc[2001]), 4)
+    4.879
+    """
+    idx = gdp_index[gdp_index["vintage"] == vintage]
+    nominal = gdp[gdp["vintage"] == vintage].pivot(index="year", columns="province_code", values="gdp_100m_yuan")
+    index = idx.pivot(index="year", columns="province_code", values="gdp_index_prev_year_100") / 100
+    weights = nominal.shift(1).reindex(index.index)
+    if weights.isna().any().any():
+        raise EdgeCase("Some provinces have no GRP for the year before a growth index: the weights are missing.")
+    weights = weights.div(weights.sum(axis=1), axis=0)
+    return (100 * np.log((weights * index).sum(axis=1))).rename("official_growth_pct")
 
 
 def describe(res: GrowthAccounting) -> str:

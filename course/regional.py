@@ -56,6 +56,7 @@ __all__ = [
     "BetaConvergence",
     "Exploration",
     "per_capita_panel",
+    "real_per_capita_panel",
     "income_panel",
     "published_panel",
     "build_panels",
@@ -161,6 +162,55 @@ def per_capita_panel(gdp: pd.DataFrame, pop: pd.DataFrame, vintage: str = DEFAUL
     g = gdp.loc[gdp["vintage"] == vintage, _ID + ["gdp_100m_yuan"]]
     out = g.merge(_population(pop), on=["province_code", "year"], how="inner", validate="one_to_one")
     out["gdp_per_capita_yuan"] = out["gdp_100m_yuan"] / out[_POP] * 1e4
+    return out.sort_values(["year", "province_code"]).reset_index(drop=True)
+
+
+def real_per_capita_panel(panel: pd.DataFrame, gdp_index: pd.DataFrame, base_year: int,
+                          vintage: str = DEFAULT_VINTAGE) -> pd.DataFrame:
+    """Real GDP per capita at ``base_year`` prices, from NBS's real growth index of GRP.
+
+    ``panel`` is :func:`per_capita_panel` for the same ``vintage``; ``gdp_index`` is the
+    ``province_gdp_index`` table (growth on the previous year, previous year = 100). For every
+    province and every year ``t >= base_year`` covered by the index without a gap,
+
+    .. math:: y^{real}_t = y_{base}\\,\\prod_{s=base+1}^{t} \\frac{I_s}{100}\\;\\frac{P_{base}}{P_t},
+
+    the base year's nominal GDP per capita grown at the real GRP growth rates and divided by the
+    population growth since then. So :func:`beta_convergence` on the column
+    ``real_gdp_per_capita_yuan`` gives growth in *real* terms (each province deflated by its own
+    price change), beside the nominal growth of ``gdp_per_capita_yuan``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> panel = pd.DataFrame({"province_code": [1, 1, 1], "province_en": "A", "nbs_region_en": "East",
+    ...                       "year": [2015, 2016, 2017], "gdp_100m_yuan": [100.0, 120.0, 140.0],
+    ...                       "population_10k": [10.0, 10.0, 20.0],
+    ...                       "gdp_per_capita_yuan": [1e5, 1.2e5, 0.7e5]})
+    >>> index = pd.DataFrame({"province_code": [1, 1], "year": [2016, 2017], "vintage": "v",
+    ...                       "gdp_index_prev_year_100": [110.0, 105.0]})
+    >>> real_per_capita_panel(panel, index, 2015, vintage="v")["real_gdp_per_capita_yuan"].round(1).tolist()
+    [100000.0, 110000.0, 57750.0]
+    """
+    idx = gdp_index[gdp_index["vintage"] == vintage]
+    factors = idx.pivot(index="year", columns="province_code", values="gdp_index_prev_year_100") / 100
+    wide = panel.pivot(index="year", columns="province_code", values="gdp_per_capita_yuan")
+    pop = panel.pivot(index="year", columns="province_code", values=_POP)
+    if base_year not in wide.index:
+        raise EdgeCase(f"No GDP per capita for {base_year} in this vintage: pick another base year.")
+    years = [base_year]
+    while years[-1] + 1 in factors.index and years[-1] + 1 in wide.index:
+        years.append(years[-1] + 1)
+    if len(years) < 2:
+        raise EdgeCase(f"The real growth index of this vintage does not start in {base_year + 1}: "
+                       f"pick a base year just before the index begins.")
+    growth = factors.loc[years[1:]].cumprod()
+    growth.loc[base_year] = 1.0
+    growth = growth.sort_index()
+    real = wide.loc[base_year] * growth * pop.loc[base_year] / pop.loc[years]
+    out = real.stack().rename("real_gdp_per_capita_yuan").reset_index()
+    ids = panel.loc[panel["year"].isin(years), _ID + [_POP, "gdp_per_capita_yuan"]]
+    out = ids.merge(out, on=["year", "province_code"], how="inner", validate="one_to_one")
     return out.sort_values(["year", "province_code"]).reset_index(drop=True)
 
 
@@ -270,8 +320,8 @@ class Disparity:
                 "Gini (population-weighted)": self.gini_weighted,
                 f"Theil T ({self.weights} weights)": self.theil,
                 "  between regions": self.between,
-                "  within regions": self.within,
-                "  between share": self.between_share,
+                "  within regions (GDP-share-weighted)": self.within,
+                "  between share (of total T)": self.between_share,
                 "max / min": self.max_min_ratio,
             },
             name=self.year,
@@ -593,11 +643,12 @@ def decomposition_html(r: Exploration) -> str:
             "<tr>"
             f"<th scope='row' style='text-align:right;font-weight:normal;padding:2px 8px;white-space:nowrap'>{html.escape(name)}</th>"
             f"<td style='width:280px;padding:2px 0'><div style='width:{width:.1f}%;min-width:1px;height:15px;background:{fill}'></div></td>"
-            f"<td style='padding:2px 8px;white-space:nowrap'>{value:.4f} ({share:.0%})</td>"
+            f"<td style='padding:2px 8px;white-space:nowrap'>{value:.4f} ({share:.0%} of T)</td>"
             "</tr>"
         )
     caption = (f"Theil T = {d.theil:.4f} ({r.weights} weights), split into the gap between the region "
-               "averages and the gaps inside each region")
+               "averages and the gaps inside each region (each region's own T times its share of the "
+               "total of the indicator); percentages are shares of the total T")
     return (
         "<table class='course-theil-bars' style='border-collapse:collapse;font-size:13px;margin:4px 0 8px 0'>"
         f"<caption style='text-align:left;font-weight:bold;padding-bottom:4px'>{html.escape(caption)}</caption>"
@@ -650,23 +701,23 @@ def build_explorer(panels: dict, year: int = 2024):
             options=[(ind.label, key) for key, ind in INDICATORS.items() if any(k[0] == key for k in panels)],
             value="gdp_pc",
             description="Indicator",
-            style={"description_width": "80px"},
-            layout=w.Layout(width="420px"),
+            style={"description_width": "110px"},
+            layout=w.Layout(width="450px"),
         ),
         "vintage": w.Dropdown(
             options=[(label, key) for key, label in VINTAGES.items()],
             value=DEFAULT_VINTAGE,
             description="GDP vintage",
-            style={"description_width": "80px"},
-            layout=w.Layout(width="420px"),
+            style={"description_width": "110px"},
+            layout=w.Layout(width="450px"),
         ),
-        "year": w.IntSlider(value=year, min=2010, max=2024, description="Year", style={"description_width": "80px"},
+        "year": w.IntSlider(value=year, min=2010, max=2024, description="Year", style={"description_width": "110px"},
                             continuous_update=False),
         "regions": w.SelectMultiple(options=list(REGIONS), value=list(REGIONS), rows=4, description="Regions",
-                                    style={"description_width": "80px"}),
+                                    style={"description_width": "110px"}),
         "weights": w.ToggleButtons(options=[("population", "population"), ("equal (1 per province)", "equal")],
                                    value="population", description="Theil weights",
-                                   style={"description_width": "80px", "button_width": "160px"}),
+                                   style={"description_width": "110px", "button_width": "160px"}),
     }
 
     def compute(indicator, vintage, year, regions, weights):

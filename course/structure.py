@@ -452,7 +452,8 @@ def province_profile(
     values = rows[list(sectors.values())].to_numpy(dtype=float)
     found = np.flatnonzero(rows["province_code"].to_numpy() == code)
     if found.size == 0:
-        raise _edge(f"Province {code} has no value-added row for {year} in this vintage.")
+        name = provincial.loc[provincial["province_code"] == code, "province_en"].iloc[0]
+        raise _edge(f"{name} has no value-added row for {year} in this vintage.")
     mine = found[0]
     name = str(rows["province_en"].iloc[mine])
     table = pd.DataFrame(

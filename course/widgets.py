@@ -282,7 +282,8 @@ class Explorer:
     # -- display -----------------------------------------------------------------------------
     def static_html(self) -> str:
         """The default view for readers without a kernel (GitHub, nbconvert)."""
-        settings = ", ".join(f"{html.escape(str(k))} = {html.escape(_show_value(v))}"
+        settings = ", ".join(f"{html.escape(_control_name(k, self.controls[k]))}: "
+                             f"{html.escape(_show_value(_shown(self.controls[k], v)))}"
                              for k, v in self.default_values.items())
         title = (f"<h4 class='course-explorer-title'>{html.escape(self.title)}</h4>"
                  if self.title else "")
@@ -316,6 +317,32 @@ def _align_labels(controls) -> None:
         style = getattr(w, "style", None)
         if style is not None and "description_width" in style.keys and not style.description_width:
             style.description_width = width
+
+
+def _control_name(key: str, widget) -> str:
+    """What the student sees as the control's label (its description), else its name."""
+    return (getattr(widget, "description", "") or key).rstrip(":")
+
+
+def _shown(widget, value: Any) -> Any:
+    """The label the student sees for a value: a dropdown's option label (a province's name, not
+    its code 440000), each label of a multiple selection; other values unchanged."""
+    labels = getattr(widget, "_options_labels", None)
+    values = getattr(widget, "_options_values", None)
+    if not labels or values is None:
+        return value
+    lookup = {}
+    for label, v in zip(labels, values):
+        try:
+            lookup.setdefault(v, label)
+        except TypeError:  # an unhashable option value: show it as it is
+            return value
+    try:
+        if isinstance(value, (list, tuple)):
+            return [lookup.get(v, v) for v in value]
+        return lookup.get(value, value)
+    except TypeError:
+        return value
 
 
 def _show_value(v: Any) -> str:

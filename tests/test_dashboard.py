@@ -213,7 +213,9 @@ def tiny_tables():
                               {"province_code": 110000, "year": 2023, "gdp_100m_yuan": 999.0,
                                "vintage": "post_5th_census_revision"},
                               {"province_code": 120000, "year": 2023, "gdp_100m_yuan": 400.0,
-                               "vintage": "pre_5th_census_revision"}]),
+                               "vintage": "pre_5th_census_revision"},
+                              {"province_code": 120000, "year": 2023, "gdp_100m_yuan": 250.0,
+                               "vintage": "post_5th_census_revision"}]),
         "province_income_consumption": long([
             {"province_code": c, "year": y,
              "disposable_income_per_capita_all_residents_yuan": inc,
@@ -244,11 +246,16 @@ def test_indicator_table_on_tiny_tables_by_hand():
     assert bj["urban_rural_income_ratio"] == pytest.approx(3.0)  # 2019: 75000 / 25000
     assert tj["urban_rural_consumption_ratio"] == pytest.approx(1.5)
     assert bj["energy_intensity_change_pct"] == -9.0 and math.isnan(tj["energy_intensity_change_pct"])
-    assert bj["income_per_capita_yuan"] == 80000 and tj["consumption_per_capita_yuan"] == 35000
+    # household income / GDP per capita: 80000 / (999e8 / 200e4 = 49950 yuan); 50000 / (250e8 / 100e4 = 25000)
+    assert bj["income_to_gdp_pc"] == pytest.approx(80000 / 49950)  # post-revision GDP, not the 500
+    assert tj["income_to_gdp_pc"] == pytest.approx(2.0)
+    assert list(ind.columns[2:]) == [i.key for i in dash.INDICATORS]
 
 
 def test_indicator_years_and_catalogue():
     assert dash.indicator_years(2023)["urban_rural_income_ratio"] == 2019
+    assert dash.indicator_years(2023)["urban_rural_consumption_ratio"] == 2019
+    assert dash.indicator_years(2023)["income_to_gdp_pc"] == 2023
     assert dash.indicator_years(2016)["urban_rural_income_ratio"] == 2016
     assert dash.indicator_years(2016)["energy_intensity_change_pct"] == 2020
     assert dash.indicator_years(2023)["rd_intensity_pct"] == 2023
@@ -325,7 +332,7 @@ def test_widget_recomputes_when_weights_and_provinces_change(ex, ind):
     assert res.picked.loc["Shanghai", "rank"] == scores["sharing"].rank(ascending=False).loc[310000]
     ex.controls["method"].value = "rank"
     assert ex.result.method == "rank"
-    assert ex.result.table["sharing"].max() == 1.0
+    assert ex.result.table["green"].max() == 1.0  # one indicator: its best province gets 1 under rank, too
 
 
 def test_widget_edge_cases(ex):
@@ -370,142 +377,97 @@ def test_cached_widget_path_equals_the_uncached_computation(ind):
     pd.testing.assert_frame_equal(cached, fresh)
 
 
-# --------------------------------------------------------------------------- quiz answers
-# Section 6 asks three questions whose answers the notebook does not print. Here every answer is
-# recomputed by a second route: the raw indicators straight from course.load (the 2023 innovation
-# inputs from the province profile table, not the dashboard's own loader), min-max and row means
-# written out in pandas, Spearman's rho as the correlation of ranks.
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "15_new_development_philosophy.ipynb"
-ANSWERS = {  # digests pasted into the notebook's questions (recomputed below from the data)
-    "q1_rho_coordination_sharing": "47016d3edd5c5721",
-    "q2_biggest_climber_without_green": "9998f6cda3d45518",
-    "q3_xizang_green_to_draw_level": "a19c42e7015d731f",
-}
-Q2_OPTIONS = ["Zhejiang", "Liaoning", "Anhui", "Henan"]
+# --------------------------------------------------------------------------- a second route to the scores
+# The lesson's check questions are tested in tests/test_check_questions.py with the answers of
+# tests/lesson_answers.py; here the hand-built scores there are compared with the dashboard's.
 DIMS4 = ["innovation", "coordination", "green", "sharing"]
 
 
 @pytest.fixture(scope="module")
 def hand_scores():
-    """Dimension scores (equal weights, min-max) rebuilt from course.load and plain pandas."""
-    prof = course.load("province_profile_2023").set_index("province_code")
-    inc = course.load("province_income_consumption")
-    i19 = inc[inc["year"] == 2019].set_index("province_code")
-    i23 = inc[inc["year"] == 2023].set_index("province_code")
-    energy = course.load("province_energy_intensity_change_2020").set_index("province_code")
-    x = pd.DataFrame(index=prof.index)
-    x["rd"] = prof["rd_intensity_pct"]
-    x["patents"] = prof["patents_granted_invention"] / prof["yearend_resident_population_10k"]
-    x["tech"] = prof["tech_market_turnover_100m_yuan"] / prof["gdp_100m_yuan_pre_revision"]
-    x["inc_gap"] = (i19["disposable_income_per_capita_urban_yuan"]
-                    / i19["disposable_income_per_capita_rural_yuan"])
-    x["con_gap"] = (i19["consumption_expenditure_per_capita_urban_yuan"]
-                    / i19["consumption_expenditure_per_capita_rural_yuan"])
-    x["energy"] = energy["energy_intensity_change_pct"]
-    x["income"] = i23["disposable_income_per_capita_all_residents_yuan"]
-    x["consumption"] = i23["consumption_expenditure_per_capita_all_residents_yuan"]
-    x = x.astype(float)
-    up = (x - x.min()) / (x.max() - x.min())            # more is better: best 1, worst 0
-    down = (x.max() - x) / (x.max() - x.min())          # less is better
-    s = pd.DataFrame({
-        "innovation": up[["rd", "patents", "tech"]].mean(axis=1),
-        "coordination": down[["inc_gap", "con_gap"]].mean(axis=1),
-        "green": down["energy"],
-        "sharing": up[["income", "consumption"]].mean(axis=1),
-    })
-    s.insert(0, "province_en", prof["province_en"])
+    from lesson_answers import hand_scores_15
+
+    s = hand_scores_15()
     assert len(s) == 31 and s[DIMS4].isna().sum().sum() == 1  # only Xizang's green
     return s
-
-
-def notebook_questions():
-    """Build q1, q2, q3 exactly as the notebook's question cells do."""
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
-    found = {}
-    for name in ("q1", "q2", "q3"):
-        (src,) = [t for t in sources if t.startswith(f"{name} = quiz.")]
-        ns = {"quiz": quiz}
-        exec(src, ns)
-        found[name] = ns[name]
-    return found
 
 
 def test_hand_scores_match_the_dashboard(hand_scores, ind):
     t = dash.score_table(ind)
     assert np.allclose(hand_scores[DIMS4], t[DIMS4], equal_nan=True)
+    assert np.allclose(hand_scores["gdp_pc"], dash.gdp_per_capita(2023))
 
 
-def test_quiz_q1_rank_correlation_coordination_sharing(hand_scores):
-    s = hand_scores
-    rho = s["coordination"].rank().corr(s["sharing"].rank())  # Spearman = Pearson on ranks (no ties here)
-    assert quiz.digest(rho, 2) == ANSWERS["q1_rho_coordination_sharing"]
-    q = notebook_questions()["q1"]
-    assert q.answer == ANSWERS["q1_rho_coordination_sharing"] and (q.lo, q.hi) == (-1, 1)
-    assert q.check(f"{rho:.2f}").correct
-    # plausible slips: Pearson on the scores, the innovation-sharing rho printed in section 3
-    pearson = s["coordination"].corr(s["sharing"])
-    printed = s["innovation"].rank().corr(s["sharing"].rank())
-    for wrong in (pearson, printed):
-        assert abs(round(wrong, 2) - round(rho, 2)) > 0.015  # more than the forgiven last-digit unit
-        fb = q.check(f"{wrong:.2f}")
-        assert not fb.correct and fb.message.startswith("Not yet") and f"{rho:.2f}" not in fb.message
+# --------------------------------------------------------------------------- partial rank correlation, W
+def test_partial_spearman_matches_the_closed_formula():
+    rng = np.random.default_rng(3)
+    x, y, z = (pd.Series(rng.normal(size=25)) for _ in range(3))
+    y = y + x + 2 * z
+    rx, ry, rz = x.rank(), y.rank(), z.rank()
+    rxy, rxz, ryz = rx.corr(ry), rx.corr(rz), ry.corr(rz)
+    expected = (rxy - rxz * ryz) / math.sqrt((1 - rxz ** 2) * (1 - ryz ** 2))
+    r = dash.partial_spearman(x, y, z, permutations=999, seed=1)
+    assert r.rho == pytest.approx(expected) and r.n == 25 and 0 < r.p_value <= 1
 
 
-def test_quiz_q2_biggest_climber_when_green_weight_is_zero(hand_scores):
-    s = hand_scores.set_index("province_en")
-    before = s[DIMS4].mean(axis=1).rank(ascending=False, method="min")      # Xizang: mean of three
-    after = s[["innovation", "coordination", "sharing"]].mean(axis=1).rank(ascending=False, method="min")
-    climb = (before - after)[Q2_OPTIONS]
-    assert (climb == climb.max()).sum() == 1
-    answer = climb.idxmax()
-    assert quiz.digest(answer) == ANSWERS["q2_biggest_climber_without_green"]
-    q = notebook_questions()["q2"]
-    assert q.options == Q2_OPTIONS and q.answer == ANSWERS["q2_biggest_climber_without_green"]
-    assert q.check(answer).correct
-    # the tempting shortcut (the option with the lowest green score) is wrong, and so is every other
-    assert s.loc[Q2_OPTIONS, "green"].idxmin() != answer
-    for wrong in [o for o in Q2_OPTIONS if o != answer]:
-        fb = q.check(wrong)
-        assert not fb.correct and fb.message.startswith("Not yet") and answer not in fb.message
+def test_partial_spearman_removes_a_common_cause():
+    """x and y both follow z and nothing else: a strong plain correlation, almost nothing once z is fixed."""
+    rng = np.random.default_rng(0)
+    z = pd.Series(np.arange(40, dtype=float))
+    x = z + rng.normal(scale=3, size=40)
+    y = z + rng.normal(scale=3, size=40)
+    assert dash.spearman(x, y, permutations=999).rho > 0.8
+    r = dash.partial_spearman(x, y, z, permutations=999)
+    assert abs(r.rho) < 0.35 and r.p_value > 0.05
 
 
-def test_quiz_q3_green_score_for_xizang_to_draw_level(hand_scores):
-    s = hand_scores
-    overall = s[DIMS4].mean(axis=1)                      # skips Xizang's missing green score
-    assert overall.idxmin() == 540000
-    rank30 = overall.drop(540000).min()
-    known = s.loc[540000, ["innovation", "coordination", "sharing"]].sum()
-    x = 4 * rank30 - known                               # (known + x) / 4 = rank30
-    assert 0 < x < 1
-    filled = s[DIMS4].copy()
-    filled.loc[540000, "green"] = x
-    assert filled.mean(axis=1).loc[540000] == pytest.approx(rank30)  # draws level, as the question says
-    assert quiz.digest(x, 2) == ANSWERS["q3_xizang_green_to_draw_level"]
-    q = notebook_questions()["q3"]
-    assert q.answer == ANSWERS["q3_xizang_green_to_draw_level"] and (q.lo, q.hi) == (0, 1)
-    assert q.check(f"{x:.2f}").correct
-    # plausible slips: dividing by three (the old mean), the median green score, Xizang's own score
-    for wrong in (3 * rank30 - known, s["green"].median(), overall.loc[540000]):
-        assert abs(round(wrong, 2) - round(x, 2)) > 0.015
-        fb = q.check(f"{wrong:.2f}")
-        assert not fb.correct and fb.message.startswith("Not yet") and f"{x:.2f}" not in fb.message
-    assert "outside the plausible range" in q.check(f"{100 * x:.0f}").message  # a percentage, not a score
+def test_partial_spearman_guards():
+    with pytest.raises(EdgeCase):
+        dash.partial_spearman([1, 2, 3], [1, 2, 3], [1, 2, 3])
+    with pytest.raises(EdgeCase):
+        dash.partial_spearman([1, 1, 1, 1, 1], [1, 2, 3, 4, 5], [5, 4, 3, 2, 1])
 
 
-def test_quiz_answers_are_not_printed_in_the_notebook(hand_scores):
-    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
-    shown = " ".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/markdown", ""))
-                     + str(o.get("data", {}).get("text/plain", ""))
-                     for c in cells if c["cell_type"] == "code" for o in c.get("outputs", []))
-    source = " ".join("".join(c["source"]) for c in cells)
-    s = hand_scores
-    rho = s["coordination"].rank().corr(s["sharing"].rank())
-    x = 4 * s[DIMS4].mean(axis=1).drop(540000).min() - s.loc[540000, ["innovation", "coordination", "sharing"]].sum()
-    for text in (f"{rho:.2f}", f"{x:.2f}", f"{x:.3f}"):
-        assert text not in shown and text not in source
-    for digest in ANSWERS.values():
-        assert f'answer="{digest}"' in source
+def test_kendalls_w_by_hand():
+    # three rankings of four items; rank sums 4, 6, 10, 10 -> S = 20, W = 12 * 20 / (9 * 60) = 0.444...
+    r = pd.DataFrame({"a": [1, 2, 3, 4], "b": [2, 1, 4, 3], "c": [1, 3, 3.5, 3.5]}).rank()
+    totals = r.sum(axis=1)
+    s = ((totals - totals.mean()) ** 2).sum()
+    assert dash.kendalls_w(r) == pytest.approx(12 * s / (9 * (64 - 4)))
+    assert dash.kendalls_w(pd.DataFrame({"a": [1, 2, 3, 4], "b": [1, 2, 3, 4], "c": [1, 2, 3, 4]})) == 1.0
+
+
+def test_agreement_test_can_come_out_either_way():
+    """Identical dimensions: W = 1 and tiny p; unrelated random dimensions: W near its chance level."""
+    base = pd.Series(np.arange(20, dtype=float))
+    same = pd.DataFrame({"a": base, "b": base * 2, "c": base + 5})
+    agree = dash.agreement_test(same, permutations=999)
+    assert agree.w == pytest.approx(1.0) and agree.p_value < 0.01 and agree.mean_spread == 0
+    rng = np.random.default_rng(7)
+    unrelated = pd.DataFrame(rng.normal(size=(20, 3)), columns=list("abc"))
+    loose = dash.agreement_test(unrelated, permutations=999)
+    assert loose.w < 0.5 and loose.p_value > 0.05
+    assert loose.mean_spread == pytest.approx(loose.baseline_spread, rel=0.25)
+    missing = same.copy()
+    missing.iloc[0, 0] = np.nan
+    assert dash.agreement_test(missing, permutations=99).n == 19
+
+
+def test_widget_shows_the_ranking_change_with_the_weights(ex):
+    """The ranked list of all 31 provinces changes when a weight moves, with the places gained or lost."""
+    import re
+
+    before = ex.html
+    moves = lambda html: re.findall(r">([▲▼])(\d+)<", html)  # noqa: E731 - the list's last column
+    assert before.count("<tr style='font-weight") == 31 and moves(before) == []
+    ex.controls["innovation"].value = 3.0
+    after = ex.html
+    assert after != before and {m for m, _ in moves(after)} == {"▲", "▼"}
+    res = ex.result
+    gained = (res.equal_rank - res.table["rank"]).astype(int)
+    assert gained.max() > 0 and gained.min() < 0
+    top = res.table.sort_values("overall", ascending=False)["province_en"].iloc[0]
+    assert after.index(top) < after.index(res.table.sort_values("overall")["province_en"].iloc[0])
 
 
 def test_docstring_examples():
@@ -519,7 +481,7 @@ def test_render_marks_openness_and_states_a_finding():
     from course import plots
 
     res = dash.dashboard(provinces=["Zhejiang", "Qinghai"])
-    fig, table_html = dash.render(res)
+    fig, table_html, ranked = dash.render(res)
     try:
         title = plots.figure_title(fig)
         texts = [t.get_text() for t in fig.axes[0].texts]

@@ -289,38 +289,27 @@ def test_explorer_explains_edge_settings(panels):
     assert ex.message is None and ex.result.disparity.n == 22
 
 
-# --------------------------------------------------------------------------- check questions
-QUIZ = {  # digests in the notebook, recomputed here from the data
-    "gini_2015": "61e23ee9cc558c8a",
-    "theil_parts": "efe579dccd07c92c",
-    "energy_rose": "3bacec0bd93dabab",
-}
+# Check questions: answered by hand in tests/lesson_answers.py, tested in tests/test_check_questions.py.
 
 
-def test_quiz_answers_recomputed_from_the_data(tables, root):
-    gdp, pop = tables["province_gdp"], tables["province_population"]
-    merged = gdp[gdp["vintage"] == POST].merge(pop, on=["province_code", "year"])
-    y = (merged.loc[merged["year"] == 2015, "gdp_100m_yuan"] / merged.loc[merged["year"] == 2015, "resident_population_10k"]).to_numpy()
-    gini = np.abs(y[:, None] - y[None, :]).sum() / (2 * len(y) ** 2 * y.mean())
-    assert quiz.digest(gini, 3) == QUIZ["gini_2015"]
-
-    parts = {}
-    for year in (2010, 2024):
-        rows = merged[merged["year"] == year].assign(
-            v=lambda f: f["gdp_100m_yuan"] / f["resident_population_10k"],
-            population_10k=lambda f: f["resident_population_10k"], nbs_region_en=lambda f: f["nbs_region_en_x"])
-        total, between = hand_theil(rows, "v")
-        parts[year] = (between, total - between)
-    assert parts[2024][0] < parts[2010][0] and parts[2024][1] > parts[2010][1]
-    assert quiz.digest("Only the between-region part fell") == QUIZ["theil_parts"]
-
-    energy = course.load("province_energy_intensity_change_2020").set_index("province_en")["energy_intensity_change_pct"]
-    rose = [p for p in ["Beijing", "Zhejiang", "Guangdong", "Sichuan"] if energy[p] > 0]
-    assert rose == ["Zhejiang"] and quiz.digest(rose[0]) == QUIZ["energy_rose"]
-
-    text = (root / "notebooks" / "12_modernization_regional_balance.ipynb").read_text(encoding="utf-8")
-    for value in QUIZ.values():
-        assert value in text
+def test_real_per_capita_panel_by_hand():
+    panel = pd.DataFrame({"province_code": [1, 1, 1, 2, 2, 2], "province_en": ["A"] * 3 + ["B"] * 3,
+                          "nbs_region_en": "East", "year": [2015, 2016, 2017] * 2,
+                          "gdp_100m_yuan": [100.0, 130.0, 150.0, 50.0, 60.0, 70.0],
+                          "population_10k": [10.0, 10.0, 11.0, 5.0, 4.0, 4.0]})
+    panel["gdp_per_capita_yuan"] = panel["gdp_100m_yuan"] / panel["population_10k"] * 1e4
+    index = pd.DataFrame({"province_code": [1, 1, 2, 2], "year": [2016, 2017] * 2, "vintage": "v",
+                          "gdp_index_prev_year_100": [105.0, 110.0, 100.0, 100.0]})
+    out = regional.real_per_capita_panel(panel, index, 2015, vintage="v").set_index(["province_code", "year"])
+    a15 = 100 / 10 * 1e4
+    assert out.loc[(1, 2017), "real_gdp_per_capita_yuan"] == pytest.approx(a15 * 1.05 * 1.10 * 10 / 11)
+    # B: no real growth, population down from 5 to 4 -> real output per person up by 5/4
+    assert out.loc[(2, 2016), "real_gdp_per_capita_yuan"] == pytest.approx(50 / 5 * 1e4 * 5 / 4)
+    assert out.loc[(1, 2015), "real_gdp_per_capita_yuan"] == out.loc[(1, 2015), "gdp_per_capita_yuan"]
+    with pytest.raises(EdgeCase, match="does not start"):
+        regional.real_per_capita_panel(panel, index, 2017, vintage="v")   # no growth index for 2018
+    with pytest.raises(EdgeCase, match="No GDP per capita"):
+        regional.real_per_capita_panel(panel, index, 2014, vintage="v")
 
 
 def test_doctests_pass():

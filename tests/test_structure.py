@@ -389,15 +389,15 @@ def test_widget_controls_recompute_and_edges(data):
 # the quiz answers (digests in the notebook), recomputed
 # ---------------------------------------------------------------------------------------------------
 
-QUIZ_DIGESTS = {"q1": "b8ab1269e33964ed", "q2": "69663dba97febdde", "q3": "0b66d87a0df8312a"}
+QUIZ_DIGESTS = {"q1": "b31a85dd8cf23b32", "q2": "69663dba97febdde", "q3": "0b66d87a0df8312a"}
 
 
 def test_quiz_answers(data):
     from course import quiz
 
-    level = st.upgrading_indices(pd.DataFrame({"Primary": [8.0], "Secondary": [40.0], "Tertiary": [52.0]}))
-    assert quiz.digest(float(level["level"].iloc[0]), 2) == QUIZ_DIGESTS["q1"]  # 0.08 + 0.80 + 1.56 = 2.44
-    assert quiz.digest(2.44, 2) == QUIZ_DIGESTS["q1"]
+    level = st.upgrading_indices(pd.DataFrame({"Primary": [12.0], "Secondary": [45.0], "Tertiary": [43.0]}))
+    assert quiz.digest(float(level["level"].iloc[0]), 2) == QUIZ_DIGESTS["q1"]  # 0.12 + 0.90 + 1.29 = 2.31
+    assert quiz.digest(2.31, 2) == QUIZ_DIGESTS["q1"]
 
     # Jiangsu's advancement VA3/VA2 in 2024 (revised), as the widget reports it
     p = st.province_profile(320000, 2024, st.POST, va=data["va"], lq=data["lq"], hightech=data["ratios"])

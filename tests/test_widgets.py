@@ -159,9 +159,21 @@ def test_mimebundle_has_the_live_widget_and_a_static_default_view():
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == ex.widget.model_id
     static = bundle["text/html"]
     assert STATIC_NOTE in static and default_html in static
-    assert "year = 2022" in static and "Share explorer" in static
+    assert "year: 2022" in static and "Share explorer" in static
     assert "share = 0.000" not in static
     assert bundle["text/plain"].startswith("Explorer: Share explorer")
+
+
+def test_static_view_names_a_province_not_its_code():
+    """A dropdown of (label, value) options shows the label the student picks, not the code behind it."""
+    ex = Explorer({"code": w.Dropdown(options=[("Beijing", 110000), ("Hebei", 130000)], value=130000,
+                                      description="Province"),
+                   "regions": w.SelectMultiple(options=[("East", "E"), ("West", "W")], value=("E", "W"),
+                                               description="Regions")},
+                  lambda code, regions: code, render=lambda r: f"<p>{r}</p>", alt="A number.")
+    static = ex.static_html()
+    assert "Province: Hebei" in static and "Regions: [East, West]" in static
+    assert "130000" not in static.split("</p>")[0] and "code =" not in static
 
 
 def test_set_changes_several_controls_with_one_redraw():

@@ -3,7 +3,8 @@
 The server runs on 127.0.0.1 with a random free port and a random token, with the repository as
 its root directory, and with fresh temporary config, runtime, settings and workspace directories
 so that nothing from the developer's own JupyterLab (saved layouts, settings, autosave) leaks into
-the tests. Its user settings turn **autosave off** (running a lesson in the browser must never
+the tests. The course's own ``jupyter-config/`` is on the config path, as ``make lab`` puts it (no
+news prompt, no news feed, no update check). Its user settings turn **autosave off** (running a lesson in the browser must never
 rewrite the lesson file) and render every cell (``windowingMode: none``) so that every output is in
 the page. The server is stopped at the end of the session.
 
@@ -33,6 +34,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
+LAB_CONFIG = ROOT / "jupyter-config"
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--no-first-run",
@@ -104,9 +106,8 @@ def _write_settings(settings_dir: Path) -> None:
         "@jupyterlab/docmanager-extension/plugin": {"autosave": False},
         # every cell in the DOM, laid out (no virtual scrolling)
         "@jupyterlab/notebook-extension/tracker": {"windowingMode": "none"},
-        # no "get notified about news" toast, no fetching news
-        "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
-                                                         "checkForUpdates": False},
+        # (no news prompt, no news feed, no update check: those come from the course's own
+        # jupyter-config/, exactly as `make lab` uses it, so the browser test checks that it works)
     }
     for plugin, values in overrides.items():
         pkg, name = plugin.rsplit("/", 1)
@@ -125,15 +126,16 @@ def lab_server():
     port, token = _free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(work / "config"),
                JUPYTER_RUNTIME_DIR=str(work / "runtime"), MPLBACKEND="Agg",
-               JUPYTER_PLATFORM_DIRS="1")
+               JUPYTER_PLATFORM_DIRS="1",
+               # the course's JupyterLab settings, as `make lab` passes them (see the Makefile)
+               JUPYTER_CONFIG_PATH=str(LAB_CONFIG))
     cmd = [sys.executable, "-m", "jupyterlab",
            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
            f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False",
            f"--ServerApp.root_dir={ROOT}",
            f"--LabApp.user_settings_dir={work / 'settings'}",
            f"--LabApp.workspaces_dir={work / 'workspaces'}",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           "--LabApp.news_url=", "--ServerApp.terminals_enabled=False",
+           "--ServerApp.terminals_enabled=False",
            # checkpoints (made when a file is opened) go to the temporary dir, not the repo
            f"--FileCheckpoints.checkpoint_dir={work / 'checkpoints'}"]
     if os.getuid() == 0:

@@ -11,7 +11,8 @@ as soon as it lands) the test
    no ``.course-error`` box (an Explorer whose redraw raised), no ipywidgets
    "Error displaying widget" / "Model not found";
 3. asserts every widget output rendered into a visible widget, every control that is not hidden
-   on purpose is laid out with a non-zero size, and as many Explorers (``.course-explorer``) are
+   on purpose is laid out with a non-zero size, no control's label is cut off by its width
+   ("GDP vinta..."), and as many Explorers (``.course-explorer``) are
    shown as the stored lesson has;
 4. moves one control per Explorer (a different dropdown option, a toggle button, ArrowRight on a
    slider handle, another option of a multi-selection, a checkbox) and asserts the Explorer's
@@ -123,7 +124,21 @@ JS_WIDGETS = r"""
     if (r.width <= 0 || r.height <= 0)
       invisible.push((c.className || '').toString().slice(0, 80) + ' ' + (c.innerText || '').slice(0, 40));
   });
-  return {outputs: outs.length, pending, broken, invisible,
+  // a control's label cut off by its width ("GDP vinta..."): the text is wider than its box, or
+  // within 10 % of a fixed width (another font on the student's machine would cut it)
+  const cut = [];
+  document.querySelectorAll('.jp-OutputArea-output .widget-label').forEach(l => {
+    if (hiddenOnPurpose(l) || !(l.innerText || '').trim()) return;
+    if (getComputedStyle(l).display === 'inline') return;     // an inline label grows with its text
+    const range = document.createRange();
+    range.selectNodeContents(l);
+    const text = range.getBoundingClientRect().width;
+    const box = l.getBoundingClientRect().width;
+    const fixed = /px$/.test(l.style.width || '');
+    if (l.scrollWidth > l.clientWidth || text > box + 0.5 || (fixed && text * 1.1 > box))
+      cut.push((l.innerText || '').trim().slice(0, 60) + ` (${Math.round(text)} px of text in ${Math.round(box)} px)`);
+  });
+  return {outputs: outs.length, pending, broken, invisible, cut,
           explorers: document.querySelectorAll('.course-explorer').length};
 }
 """
@@ -317,6 +332,7 @@ def check_notebook_in_browser(chromium, lab_server, path: Path) -> dict:
         assert not w["pending"], f"widget outputs {w['pending']} never rendered a widget"
         assert not w["broken"], f"widget outputs {w['broken']} rendered with zero size"
         assert not w["invisible"], f"controls laid out with zero size: {w['invisible']}"
+        assert not w["cut"], f"control labels cut off by their width: {w['cut']}"
         if stored_widgets is not None:
             assert w["outputs"] == stored_widgets, (
                 f"{w['outputs']} widgets rendered, the stored lesson shows {stored_widgets} "
@@ -412,3 +428,31 @@ def test_broken_widget_is_caught(chromium, lab_server):
     repaired = _synthetic_notebook("repaired_widget", broken=False)
     report = check_notebook_in_browser(chromium, lab_server, repaired)
     assert report["explorers"] == 1 and report["moved"], report
+
+
+NEWS_PROMPT = "official Jupyter news"
+
+
+def test_lab_does_not_ask_about_news_or_fetch_it(chromium, lab_server):
+    """The course's jupyter-config/ (what `make lab` uses) turns off JupyterLab's news prompt, news
+    feed and update check: the server's settings say so, and the page a student opens shows no prompt.
+
+    Without jupyter-config/ on the config path, JupyterLab 4 greets a new user with a toast "Would you
+    like to get notified about official Jupyter news?" (and fetching news is a network request).
+    """
+    setting = lab_server.api("/lab/api/settings/@jupyterlab/apputils-extension:notification")
+    props = setting["schema"]["properties"]
+    assert props["fetchNews"]["default"] == "false", "jupyter-config/labconfig did not reach the server"
+    assert props["checkForUpdates"]["default"] is False
+    assert lab_server.api("/lab/api/news") == {"news": []}          # news_url is None: nothing fetched
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(lab_server.url("notebooks/00_start_here.ipynb"), timeout=T_OPEN)
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=T_OPEN)
+        config = page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent)")
+        assert config.get("news", {}).get("disabled") is True, config.get("news")
+        page.wait_for_timeout(3000)        # the prompt, when enabled, appears right after start-up
+        assert NEWS_PROMPT not in page.evaluate("() => document.body.innerText"), "the news prompt is shown"
+    finally:
+        page.close()
+        lab_server.shutdown_kernels()

@@ -1,0 +1,319 @@
+"""Every check question of every lesson, answered by hand from the raw tables.
+
+Each answer is recomputed here by a route that does not go through the function the lesson teaches
+with: plain pandas and numpy on ``course.load`` tables, formulas written out (the Gini as a double
+sum, Spearman as a correlation of ranks, a partial correlation by its closed formula, compound growth
+by hand). Each answer comes with the *wrong-but-plausible* answers a student might give (percent for
+a fraction, the other vintage, the unweighted version, the number printed for a neighbouring case).
+
+``tests/test_check_questions.py`` checks, for every lesson, that the notebook's questions accept these
+answers, refuse the wrong ones with "Not yet." and a hint, and that no answer is printed anywhere in
+the lesson. A lesson with check questions must have an entry in :data:`ANSWERS`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import course
+from course import quiz
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+NATIONAL = 100000
+PRE, POST = "pre_5th_census_revision", "post_5th_census_revision"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One question's answer as the student would type or pick it.
+
+    ``value`` is a number (compared at ``decimals``) or the correct option's text. ``not_yet`` are
+    wrong-but-plausible answers that must get "Not yet." plus the hint; ``refused`` other wrong answers
+    that must only be refused (a range message is fine). ``percent`` marks a value in per cent, so the
+    search for printed answers also looks for it as a fraction.
+    """
+
+    question: str
+    value: object
+    decimals: int | None = None
+    not_yet: tuple = ()
+    refused: tuple = ()
+    percent: bool = False
+    fraction: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        return not isinstance(self.value, str)
+
+
+def notebook_questions(stem: str) -> dict:
+    """The notebook's question objects, built by running its ``qN = quiz...`` cells."""
+    cells = json.loads((NOTEBOOKS / f"{stem}.ipynb").read_text(encoding="utf-8"))["cells"]
+    found = {}
+    for cell in cells:
+        src = "".join(cell["source"])
+        if cell["cell_type"] == "code" and src.lstrip().startswith(("q1 =", "q2 =", "q3 =", "q4 =", "q5 =")):
+            name = src.split("=", 1)[0].strip()
+            ns = {"quiz": quiz}
+            exec(src, ns)
+            found[name] = ns[name]
+    return found
+
+
+# ------------------------------------------------------------------------------------------- helpers
+def _provincial(table: str) -> pd.DataFrame:
+    t = course.load(table)
+    return t[t["province_code"] != NATIONAL]
+
+
+def _log_growth(a: float, b: float, years: int) -> float:
+    return 100 * math.log(b / a) / years
+
+
+# ------------------------------------------------------------------------------------------- 00
+def lesson_00() -> list[Answer]:
+    prof = _provincial("province_profile_2023").set_index("province_code")
+    region = course.load("provinces").set_index("province_code")["nbs_region_en"]
+    pop = prof["yearend_resident_population_10k"]
+    west = 100 * pop[region.reindex(pop.index) == "West"].sum() / pop.sum()
+    east = 100 * pop[region.reindex(pop.index) == "East"].sum() / pop.sum()
+    count_share = 100 * (region == "West").sum() / len(region)          # provinces, not people
+    return [
+        Answer("q1", "Innovation", not_yet=("More investment in fixed assets", "Cheap labour", "Exports")),
+        Answer("q2", west, 1, not_yet=(count_share, east), refused=(west / 100,), percent=True),
+        Answer("q3", "The pre-revision GDP (before the 5th economic census)",
+               not_yet=("The revised GDP (after the 5th economic census)", "Either: they are the same")),
+    ]
+
+
+# ------------------------------------------------------------------------------------------- 11
+def _pwt_growth(frame: pd.DataFrame, start: int, end: int) -> dict:
+    f = frame.set_index("year")
+    n = end - start
+    g = {k: _log_growth(f.at[start, col], f.at[end, col], n) for k, col in
+         [("Y", "rgdpna_mil_2017usd"), ("K", "rnna_mil_2017usd"), ("L", "emp_millions"), ("h", "hc_index")]}
+    g["alpha"] = 1 - f.loc[start:end, "labsh_share"].mean()
+    return g
+
+
+def lesson_11() -> list[Answer]:
+    china = course.load("pwt_china")
+    g = _pwt_growth(china, 1978, 2019)
+    tfp = g["Y"] - g["alpha"] * g["K"] - (1 - g["alpha"]) * (g["L"] + g["h"])
+    share_plus_one = 100 * (tfp + 1) / (g["Y"] + 1)                 # output error lands in the residual
+    g2 = _pwt_growth(china, 2002, 2011)
+    tfp_half = g2["Y"] - 0.5 * g2["K"] - 0.5 * (g2["L"] + g2["h"])
+    tfp_pwt_alpha = g2["Y"] - g2["alpha"] * g2["K"] - (1 - g2["alpha"]) * (g2["L"] + g2["h"])
+    direction = "falls" if g["K"] > g["L"] + g["h"] else "rises"   # d g_A / d alpha = -(g_K - g_L - g_h)
+    return [
+        Answer("q1", share_plus_one, 1, percent=True,
+               not_yet=(100 * (tfp + 1) / g["Y"],                    # forgot that growth rises too
+                        100 * tfp / g["Y"])),                        # the printed share, unchanged
+        Answer("q2", tfp_half, 2, not_yet=(tfp_pwt_alpha, g2["Y"] - 0.5 * g2["K"])),
+        Answer("q3", direction, not_yet=tuple({"rises", "falls", "stays the same"} - {direction})),
+    ]
+
+
+# ------------------------------------------------------------------------------------------- 12
+def _gini(y: np.ndarray, w: np.ndarray | None = None) -> float:
+    p = np.full(len(y), 1 / len(y)) if w is None else w / w.sum()
+    mean = (p * y).sum()
+    return float((p[:, None] * p[None, :] * np.abs(y[:, None] - y[None, :])).sum() / (2 * mean))
+
+
+def lesson_12() -> list[Answer]:
+    pop = _provincial("province_population")
+    inc = _provincial("province_income_consumption")
+    m = inc[inc["year"] == 2019].merge(pop[pop["year"] == 2019], on="province_code")
+    y = m["disposable_income_per_capita_all_residents_yuan"].to_numpy(float)
+    w = m["resident_population_10k"].to_numpy(float)
+    gini_w, gini_plain = _gini(y, w), _gini(y)
+    gdp = course.load("province_gdp")
+    g24 = gdp[(gdp["vintage"] == POST) & (gdp["year"] == 2024)].merge(pop[pop["year"] == 2024], on="province_code")
+    gini_gdp_w = _gini((g24["gdp_100m_yuan"] / g24["resident_population_10k"]).to_numpy(float),
+                       g24["resident_population_10k"].to_numpy(float))
+
+    # Theil T with population weights, by hand: province shares of GDP and population
+    s = g24["gdp_100m_yuan"] / g24["gdp_100m_yuan"].sum()
+    p = g24["resident_population_10k"] / g24["resident_population_10k"].sum()
+    total = float((s * np.log(s / p)).sum())
+    region = g24["nbs_region_en_x"]
+    within_terms = {}
+    for reg, idx in g24.groupby(region).groups.items():
+        S_k, P_k = s[idx].sum(), p[idx].sum()
+        T_k = float(((s[idx] / S_k) * np.log((s[idx] / S_k) / (p[idx] / P_k))).sum())
+        within_terms[reg] = S_k * T_k
+    within = sum(within_terms.values())
+    central_of_within = 100 * within_terms["Central"] / within
+    central_of_total = 100 * within_terms["Central"] / total
+    east_of_within = 100 * within_terms["East"] / within
+
+    # Heilongjiang: real GDP per capita 2015-2024 from the real index, by hand
+    idx = course.load("province_gdp_index")
+    hl = 230000
+    factor = idx[(idx["vintage"] == POST) & (idx["province_code"] == hl) & idx["year"].between(2016, 2024)]
+    assert sorted(factor["year"]) == list(range(2016, 2025))
+    real_factor = float(np.prod(factor["gdp_index_prev_year_100"] / 100))
+    gd = gdp[(gdp["vintage"] == POST) & (gdp["province_code"] == hl)].set_index("year")["gdp_100m_yuan"]
+    pp = pop[pop["province_code"] == hl].set_index("year")["resident_population_10k"]
+    real_pc = 100 * math.log(real_factor * pp[2015] / pp[2024]) / 9
+    real_total = 100 * math.log(real_factor) / 9                           # real GRP, not per person
+    nominal_pc = _log_growth(gd[2015] / pp[2015], gd[2024] / pp[2024], 9)
+    return [
+        Answer("q1", gini_w, 3, not_yet=(gini_plain, gini_gdp_w)),
+        Answer("q2", central_of_within, 1, percent=True, not_yet=(central_of_total, east_of_within)),
+        Answer("q3", real_pc, 2, not_yet=(real_total, nominal_pc)),
+    ]
+
+
+# ------------------------------------------------------------------------------------------- 13
+def lesson_13() -> list[Answer]:
+    rd = course.load("rd_intensity_countries").pivot(index="year", columns="entity", values="rd_expenditure_pct_gdp")
+    x0, x1 = rd.at[2006, "China"], rd.at[2016, "China"]
+    cagr = 100 * ((x1 / x0) ** (1 / 10) - 1)
+    simple = 100 * (x1 / x0 - 1) / 10
+    log_rate = 100 * math.log(x1 / x0) / 10
+    long_run = 100 * ((rd.at[2021, "China"] / rd.at[1996, "China"]) ** (1 / 25) - 1)
+    years_germany = math.log(rd.at[2021, "Germany"] / rd.at[2021, "China"]) / math.log(1.03 / 1.01)
+    years_germany_linear = (rd.at[2021, "Germany"] - rd.at[2021, "China"]) / (0.03 * rd.at[2021, "China"] - 0.01 * rd.at[2021, "Germany"])
+
+    # the official-growth residual for China 2012-2019, by hand: the provinces' indices weighted by
+    # the previous year's nominal GRP (pre-revision vintage), minus PWT's input contributions
+    idx = _provincial("province_gdp_index")
+    idx = idx[idx["vintage"] == PRE]
+    gdp = _provincial("province_gdp")
+    gdp = gdp[gdp["vintage"] == PRE]
+    logs = []
+    for year in range(2013, 2020):
+        prev = gdp[gdp["year"] == year - 1].set_index("province_code")["gdp_100m_yuan"]
+        now = idx[idx["year"] == year].set_index("province_code")["gdp_index_prev_year_100"] / 100
+        logs.append(math.log((prev * now).sum() / prev.sum()))
+    g_official = 100 * float(np.mean(logs))
+    g = _pwt_growth(course.load("pwt_china"), 2012, 2019)
+    inputs = g["alpha"] * g["K"] + (1 - g["alpha"]) * (g["L"] + g["h"])
+    tfp_official, tfp_pwt = g_official - inputs, g["Y"] - inputs
+    peers = course.load("pwt_peers")
+    ctfp = peers.pivot(index="year", columns="countrycode", values="ctfp_usa_eq1")
+    rtfp = peers.pivot(index="year", columns="countrycode", values="rtfpna_index_2017eq1")
+    us = rtfp.at[2019, "USA"] / rtfp.at[2012, "USA"]
+    counterfactual = ctfp.at[2012, "CHN"] * math.exp(7 * tfp_official / 100) / us
+    with_pwt = ctfp.at[2012, "CHN"] * math.exp(7 * tfp_pwt / 100) / us
+    return [
+        Answer("q1", cagr, 2, percent=True, not_yet=(simple, log_rate, long_run)),
+        Answer("q2", years_germany, 1, not_yet=(years_germany_linear, math.log(rd.at[2021, "Germany"] / rd.at[2021, "China"]) / 0.02)),
+        Answer("q3", counterfactual, 3, fraction=True,
+               not_yet=(ctfp.at[2019, "CHN"], with_pwt, ctfp.at[2012, "CHN"] * math.exp(7 * tfp_official / 100))),
+    ]
+
+
+# ------------------------------------------------------------------------------------------- 14
+def lesson_14() -> list[Answer]:
+    level = 1 * 0.12 + 2 * 0.45 + 3 * 0.43
+    va = course.load("province_value_added")
+    js = va[(va["vintage"] == POST) & (va["year"] == 2024) & (va["province_code"] == 320000)].iloc[0]
+    advancement = js["va_tertiary_100m_yuan"] / js["va_secondary_100m_yuan"]
+    js_pre = va[(va["vintage"] == PRE) & (va["year"] == 2019) & (va["province_code"] == 320000)].iloc[0]
+    return [
+        Answer("q1", level, 2, not_yet=(3 * 0.12 + 2 * 0.45 + 1 * 0.43,),     # weights in the wrong order
+               refused=(1 * 12 + 2 * 45 + 3 * 43,)),                           # per cent, not fractions
+        Answer("q2", advancement, 2,
+               not_yet=(js["va_tertiary_100m_yuan"] / js["gdp_100m_yuan"],        # tertiary share of GRP
+                        js_pre["va_tertiary_100m_yuan"] / js_pre["va_secondary_100m_yuan"])),  # other vintage/year
+        Answer("q3", "the pre-revision vintage for both years",
+               not_yet=("the revised vintage for both years", "pre-revision for 2013 and revised for 2019",
+                        "either, they are the same")),
+    ]
+
+
+# ------------------------------------------------------------------------------------------- 15
+DIMS4 = ["innovation", "coordination", "green", "sharing"]
+
+
+def hand_scores_15() -> pd.DataFrame:
+    """Lesson 15's dimension scores (equal weights, min-max) rebuilt from course.load and plain pandas.
+
+    The 2023 innovation inputs come from the province profile table (not the dashboard's own loader);
+    GDP per capita is post-revision GRP over year-end population, recomputed here.
+    """
+    prof = _provincial("province_profile_2023").set_index("province_code")
+    inc = course.load("province_income_consumption")
+    i19 = inc[inc["year"] == 2019].set_index("province_code")
+    i23 = inc[inc["year"] == 2023].set_index("province_code")
+    energy = course.load("province_energy_intensity_change_2020").set_index("province_code")
+    gdp = course.load("province_gdp")
+    g23 = gdp[(gdp["vintage"] == POST) & (gdp["year"] == 2023)].set_index("province_code")["gdp_100m_yuan"]
+    pop = course.load("province_population")
+    p23 = pop[pop["year"] == 2023].set_index("province_code")["resident_population_10k"]
+    x = pd.DataFrame(index=prof.index)
+    x["rd"] = prof["rd_intensity_pct"]
+    x["patents"] = prof["patents_granted_invention"] / prof["yearend_resident_population_10k"]
+    x["tech"] = prof["tech_market_turnover_100m_yuan"] / prof["gdp_100m_yuan_pre_revision"]
+    x["con_gap"] = (i19["consumption_expenditure_per_capita_urban_yuan"]
+                    / i19["consumption_expenditure_per_capita_rural_yuan"])
+    x["energy"] = energy["energy_intensity_change_pct"]
+    x["inc_gap"] = (i19["disposable_income_per_capita_urban_yuan"]
+                    / i19["disposable_income_per_capita_rural_yuan"])
+    x["gdp_pc"] = g23 / p23 * 1e4
+    x["inc_to_gdp"] = i23["disposable_income_per_capita_all_residents_yuan"] / x["gdp_pc"]
+    x = x.astype(float)
+    up = (x - x.min()) / (x.max() - x.min())            # more is better: best 1, worst 0
+    down = (x.max() - x) / (x.max() - x.min())          # less is better
+    s = pd.DataFrame({
+        "innovation": up[["rd", "patents", "tech"]].mean(axis=1),
+        "coordination": down["con_gap"],
+        "green": down["energy"],
+        "sharing": pd.concat([down["inc_gap"], up["inc_to_gdp"]], axis=1).mean(axis=1),
+    })
+    s.insert(0, "province_en", prof["province_en"])
+    s["gdp_pc"] = x["gdp_pc"]
+    return s
+
+
+def _partial_by_formula(x: pd.Series, y: pd.Series, z: pd.Series) -> float:
+    rx, ry, rz = x.rank(), y.rank(), z.rank()
+    rxy, rxz, ryz = rx.corr(ry), rx.corr(rz), ry.corr(rz)
+    return (rxy - rxz * ryz) / math.sqrt((1 - rxz ** 2) * (1 - ryz ** 2))
+
+
+Q2_OPTIONS_15 = ["Inner Mongolia", "Liaoning", "Anhui", "Guangxi"]
+
+
+def lesson_15() -> list[Answer]:
+    s = hand_scores_15()
+    partial = _partial_by_formula(s["coordination"], s["sharing"], s["gdp_pc"])
+    plain = s["coordination"].rank().corr(s["sharing"].rank())
+    pearson = s["coordination"].corr(s["sharing"])
+    by_name = s.set_index("province_en")
+    before = by_name[DIMS4].mean(axis=1).rank(ascending=False, method="min")      # Xizang: mean of three
+    after = by_name[["innovation", "coordination", "sharing"]].mean(axis=1).rank(ascending=False, method="min")
+    climb = (before - after)[Q2_OPTIONS_15]
+    assert (climb == climb.max()).sum() == 1
+    climber = climb.idxmax()
+    overall = s[DIMS4].mean(axis=1)                      # skips Xizang's missing green score
+    assert overall.idxmin() == 540000
+    rank30 = overall.drop(540000).min()
+    known = s.loc[540000, ["innovation", "coordination", "sharing"]].sum()
+    x = 4 * rank30 - known                               # (known + x) / 4 = rank30
+    return [
+        Answer("q1", partial, 3, not_yet=(plain, pearson)),
+        Answer("q2", climber, not_yet=tuple(o for o in Q2_OPTIONS_15 if o != climber)),
+        Answer("q3", x, 3, fraction=True,
+               not_yet=(3 * rank30 - known, s["green"].median(), overall.loc[540000]), refused=(100 * x,)),
+    ]
+
+
+ANSWERS = {
+    "00_start_here": lesson_00,
+    "11_high_quality_development": lesson_11,
+    "12_modernization_regional_balance": lesson_12,
+    "13_international_competition": lesson_13,
+    "14_modern_industrial_system": lesson_14,
+    "15_new_development_philosophy": lesson_15,
+}
