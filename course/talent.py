@@ -337,8 +337,8 @@ def living_cost(wage, elasticity: float):
 
     Examples
     --------
-    >>> living_cost([1.0, 4.0], 0.5).tolist()
-    [0.7071067811865476, 1.4142135623730951]
+    >>> living_cost([1.0, 4.0], 0.5).round(6).tolist()
+    [0.707107, 1.414214]
     """
     w = _as_array(wage, "wage")
     if (w <= 0).any():
