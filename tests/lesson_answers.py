@@ -309,6 +309,14 @@ def lesson_15() -> list[Answer]:
     ]
 
 
+def lesson_35() -> list[Answer]:
+    """Lesson 35's answers come from tests/test_talent.py, which recomputes them by hand."""
+    from test_talent import lesson_35_answers
+
+    return [Answer(name, value, decimals, not_yet=tuple(wrong), refused=tuple(refused), percent=pct)
+            for name, value, decimals, wrong, refused, pct in lesson_35_answers()]
+
+
 ANSWERS = {
     "00_start_here": lesson_00,
     "11_high_quality_development": lesson_11,
@@ -316,4 +324,5 @@ ANSWERS = {
     "13_international_competition": lesson_13,
     "14_modern_industrial_system": lesson_14,
     "15_new_development_philosophy": lesson_15,
+    "35_talent": lesson_35,
 }
