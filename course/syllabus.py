@@ -97,6 +97,8 @@ LESSONS: tuple[Entry, ...] = (
     Entry("notebooks/13_international_competition.ipynb", "International competition", ("N3",)),
     Entry("notebooks/14_modern_industrial_system.ipynb", "Modern industrial system", ("N4",)),
     Entry("notebooks/15_new_development_philosophy.ipynb", "New development philosophy", ("N5",)),
+    Entry("notebooks/31_science_and_technology_resources.ipynb", "Science and technology resources",
+          ("F1", "F1.1", "F1.2", "F1.3")),
 )
 
 #: Graded items (problem-set questions) with the paper ids each one exercises.
