@@ -387,7 +387,7 @@ COLUMNS: dict[str, dict] = {
     "record_id": F("string", "Record id (SYNTHETIC)", "id",
                    "Identifier of an invented record, S0001 ... S2000. SYNTHETIC: no record describes a real person."),
     "age_years": F("integer", "Age (SYNTHETIC)", "years",
-                   "Invented age in whole years, uniform on 18-79 (synthetic).", minimum=18, maximum=79),
+                   "Invented age in whole years, uniform on 18-77 (synthetic).", minimum=18, maximum=77),
     "sex": F("string", "Sex (SYNTHETIC)", "category", "Invented sex, F or M with probability 1/2 (synthetic).",
              enum=["F", "M"]),
     "annual_income_yuan": F("integer", "Annual income (SYNTHETIC)", "yuan per year, nearest 100",

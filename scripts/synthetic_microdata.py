@@ -19,7 +19,8 @@ Two public statistics shape the invented records so that places and incomes look
 The model (all draws from one ``random.Random(SEED)`` stream, whose ``random()`` sequence Python keeps
 the same across versions):
 
-* age: a whole number of years, uniform on 18..79;
+* age: a whole number of years, uniform on 18..77 (60 ages, so that bands of 5, 10 and 20 years
+  starting at 18 cover them exactly);
 * sex: ``F`` or ``M`` with probability 1/2 each;
 * annual income (yuan) = provincial mean income x exp(sigma Z - sigma^2/2) with Z standard normal
   (Box-Muller from two uniforms) and sigma = 0.55, so the provincial mean is kept on average; rounded
@@ -42,7 +43,7 @@ import random
 
 SEED = 20240417          # the paper's online publication date
 N_RECORDS = 2000
-AGE_MIN, AGE_MAX = 18, 79
+AGE_MIN, AGE_MAX = 18, 77          # 60 ages: 5-, 10- and 20-year bands from 18 fit exactly
 SIGMA = 0.55
 LOW_INCOME_SHARE = 0.6
 P_OVERDUE_LOW, P_OVERDUE_OTHER = 0.15, 0.05
