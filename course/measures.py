@@ -16,6 +16,8 @@ Specialisation (METHODS S3)
     :func:`location_quotient`
 Composite indices (METHODS section 2)
     :func:`minmax`, :func:`entropy_weights`, :func:`topsis`
+Concentration (METHODS F1)
+    :func:`top_share`
 
 Conventions
 -----------
@@ -58,6 +60,7 @@ __all__ = [
     "minmax",
     "entropy_weights",
     "topsis",
+    "top_share",
 ]
 
 
@@ -1528,3 +1531,57 @@ def topsis(frame, weights, directions=None, *, normalization="vector", weighting
     denom = d_plus + d_minus
     c = np.divide(d_minus, denom, out=np.full(arr.shape[0], 0.5), where=denom > 0)
     return pd.Series(c, index=df.index, name="closeness")
+
+
+# ---------------------------------------------------------------------------
+# Concentration (METHODS F1; lessons 31-32)
+# ---------------------------------------------------------------------------
+
+def top_share(values, k=5, *, dropna=False):
+    """Share of the ``k`` largest units in the total (a concentration ratio, CR_k).
+
+    Parameters
+    ----------
+    values : list, numpy.ndarray or pandas.Series
+        Non-negative amounts (R&D spending, patents, population ...), one per unit.
+    k : int, default 5
+        How many of the largest units to add up; ``1 <= k <= n``.
+    dropna : bool, default False
+        Drop missing values instead of raising. The share is then of the sum of the units that
+        have a value: say so wherever it is shown.
+
+    Returns
+    -------
+    float
+        ``sum of the k largest values / sum of all values``, between ``k/n`` (all equal) and 1
+        (the k largest hold everything).
+
+    Notes
+    -----
+    Industrial economics calls this the k-firm concentration ratio. Unlike the Gini coefficient it
+    ignores how the total is spread among the other ``n - k`` units. When units differ in size
+    (provinces in population), compare it with the same ratio for population or GDP: a top-5 share
+    of 50 % means little by itself if the same five provinces hold 40 % of the people.
+
+    References
+    ----------
+    METHODS.md, F1 (regional concentration of innovation resources).
+
+    Examples
+    --------
+    >>> top_share([5, 3, 1, 1], k=2)    # (5 + 3) / 10
+    0.8
+    >>> top_share([2, 2, 2, 2], k=1)    # all equal: k / n
+    0.25
+    """
+    fname = "top_share"
+    x, _, _ = _prepare(fname, values, None, dropna=dropna)
+    _require_nonnegative(fname, x)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise ValueError(f"{fname}: k must be a whole number, got {k!r}")
+    if not 1 <= k <= x.size:
+        raise ValueError(f"{fname}: k must be between 1 and the number of units ({x.size}), got {k}")
+    total = float(x.sum())
+    if not total > 0:
+        raise ValueError(f"{fname}: the values add up to {total:g}; a share needs a positive total")
+    return float(np.sort(x)[::-1][:k].sum() / total)

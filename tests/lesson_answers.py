@@ -47,6 +47,9 @@ class Answer:
     refused: tuple = ()
     percent: bool = False
     fraction: bool = False
+    #: for a small whole-number answer (which occurs everywhere as a bare number): the phrases, with
+    #: ``{}`` for the number, in which printing it would give the answer away
+    contexts: tuple = ()
 
     @property
     def numeric(self) -> bool:
@@ -317,6 +320,46 @@ def lesson_35() -> list[Answer]:
             for name, value, decimals, wrong, refused, pct in lesson_35_answers()]
 
 
+def lesson_31() -> list[Answer]:
+    """Lesson 31's answers, recomputed from the raw CSV files in tests/test_innovation.py."""
+    from test_innovation import _raw_answers
+
+    a = _raw_answers()
+    return [
+        Answer("q1", a["q1"], 1, not_yet=(a["q1_national"],), refused=(a["q1"] / 100,), percent=True),
+        Answer("q2", a["q2"], 0, not_yet=(a["q2_revised"], a["q2_total"])),
+        Answer("q3", a["q3"], 2, not_yet=(a["q3_mean"],)),
+    ]
+
+
+def lesson_32() -> list[Answer]:
+    """Lesson 32's answers: q1 and q2 recomputed here by hand, q3 in tests/test_digital.py."""
+    from test_digital import _q3_answers
+
+    people = course.load("synthetic_residents")
+    # q1: 10-year age bands from 18, sex, NBS region, three income bands; classes of size 1
+    bands = pd.DataFrame({
+        "age": (people["age_years"] - 18) // 10,
+        "sex": people["sex"],
+        "region": people["nbs_region_en"],
+        "income": np.select([people["annual_income_yuan"] < 30_000, people["annual_income_yuan"] < 60_000],
+                            [0, 1], 2),
+    })
+    size = bands.groupby(list(bands.columns))["sex"].transform("size")
+    q1 = int((size == 1).sum())
+    q1_classes = bands.groupby(list(bands.columns)).ngroups
+    # q2: RMSE^2(p) = 1 / (10 p) + (0.03 (p - 1) / 2)^2, p = 1 ... 8 regions pooled
+    rmse2 = {p: 1 / (10 * p) + (0.03 * (p - 1) / 2) ** 2 for p in range(1, 9)}
+    q2 = min(rmse2, key=rmse2.get)
+    rho, pearson, rho_total = _q3_answers()
+    return [
+        Answer("q1", q1, 0, not_yet=(q1_classes, int(size.min())),
+               contexts=("{} unique", "{} records", "{} people", "{} residents")),
+        Answer("q2", q2, 0, not_yet=(8, 1), contexts=("{} regions", "p = {}", "{} pooled", "pool {}")),
+        Answer("q3", rho, 3, not_yet=(pearson, rho_total)),
+    ]
+
+
 ANSWERS = {
     "00_start_here": lesson_00,
     "11_high_quality_development": lesson_11,
@@ -324,5 +367,7 @@ ANSWERS = {
     "13_international_competition": lesson_13,
     "14_modern_industrial_system": lesson_14,
     "15_new_development_philosophy": lesson_15,
+    "31_science_and_technology_resources": lesson_31,
+    "32_data_as_a_factor": lesson_32,
     "35_talent": lesson_35,
 }
