@@ -224,3 +224,120 @@ def test_docstring_examples():
 
     result = doctest.testmod(mon)
     assert result.attempted > 0 and result.failed == 0
+
+
+# --------------------------------------------------------------------------- lesson 21's questions
+# Each answer is recomputed here by a second route: straight from course.load, with np.polyfit for the
+# log-linear trend (the module uses a closed-form slope) and plain arithmetic for the rest.
+import json  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from course import quiz  # noqa: E402
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "21_seeking_truth_from_facts.ipynb"
+ANSWERS = {"q1": "77ff0289a0592680", "q2": "481deb290ee22040", "q3": "10af5145de860c04"}
+
+
+def notebook_question(name):
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    (src,) = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"
+              and "".join(c["source"]).startswith(f"{name} = quiz.")]
+    ns = {"quiz": quiz}
+    exec(src, ns)
+    return ns[name]
+
+
+def polyfit_trend(values, years):
+    return math.exp(np.polyfit(years, np.log(values), 1)[0]) - 1
+
+
+def q1_value():
+    rd = course.load("province_rd_first_published").set_index(["province_en", "year"])
+    row = rd.loc[("Inner Mongolia", 2016)]
+    return row["rd_expenditure_100m_yuan"] * 100 / row["rd_intensity_pct"]
+
+
+def q2_values():
+    years = list(range(2018, 2024))
+    rs = course.load("province_rd_intensity_restated").set_index(["province_en", "year"])["rd_intensity_pct"]
+    fp = course.load("province_rd_first_published").set_index(["province_en", "year"])["rd_intensity_pct"]
+    x = [rs[("Sichuan", y)] for y in years]
+    right = math.log(3.5 / x[-1]) / math.log1p(polyfit_trend(x, years))
+    cagr = (x[-1] / x[0]) ** (1 / 5) - 1
+    f = [fp[("Sichuan", y)] for y in years]
+    pp_slope = np.polyfit(years, x, 1)[0]                     # a straight line in levels
+    wrong = {"end points": math.log(3.5 / x[-1]) / math.log1p(cagr),
+             "first published": math.log(3.5 / f[-1]) / math.log1p(polyfit_trend(f, years)),
+             "linear in levels": (3.5 - x[-1]) / pp_slope}
+    return right, wrong
+
+
+def q3_values():
+    inc = course.load("province_income_consumption")
+    wide = inc.pivot(index="province_en", columns="year", values="disposable_income_per_capita_all_residents_yuan")
+    years = list(range(2019, 2025))
+    counts = {"reach": 0, "on track only": 0, "already only": 0, "reach, end points": 0}
+    for _, row in wide.iterrows():
+        x = row[years].to_numpy(float)
+        g, g_end = polyfit_trend(x, years), (x[-1] / x[0]) ** (1 / 5) - 1
+        there = x[-1] >= 50000
+        counts["already only"] += there
+        counts["reach"] += there or x[-1] * (1 + g) ** 4 >= 50000
+        counts["on track only"] += (not there) and x[-1] * (1 + g) ** 4 >= 50000
+        counts["reach, end points"] += there or x[-1] * (1 + g_end) ** 4 >= 50000
+    return counts
+
+
+def test_quiz_q1_implied_grp_of_inner_mongolia_2016():
+    value = q1_value()
+    assert quiz.digest(round(value), 0) == ANSWERS["q1"]
+    q = notebook_question("q1")
+    assert q.answer == ANSWERS["q1"] and q.check(f"{value:.0f}").correct
+    rs = course.load("province_rd_intensity_restated").set_index(["province_en", "year"])["rd_intensity_pct"]
+    spend = value * 0.0079
+    # plausible slips: the restated intensity (that gives today's GRP), forgetting that 0.79 is a per cent
+    for wrong in (spend * 100 / rs[("Inner Mongolia", 2016)], spend / 0.79 * 1):
+        fb = q.check(f"{wrong:.0f}")
+        assert not fb.correct and f"{value:.0f}" not in fb.message
+    assert q.check(f"{spend * 100 / rs[('Inner Mongolia', 2016)]:.0f}").message.startswith("Not yet")
+    assert "outside the plausible range" in q.check(f"{spend / 0.79:.0f}").message
+
+
+def test_quiz_q2_years_for_sichuan_at_its_own_trend():
+    right, wrong = q2_values()
+    assert quiz.digest(round(right, 1), 1) == ANSWERS["q2"]
+    q = notebook_question("q2")
+    assert q.answer == ANSWERS["q2"] and q.check(f"{right:.1f}").correct
+    for label, w in wrong.items():
+        assert abs(round(w, 1) - round(right, 1)) > 0.15, label       # more than the forgiven last digit
+        fb = q.check(f"{w:.1f}")
+        assert not fb.correct and fb.message.startswith("Not yet"), label
+
+
+def test_quiz_q3_income_target_count():
+    counts = q3_values()
+    assert quiz.digest(counts["reach"], 0) == ANSWERS["q3"]
+    q = notebook_question("q3")
+    assert q.answer == ANSWERS["q3"] and q.check(str(counts["reach"])).correct
+    for label in ("on track only", "already only", "reach, end points"):
+        assert counts[label] != counts["reach"], label
+        fb = q.check(str(counts[label]))
+        assert not fb.correct and fb.message.startswith("Not yet"), label
+
+
+def test_quiz_answers_are_not_printed_in_lesson_21():
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    shown = " ".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/markdown", ""))
+                     + str(o.get("data", {}).get("text/plain", ""))
+                     for c in cells if c["cell_type"] == "code" for o in c.get("outputs", []))
+    source = " ".join("".join(c["source"]) for c in cells)
+    right, _ = q2_values()
+    for text in (f"{q1_value():.0f}", f"{q1_value():,.0f}", f"{right:.1f}", f"{right:.2f}"):
+        pattern = r"(?<![\d.,])" + re.escape(text) + r"(?![\d])"
+        assert not re.search(pattern, shown), text                       # no output prints an answer
+    for text in (f"{q1_value():.0f}", f"{q1_value():,.0f}"):               # (font sizes like 8.5 are code)
+        assert text not in source, text
+    assert "2028" not in source.replace('"2028"', "").split("q3 = quiz.")[0]   # q3's setting is not run in the lesson
+    for digest in ANSWERS.values():
+        assert f'answer="{digest}"' in source
