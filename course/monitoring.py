@@ -72,6 +72,7 @@ __all__ = [
     "status",
     "monitor",
     "status_counts",
+    "map_statuses",
     "compare",
     "outlook",
     "MonitorView",
@@ -348,6 +349,15 @@ def status_counts(table: pd.DataFrame) -> pd.Series:
     return table["status"].value_counts().reindex(list(STATUSES), fill_value=0)
 
 
+def map_statuses(table: pd.DataFrame) -> pd.Series:
+    """The status column for a tile map: every verdict keeps its colour and letter; "no data" is
+    listed only when a province has it."""
+    st = table["status"]
+    if not (st == "no data").any():
+        st = st.cat.remove_categories(["no data"])
+    return st
+
+
 def compare(wide_a: pd.DataFrame, wide_b: pd.DataFrame, target: float, target_year: int,
             window: int = 5, method: str = "loglinear", method_b: str | None = None,
             last: int | None = None) -> pd.DataFrame:
@@ -510,7 +520,7 @@ def render(v: MonitorView):
     with plots.course_style():
         fig = plt.figure(figsize=(5.0, 4.9), dpi=100)
         ax = fig.add_axes([0.0, 0.0, 1.0, 0.86])
-        plots.tile_map(categories=v.table["status"], ax=ax, label="status at own trend")
+        plots.tile_map(categories=map_statuses(v.table), ax=ax, label="status at own trend")
         plots.finding_title(fig, _finding(v), width=48)
     return [fig, summary_html(v), table_html(v)]
 

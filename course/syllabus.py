@@ -98,6 +98,7 @@ LESSONS: tuple[Entry, ...] = (
     Entry("notebooks/14_modern_industrial_system.ipynb", "Modern industrial system", ("N4",)),
     Entry("notebooks/15_new_development_philosophy.ipynb", "New development philosophy", ("N5",)),
     Entry("notebooks/21_seeking_truth_from_facts.ipynb", "Seeking truth from facts", ("S1", "S1.1", "S1.2", "S1.3")),
+    Entry("notebooks/22_national_conditions.ipynb", "National conditions", ("S2", "S2.1", "S2.2", "S2.3")),
 )
 
 #: Graded items (problem-set questions) with the paper ids each one exercises.

@@ -242,3 +242,149 @@ def test_docstring_examples():
 
     result = doctest.testmod(gr)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_silhouette_matches_a_plain_loop():
+    X, _ = blobs(seed=9, spread=2.0)
+    labels = gr.kmeans(X, 4, seed=0).labels
+    d = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(axis=2))
+    s = []
+    for i in range(len(X)):
+        own = labels == labels[i]
+        if own.sum() == 1:
+            s.append(0.0)
+            continue
+        a = d[i, own].sum() / (own.sum() - 1)
+        b = min(d[i, labels == g].mean() for g in set(labels) if g != labels[i])
+        s.append((b - a) / max(a, b))
+    assert gr.silhouette(X, labels) == pytest.approx(np.mean(s))
+
+
+# --------------------------------------------------------------------------- group differences
+def test_group_difference_means_and_spread_by_hand():
+    v = pd.Series([1.0, 2.0, 3.0, 10.0, 20.0, 30.0])
+    g = pd.Series(["W", "W", "W", "E", "E", "E"])
+    c = gr.group_difference(v, g, "E", "W", n=2000, seed=0)
+    assert (c.a, c.b, c.n_a, c.n_b) == (20.0, 2.0, 3, 3) and c.difference == 18.0
+    assert c.p_value == pytest.approx(1 / 20, abs=0.015)       # 1 of the C(6,3) = 20 splits is this extreme
+    # spread: mean pairwise distance inside each group, by hand (1-D): W pairs 1, 2, 1 -> 4/3; E 10, 20, 10 -> 40/3
+    sp = gr.group_difference(v.to_frame(), g, "E", "W", statistic="spread", n=500)
+    assert sp.a == pytest.approx(40 / 3) and sp.b == pytest.approx(4 / 3)
+    with pytest.raises(EdgeCase, match="at least two"):
+        gr.group_difference(v, pd.Series(["E", "W", "W", "W", "W", "W"]), "E", "W")
+    with pytest.raises(ValueError):
+        gr.group_difference(v, g, "E", "W", statistic="median")
+
+
+def test_group_difference_p_is_uniformish_without_a_real_difference():
+    rng = np.random.default_rng(5)
+    ps = []
+    for _ in range(40):
+        v = pd.Series(rng.standard_normal(20))
+        g = pd.Series(["a"] * 10 + ["b"] * 10)
+        ps.append(gr.group_difference(v, g, "a", "b", n=400, seed=1).p_value)
+    assert 0.3 < np.mean(ps) < 0.7                               # no difference: p is not systematically small
+
+
+# --------------------------------------------------------------------------- lesson 22's questions
+# Recomputed by a second route: raw values from course.load and plain numpy, the question cells exec'd.
+import json  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from course import quiz, regional  # noqa: E402
+
+NOTEBOOK22 = Path(__file__).resolve().parent.parent / "notebooks" / "22_national_conditions.ipynb"
+ANSWERS22 = {"q1": "37aebff805686a09", "q2": "e3b25fe061dd5703", "q3": "66cba4b32fc88cc6"}
+
+
+def question22(name):
+    cells = json.loads(NOTEBOOK22.read_text(encoding="utf-8"))["cells"]
+    (src,) = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"
+              and "".join(c["source"]).startswith(f"{name} = quiz.")]
+    ns = {"quiz": quiz}
+    exec(src, ns)
+    return ns[name]
+
+
+def mining_shares():
+    emp = course.load("province_employment_by_sector_2024")
+    b = emp[emp["sector_code_gbt4754"] == "B"].set_index("province_en")["employment_10k"]
+    t = emp[emp["sector_code_gbt4754"] == "TOTAL"].set_index("province_en")["employment_10k"]
+    return (100 * b / t).to_numpy(), list(b.index)
+
+
+def test_quiz22_q1_z_score_of_ningxia():
+    x, names = mining_shares()
+    i = names.index("Ningxia")
+    mean, sd, sd1 = x.mean(), np.sqrt(((x - x.mean()) ** 2).mean()), x.std(ddof=1)
+    right = (x[i] - mean) / sd
+    assert quiz.digest(round(right, 2), 2) == ANSWERS22["q1"]
+    q = question22("q1")
+    assert q.answer == ANSWERS22["q1"] and q.check(f"{right:.2f}").correct
+    for wrong in ((x[i] - mean) / sd1, x[i] - mean):           # sample s.d.; not divided at all
+        assert abs(round(wrong, 2) - round(right, 2)) > 0.015
+        fb = q.check(f"{wrong:.2f}")
+        assert not fb.correct
+    assert q.check(f"{(x[i] - mean) / sd1:.2f}").message.startswith("Not yet")
+
+
+def test_quiz22_q2_beijings_group_on_three_features():
+    data = gr.endowment_table()
+    three = data[["rd_intensity", "hightech", "mining_jobs"]]
+    # a second route: standardise by hand, k-means from the module's lower-level function on the array
+    z = ((three - three.mean()) / three.std(ddof=0)).to_numpy()
+    labels = pd.Series(gr.kmeans(z, 4, seed=0).labels, index=three.index)
+    names = course.load("provinces").set_index("province_code")["province_en"]
+    options = ["Tianjin", "Zhejiang", "Jiangsu", "Anhui"]
+    codes = {names[c]: c for c in names.index}
+    together = [o for o in options if labels[codes[o]] == labels[110000]]
+    assert together == ["Jiangsu"]
+    assert quiz.digest("Jiangsu") == ANSWERS22["q2"]
+    q = question22("q2")
+    assert q.options == options and q.check("Jiangsu").correct
+    # the tempting answers are refused: the two next-highest R&D intensities, and k = 3's grouping
+    k3 = pd.Series(gr.kmeans(z, 3, seed=0).labels, index=three.index)
+    assert k3[codes["Tianjin"]] == k3[110000] and k3[codes["Zhejiang"]] == k3[110000]
+    for wrong in ("Tianjin", "Zhejiang", "Anhui"):
+        assert q.check(wrong).message.startswith("Not yet")
+
+
+def test_quiz22_q3_year_guizhou_ratio_falls_below_1_5():
+    inc = course.load("province_income_consumption").set_index(["province_en", "year"])
+    u13, u19 = (inc.loc[("Guizhou", y), "consumption_expenditure_per_capita_urban_yuan"] for y in (2013, 2019))
+    r13, r19 = (inc.loc[("Guizhou", y), "consumption_expenditure_per_capita_rural_yuan"] for y in (2013, 2019))
+    gu, gr_ = (u19 / u13) ** (1 / 6), (r19 / r13) ** (1 / 6)
+    year, ratio = 2019, u19 / r19
+    while ratio >= 1.5:                                          # step year by year, no logarithms
+        year, ratio = year + 1, ratio * gu / gr_
+    assert quiz.digest(year, 0) == ANSWERS22["q3"]
+    q = question22("q3")
+    assert q.answer == ANSWERS22["q3"] and q.check(str(year)).correct
+    # slips: a straight-line fall of the ratio; income instead of consumption
+    slope = (u19 / r19 - u13 / r13) / 6
+    linear = 2019 + math.ceil((u19 / r19 - 1.5) / -slope)
+    iu = [inc.loc[("Guizhou", y), "disposable_income_per_capita_urban_yuan"] for y in (2013, 2019)]
+    ir = [inc.loc[("Guizhou", y), "disposable_income_per_capita_rural_yuan"] for y in (2013, 2019)]
+    inc_years = math.log(1.5 / (iu[1] / ir[1])) / math.log(((iu[1] / iu[0]) / (ir[1] / ir[0])) ** (1 / 6))
+    for wrong in (linear, 2019 + math.ceil(inc_years), year - 1):
+        assert wrong != year
+        assert not q.check(str(wrong)).correct
+    # the module's function gives the same growth rates
+    ur = regional.urban_rural(course.load("province_income_consumption"))
+    assert ur.at[520000, "growth_urban"] == pytest.approx(gu - 1)              # 520000 = Guizhou
+
+
+def test_quiz22_answers_are_not_printed():
+    cells = json.loads(NOTEBOOK22.read_text(encoding="utf-8"))["cells"]
+    shown = " ".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/markdown", ""))
+                     + str(o.get("data", {}).get("text/plain", ""))
+                     for c in cells if c["cell_type"] == "code" for o in c.get("outputs", []))
+    source = " ".join("".join(c["source"]) for c in cells)
+    x, names = mining_shares()
+    z = (x[names.index("Ningxia")] - x.mean()) / x.std()
+    for text in (f"{z:.2f}", "2029"):
+        pattern = r"(?<![\d.,])" + re.escape(text) + r"(?![\d])"
+        assert not re.search(pattern, shown) and not re.search(pattern, source), text
+    for digest in ANSWERS22.values():
+        assert f'answer="{digest}"' in source
