@@ -191,15 +191,17 @@ def standardise(frame: pd.DataFrame) -> pd.DataFrame:
     >>> standardise(pd.DataFrame({"a": [1.0, 2.0, 3.0]}))["a"].round(4).tolist()
     [-1.2247, 0.0, 1.2247]
     """
-    x = frame.astype(float)
-    if x.isna().any().any():
-        col = x.columns[x.isna().any()][0]
-        raise ValueError(f"standardise: column {col!r} has missing values; drop or fill them first")
-    sd = x.std(ddof=0)
-    flat = sd.index[sd <= 1e-12 * (x.abs().max() + 1)]
-    if len(flat):
-        raise ValueError(f"standardise: column {flat[0]!r} has the same value in every row, so it cannot be standardised")
-    return (x - x.mean()) / sd
+    x = frame.to_numpy(dtype=float)
+    missing = np.isnan(x).any(axis=0)
+    if missing.any():
+        raise ValueError(f"standardise: column {frame.columns[missing.argmax()]!r} has missing values; drop or fill them first")
+    mean = x.mean(axis=0)
+    sd = np.sqrt(((x - mean) ** 2).mean(axis=0))
+    flat = sd <= 1e-12 * (np.abs(x).max(axis=0) + 1)
+    if flat.any():
+        raise ValueError(f"standardise: column {frame.columns[flat.argmax()]!r} has the same value in every row, "
+                         "so it cannot be standardised")
+    return pd.DataFrame((x - mean) / sd, index=frame.index, columns=frame.columns)
 
 
 def relabel(labels) -> np.ndarray:
@@ -419,6 +421,14 @@ def contingency(a, b) -> pd.DataFrame:
     return pd.crosstab(pd.Series(np.asarray(a), name="a"), pd.Series(np.asarray(b), name="b"))
 
 
+def _counts(a, b) -> np.ndarray:
+    """The contingency counts as a plain array (rows: groups of a, columns: groups of b)."""
+    _, ai = np.unique(a, return_inverse=True)
+    _, bi = np.unique(b, return_inverse=True)
+    kb = bi.max() + 1
+    return np.bincount(ai * kb + bi, minlength=(ai.max() + 1) * kb).reshape(-1, kb)
+
+
 def _comb2(x):
     x = np.asarray(x, dtype=float)
     return x * (x - 1) / 2
@@ -442,7 +452,7 @@ def adjusted_rand_index(a, b) -> float:
     n = len(a)
     if n < 2:
         raise ValueError("adjusted_rand_index: at least two units are needed")
-    table = contingency(a, b).to_numpy()
+    table = _counts(a, b)
     index = _comb2(table).sum()
     sa, sb = _comb2(table.sum(axis=1)).sum(), _comb2(table.sum(axis=0)).sum()
     expected = sa * sb / _comb2(n)
@@ -467,8 +477,8 @@ def permutation_ari(a, b, n: int = 4999, seed: int = 0):
     rng = np.random.default_rng(seed)
     perms = np.argsort(rng.random((n, m)), axis=1)            # n random orderings of the units
     cell = ai[None, :] * kb + bi[perms]                         # contingency cell of each unit
-    counts = np.zeros((n, ka * kb))
-    np.add.at(counts, (np.repeat(np.arange(n), m), cell.ravel()), 1)
+    flat = (np.arange(n)[:, None] * (ka * kb) + cell).ravel()              # one block of cells per shuffle
+    counts = np.bincount(flat, minlength=n * ka * kb).reshape(n, ka * kb)
     index = _comb2(counts).sum(axis=1)
     sa = _comb2(np.bincount(ai)).sum()
     sb = _comb2(np.bincount(bi)).sum()
@@ -546,8 +556,13 @@ def group_difference(values, groups: pd.Series, a, b, statistic: str = "mean", n
 # --------------------------------------------------------------------------- reading the groups
 def group_profiles(raw: pd.DataFrame, z: pd.DataFrame, labels: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Mean raw values and mean z-scores of every group (rows: groups 1..k)."""
-    raw_mean = raw.groupby(labels).mean()
-    z_mean = z.groupby(labels).mean()
+    lab = np.asarray(labels)
+    groups = np.unique(lab)
+    onehot = (lab[:, None] == groups[None, :]).astype(float)
+    size = onehot.sum(axis=0)[:, None]
+    index = pd.Index(groups, name=getattr(labels, "name", None))
+    raw_mean = pd.DataFrame(onehot.T @ raw.to_numpy(dtype=float) / size, index=index, columns=raw.columns)
+    z_mean = pd.DataFrame(onehot.T @ z.to_numpy(dtype=float) / size, index=index, columns=z.columns)
     return raw_mean, z_mean
 
 
@@ -610,8 +625,13 @@ def explore(data: pd.DataFrame, regions: pd.Series, names: pd.Series, features=D
     raw_mean, z_mean = group_profiles(raw, z, labels)
     reg = regions.reindex(labels.index)
     ari, p, null = permutation_ari(labels.to_numpy(), reg.to_numpy(), n=permutations, seed=seed)
-    table = pd.crosstab(labels.rename("group"), reg.rename("NBS region")).reindex(columns=list(REGIONS), fill_value=0)
-    return Grouping(features, int(k), labels, raw_mean, z_mean, labels.value_counts().sort_index(),
+    lab = labels.to_numpy()
+    regs = reg.to_numpy()
+    table = pd.DataFrame({r: [int(((lab == g) & (regs == r)).sum()) for g in range(1, int(k) + 1)] for r in REGIONS},
+                         index=pd.Index(range(1, int(k) + 1), name="group"))
+    table.columns.name = "NBS region"
+    sizes = pd.Series(np.bincount(lab, minlength=int(k) + 1)[1:], index=table.index)
+    return Grouping(features, int(k), labels, raw_mean, z_mean, sizes,
                     describe_groups(z_mean), ari, p, float(null.mean()), table, names)
 
 
