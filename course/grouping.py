@@ -657,7 +657,7 @@ def profiles_html(r: Grouping) -> str:
         members = r.names.reindex(r.labels.index[r.labels == g])
         cells = "".join(
             f"<td style='text-align:right'>{r.z_mean.at[g, f]:+.2f}</td>" for f in r.features)
-        shown = ", ".join(members.tolist()[:8]) + (", ..." if len(members) > 8 else "")
+        shown = ", ".join(members.tolist())
         rows.append(f"<tr><th scope='row'>{_group_name(g)} ({int(r.sizes[g])})</th>"
                     f"<td>{html.escape(r.descriptions[g])}</td>{cells}"
                     f"<td style='font-size:11px'>{html.escape(shown)}</td></tr>")

@@ -131,6 +131,10 @@ SERIES: dict[str, SeriesInfo] = {
         None, (20000, 120000, 1000, 50000), "{:,.0f}"),
 }
 
+#: Short names of the series for sentences ("on the first-published series").
+_VARIANT = {"rd_restated": "restated", "rd_first": "first-published", "gdp_pc_post": "revised-GDP",
+            "gdp_pc_pre": "pre-revision-GDP", "income_pc": "income"}
+
 _TABLES = ("province_rd_first_published", "province_rd_intensity_restated", "province_gdp",
            "province_population", "province_income_consumption")
 
@@ -491,7 +495,7 @@ def summary_html(v: MonitorView) -> str:
         alt = SERIES[v.info.alternative]
         moved = v.changed
         who = f" ({', '.join(moved[:6])}{', ...' if len(moved) > 6 else ''})" if moved else ""
-        text += (f" On the {alt.label.split(', ', 1)[1]} series, at the common latest year {v.other.attrs['last']}, "
+        text += (f" On the {_VARIANT[alt.key]} series, at the common latest year {v.other.attrs['last']}, "
                  f"{len(moved)} verdict{'s' if len(moved) != 1 else ''} differ{'s' if len(moved) == 1 else ''}{who}.")
     else:
         text += " This indicator has no second vintage in the course's data."

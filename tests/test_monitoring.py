@@ -207,7 +207,7 @@ def test_widget_names_verdicts_that_change_with_the_series(ex, series):
     v = ex.result
     direct = mon.compare(series["rd_restated"], series["rd_first"], 3.0, 2030, 5)
     assert len(v.changed) == int(direct["changed"].sum())
-    assert f"{len(v.changed)} verdict" in ex.html
+    assert f"{len(v.changed)} verdict" in ex.html and "On the first-published series" in ex.html
 
 
 def test_explore_edge_cases(series, names):
