@@ -447,7 +447,9 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
     categories : pandas.Series, optional
         Labels indexed by ``province_code``: categorical mode. Tiles take a colour and a hatch
         per category (:data:`REGION_STYLE` for region names), a letter key (A, B, ...) is printed
-        unless ``values`` is given, and a legend explains the categories.
+        unless ``values`` is given, and a legend explains the categories. A ``pandas.Categorical``
+        keeps every declared category (in its order) in the legend and its style fixed, even
+        when no province has it.
     vmin, vmax : float, optional
         Fix the colour scale (e.g. the same scale for every year in a widget).
     names : {"abbr", "en", None}
@@ -507,7 +509,9 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
     if categorical:
         present = cats.dropna()
         if isinstance(cats.dtype, pd.CategoricalDtype):
-            levels = [c for c in cats.cat.categories if c in set(present)]
+            # a Categorical declares its levels: each keeps its colour, key and legend entry
+            # whether or not a province has it, so a widget's colours do not shift as it redraws
+            levels = list(cats.cat.categories)
         elif set(present).issubset(REGION_STYLE):
             levels = [r for r in REGIONS if r in set(present)]
         else:

@@ -360,6 +360,46 @@ def lesson_32() -> list[Answer]:
     ]
 
 
+def lesson_21() -> list[Answer]:
+    """Lesson 21's answers, recomputed by hand in tests/test_monitoring.py."""
+    from test_monitoring import q1_value, q2_values, q3_values
+
+    q1 = q1_value()
+    restated = course.load("province_rd_intensity_restated").set_index(["province_en", "year"])["rd_intensity_pct"]
+    spend = q1 * 0.0079
+    q2, q2_wrong = q2_values()
+    counts = q3_values()
+    return [
+        Answer("q1", q1, 0, not_yet=(spend * 100 / restated[("Inner Mongolia", 2016)],), refused=(spend / 0.79,)),
+        Answer("q2", q2, 1, not_yet=tuple(q2_wrong.values())),
+        Answer("q3", counts["reach"], 0,
+               not_yet=(counts["on track only"], counts["already only"], counts["reach, end points"]),
+               contexts=("{} provinces reach 50", "{} reach 50", "{} would reach 50", "{} of 31 provinces reach 50")),
+    ]
+
+
+def lesson_22() -> list[Answer]:
+    """Lesson 22's answers, recomputed by hand in tests/test_grouping.py (q3 stepped year by year)."""
+    from test_grouping import mining_shares
+
+    x, names = mining_shares()
+    i = names.index("Ningxia")
+    q1 = (x[i] - x.mean()) / x.std()
+    inc = course.load("province_income_consumption").set_index(["province_en", "year"])
+    u13, u19 = (inc.loc[("Guizhou", y), "consumption_expenditure_per_capita_urban_yuan"] for y in (2013, 2019))
+    r13, r19 = (inc.loc[("Guizhou", y), "consumption_expenditure_per_capita_rural_yuan"] for y in (2013, 2019))
+    gu, gr = (u19 / u13) ** (1 / 6), (r19 / r13) ** (1 / 6)
+    year, ratio = 2019, u19 / r19
+    while ratio >= 1.5:
+        year, ratio = year + 1, ratio * gu / gr
+    linear = 2019 + math.ceil((u19 / r19 - 1.5) / -((u19 / r19 - u13 / r13) / 6))
+    return [
+        Answer("q1", q1, 2, not_yet=((x[i] - x.mean()) / x.std(ddof=1),), refused=(x[i] - x.mean(),)),
+        Answer("q2", "Jiangsu", not_yet=("Tianjin", "Zhejiang", "Anhui")),
+        Answer("q3", year, 0, not_yet=tuple({linear, year - 1} - {year})),
+    ]
+
+
 ANSWERS = {
     "00_start_here": lesson_00,
     "11_high_quality_development": lesson_11,
@@ -367,6 +407,8 @@ ANSWERS = {
     "13_international_competition": lesson_13,
     "14_modern_industrial_system": lesson_14,
     "15_new_development_philosophy": lesson_15,
+    "21_seeking_truth_from_facts": lesson_21,
+    "22_national_conditions": lesson_22,
     "31_science_and_technology_resources": lesson_31,
     "32_data_as_a_factor": lesson_32,
     "35_talent": lesson_35,

@@ -132,8 +132,10 @@ def test_plausible_wrong_answers_get_not_yet_and_a_hint(lesson):
         for wrong in a.not_yet:
             if a.numeric:
                 step = 10 ** -a.decimals
-                # more than the forgiven unit in the last decimal, or the test would prove nothing
-                assert abs(round(float(wrong), a.decimals) - round(float(a.value), a.decimals)) > 1.5 * step, \
+                # more than the forgiven unit in the last decimal (whole numbers are forgiven nothing),
+                # or the test would prove nothing
+                margin = 1.5 * step if a.decimals > 0 else 0.5
+                assert abs(round(float(wrong), a.decimals) - round(float(a.value), a.decimals)) > margin, \
                     (stem, a.question, wrong)
                 typed = _fmt(float(wrong), a.decimals)
                 right = _fmt(float(a.value), a.decimals)
