@@ -413,7 +413,7 @@ r["(info) read another student's submission knowing its exact random name"] = at
 # forgery 1: submit my notebook under the victim's id
 p = subprocess.run([sys.executable, "-m", "nbgrader", "submit", T["assignment"],
                     "--CourseDirectory.student_id=" + T["victim"]], capture_output=True, text=True, cwd=os.path.expanduser("~"))
-r["submit under another student's id (nbgrader submit)"] = "exit %d" % p.returncode
+r["submit under another student's id (nbgrader submit)"] = ("written to inbound (exit %d); judged at collect" % p.returncode)
 # forgery 2: a submission of my own that links to the instructor's source
 import datetime
 ts = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
@@ -424,7 +424,7 @@ def plant():
     with open(os.path.join(trap, "timestamp.txt"), "w") as fh:
         fh.write(ts)
     return trap
-r["plant a symlink to the instructor's source as my submission"] = attempt(plant)
+r["plant a symlink to the instructor's source as my submission"] = attempt(plant).replace("ALLOWED", "written to inbound; judged at collect")
 print("PROBE" + json.dumps(r))
 '''
 
