@@ -137,6 +137,7 @@ c.Spawner.environment = {
     # classroom/jupyter/nbgrader_config.py: course id, exchange, student id from the hub user
     "JUPYTER_CONFIG_PATH": str(HERE / "jupyter"),
     "NQPF_EXCHANGE": str(class_dir / "exchange"),
+    "NQPF_CLASS_DIR": str(class_dir),
     "NQPF_INSTRUCTORS": ",".join(instructors),
     "PATH": f"{class_bin}{os.pathsep}/usr/local/bin:/usr/bin:/bin",
 }
@@ -146,11 +147,19 @@ off = ["jupyter_lsp", "jupyter_server_terminals", "notebook", "nbgrader.server_e
        "nbgrader.server_extensions.course_list"]
 lean = ["--ServerApp.jpserver_extensions=" + repr({name: False for name in off})]
 c.Spawner.args = [
-    *lean,
     "--MappingKernelManager.cull_idle_timeout=1800",  # a kernel idle 30 min is shut down
     "--MappingKernelManager.cull_interval=300",
     "--ServerApp.shutdown_no_activity_timeout=3600",  # a server unused for an hour stops itself
 ]
+
+
+def _lean_for_students(spawner):
+    """Students get the lean server; instructors keep the terminal, formgrader and course list."""
+    if spawner.user.name not in instructors and lean[0] not in spawner.args:
+        spawner.args = lean + list(spawner.args)
+
+
+c.Spawner.pre_spawn_hook = _lean_for_students
 timeout = int(os.environ.get("NQPF_SPAWN_TIMEOUT", "180"))
 c.Spawner.start_timeout = timeout
 c.Spawner.http_timeout = timeout

@@ -8,6 +8,7 @@ the code's own output.
 from __future__ import annotations
 
 import base64
+import io
 import itertools
 from html.parser import HTMLParser
 
@@ -591,3 +592,18 @@ def test_direct_labels_are_readable_text_on_white():
     ax = plots.line_chart(frame, "x", plots.REGIONS)
     for t in ax.texts:  # WCAG AA for body text: 4.5:1 against the white background
         assert contrast(t.get_color(), "#FFFFFF") >= 4.5
+
+
+def test_fast_png_of_redraws_has_the_same_pixels():
+    """Interactive redraws encode PNGs with less compression (issue 14): the image must not change."""
+    import base64
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1, 2], [2, 0, 1], label="a")
+    plots.finding_title(ax, "A line that falls then rises")
+    slow = plots.figure_bundle(fig, alt="A line.")
+    fast = plots.figure_bundle(fig, alt="A line.", fast=True)
+    plt.close(fig)
+    decode = lambda b: plt.imread(io.BytesIO(base64.b64decode(b["image/png"])))  # noqa: E731
+    assert np.array_equal(decode(slow), decode(fast))
+    assert slow["image/png"] != fast["image/png"]  # the encoding did change
