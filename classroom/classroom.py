@@ -53,7 +53,8 @@ def is_root() -> bool:
     return os.geteuid() == 0
 
 
-def init_class_dir(class_dir: Path, instructor: str) -> Path:
+def init_class_dir(class_dir: Path, instructor: str, *, venv: Path | None = None,
+                   extra_path: Path | None = None) -> Path:
     """Make the class folder: hub/ (root only, 0700), the exchange, the lists of users.
 
     The exchange keeps nbgrader's intended modes and adds the sticky bit where students write:
@@ -94,7 +95,7 @@ def init_class_dir(class_dir: Path, instructor: str) -> Path:
         if uid is not None:
             os.chown(path, uid, gid)
         os.chmod(path, mode)
-    make_class_python(class_dir)
+    make_class_python(class_dir, venv, extra_path)
     (class_dir / "instructor").write_text(instructor + "\n")
     allowed = class_dir / "allowed_users.txt"
     if not allowed.exists():
@@ -148,14 +149,16 @@ def _base_python_for_everyone(class_dir: Path) -> Path:
     return binary
 
 
-def make_class_python(class_dir: Path) -> Path:
+def make_class_python(class_dir: Path, venv: Path | None = None, extra_path: Path | None = None) -> Path:
     """A thin virtual environment in ``<class_dir>/python`` that every student and the instructor can run.
 
     It holds no packages of its own: a ``.pth`` file adds the course's ``.venv`` site-packages, its
     ``share``/``etc`` link to the ``.venv``'s (JupyterLab, the widget and nbgrader extensions), and its
     ``bin`` has the ``.venv``'s scripts with this interpreter in their first line. The interpreter is
     this Python's own or, when that one is private (pyenv under /root), a copy of it (see
-    :func:`_base_python_for_everyone`). Returns its ``bin/python``.
+    :func:`_base_python_for_everyone`). ``venv`` is the course's environment (default: this one);
+    ``extra_path`` a checkout to import ``course`` from instead of the editable install's (a mirror
+    of a checkout that students cannot read). Returns its ``bin/python``.
     """
     env = Path(class_dir) / "python"
     py = env / "bin" / "python"
@@ -163,10 +166,16 @@ def make_class_python(class_dir: Path) -> Path:
         return py
     base = _base_python_for_everyone(class_dir)
     subprocess.run([str(base), "-m", "venv", "--without-pip", str(env)], check=True, capture_output=True)
-    venv = Path(sys.prefix)
-    site_dir = Path(sysconfig.get_paths()["purelib"])
-    target = env / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages"
-    (target / "nqpf_course_env.pth").write_text(f"import site; site.addsitedir({str(site_dir)!r})\n")
+    venv = Path(venv or sys.prefix)
+    xy = f"python{sys.version_info.major}.{sys.version_info.minor}"
+    site_dir = venv / "lib" / xy / "site-packages"
+    if not site_dir.is_dir():
+        site_dir = Path(sysconfig.get_paths()["purelib"])
+    target = env / "lib" / xy / "site-packages"
+    lines = f"import site; site.addsitedir({str(site_dir)!r})\n"
+    if extra_path is not None:  # found by the path finder before the editable install's finder
+        lines += f"import sys; sys.path.append({str(extra_path)!r})\n"
+    (target / "nqpf_course_env.pth").write_text(lines)
     for name in ("share", "etc"):
         if (venv / name).exists() and not (env / name).exists():
             (env / name).symlink_to(venv / name)
@@ -178,7 +187,7 @@ def make_class_python(class_dir: Path) -> Path:
         except UnicodeDecodeError:
             continue
         first, _, rest = text.partition("\n")
-        if first.startswith("#!") and "python" in first and str(venv) in first:
+        if first.startswith("#!") and "python" in first:
             out = env / "bin" / script.name
             out.write_text(f"#!{py}\n{rest}")
             os.chmod(out, 0o755)
@@ -394,11 +403,12 @@ def return_feedback(course_dir: Path, class_dir: Path, assignment: str = "ps1") 
 # The hub
 # ---------------------------------------------------------------------------------------------
 
-def hub_command(class_dir: Path) -> tuple[list[str], dict]:
+def hub_command(class_dir: Path, here: Path = HERE) -> tuple[list[str], dict]:
+    """The command that starts the hub (run by root) with ``here``'s configuration, and its environment."""
     env = dict(os.environ)
     env["NQPF_CLASS_DIR"] = str(Path(class_dir).resolve())
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
-    return [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(HERE / "jupyterhub_config.py")], env
+    return [str(Path(sys.executable).parent / "jupyterhub"), "-f", str(Path(here) / "jupyterhub_config.py")], env
 
 
 def main(argv=None) -> int:

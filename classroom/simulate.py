@@ -353,6 +353,47 @@ class Sampler(threading.Thread):
 # The run
 # ---------------------------------------------------------------------------------------------
 
+def _everyone_can_read(path: Path) -> bool:
+    """Every user may traverse the parents of ``path`` and list/read ``path`` itself."""
+    path = Path(path).resolve()
+    if not os.stat(path).st_mode & 0o005 == 0o005:
+        return False
+    return all(os.stat(p).st_mode & 0o001 for p in path.parents)
+
+
+def checkout_for_everyone(class_dir: Path) -> Path:
+    """The checkout the class runs from: this one if every user can read it, else a mirror.
+
+    A clone in a private folder (``mktemp -d`` makes 0700 folders) cannot serve students. The
+    mirror in the class folder has the tracked files without ``exercises/source`` (the instructor's
+    course folder gets its own copy) and the ``.venv`` as hard links (a copy across file systems).
+    """
+    readable = all(_everyone_can_read(p) for p in (REPO, REPO / ".venv", REPO / "course", REPO / "datasets"))
+    if readable and not os.environ.get("NQPF_FORCE_MIRROR"):  # the variable: to test the mirror
+        return REPO
+    mirror = class_dir / "checkout"
+    skip = {".git", ".venv", "node_modules", "__pycache__", ".pytest_cache"}
+    shutil.copytree(REPO, mirror, symlinks=True,
+                    ignore=lambda d, names: [n for n in names if n in skip
+                                             or (Path(d) == REPO / "exercises" and n == "source")])
+    linked = subprocess.run(["cp", "-al", str(REPO / ".venv"), str(mirror / ".venv")], capture_output=True)
+    if linked.returncode != 0:
+        shutil.rmtree(mirror / ".venv", ignore_errors=True)
+        shutil.copytree(REPO / ".venv", mirror / ".venv", symlinks=True)
+    (mirror / "classroom" / "node_modules").symlink_to(REPO / "classroom" / "node_modules")  # used by root only
+    for folder, dirs, files in os.walk(mirror):
+        if ".venv" in Path(folder).parts:
+            continue
+        for n in dirs + files:
+            p = Path(folder) / n
+            if not p.is_symlink():
+                os.chmod(p, p.stat().st_mode | (0o555 if p.is_dir() else 0o444))
+    os.chmod(mirror, 0o755)
+    why = "NQPF_FORCE_MIRROR is set" if readable else "it is not readable by every user"
+    log(f"the class runs from a mirror of the checkout {REPO} in {mirror}: {why}")
+    return mirror
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -451,6 +492,7 @@ def run(n_students: int, threads: int, seed: int, keep: bool = False) -> dict:
         log("NOT ROOT: every student shares this Unix account, so the isolation checks are SKIPPED; "
             "run as root (CI does) for one Unix user per student")
 
+    autograde_failures: list[str] = []
     summary: dict = {"students": n_students, "root": root, "prefix": prefix, "uptime_before": uptime_before,
                      "phases": [], "failures": failures}
 
@@ -472,8 +514,21 @@ def run(n_students: int, threads: int, seed: int, keep: bool = False) -> dict:
             for name in [instructor, *students]:
                 (homes / name).mkdir(mode=0o700)
             (class_dir / "shared_account").write_text("students share one Unix account (not root)\n")
-        classroom.init_class_dir(class_dir, instructor if root else pwd.getpwuid(os.getuid()).pw_name)
+        src = checkout_for_everyone(class_dir) if root else REPO
+        classroom.init_class_dir(class_dir, instructor if root else pwd.getpwuid(os.getuid()).pw_name,
+                                 venv=src / ".venv", extra_path=None if src == REPO else src)
         cpy = str(classroom.class_python(class_dir))  # the interpreter every class user may run
+        cli = str(src / "classroom" / "classroom.py")
+        instr_home = homes / instructor
+        course_dir = instr_home / COURSE_ID
+        # the instructor's private course folder holds its own copy of the source (classroom/README.md)
+        shutil.copytree(REPO / "exercises" / "source", course_dir / "source")
+        os.chmod(course_dir, 0o700)
+        if root:
+            pw_i = pwd.getpwnam(instructor)
+            for folder, dirs, files in os.walk(course_dir):
+                for n in [folder, *[os.path.join(folder, x) for x in dirs + files]]:
+                    os.chown(n, pw_i.pw_uid, pw_i.pw_gid)
         (class_dir / "allowed_users.txt").write_text("".join(s + "\n" for s in students))
         phase("create users and class folder", t0, f"({len(created)} Unix users)" if root else "(not root: none)")
 
@@ -481,7 +536,7 @@ def run(n_students: int, threads: int, seed: int, keep: bool = False) -> dict:
         t0 = time.perf_counter()
         port, hub_port, api_port = free_port(), free_port(), free_port()
         token = secrets.token_hex(32)
-        cmd, env = classroom.hub_command(class_dir)
+        cmd, env = classroom.hub_command(class_dir, here=src / "classroom")
         env.update(NQPF_BIND_URL=f"http://127.0.0.1:{port}", NQPF_HUB_PORT=str(hub_port),
                    NQPF_PROXY_API_PORT=str(api_port), NQPF_AUTH="dummy", NQPF_SERVICE_TOKEN=token,
                    NQPF_INSTRUCTORS=instructor)
@@ -525,10 +580,8 @@ def run(n_students: int, threads: int, seed: int, keep: bool = False) -> dict:
 
         # -- 3. release -----------------------------------------------------------------------
         t0 = time.perf_counter()
-        instr_home = homes / instructor
-        course_dir = instr_home / COURSE_ID
         who = instructor if root else None
-        out = as_user(who, [cpy, str(HERE / "classroom.py"), "release", "--class-dir", str(class_dir),
+        out = as_user(who, [cpy, cli, "release", "--class-dir", str(class_dir),
                             "--course-dir", str(course_dir)], cwd=instr_home)
         if out.returncode != 0:
             raise RuntimeError(f"release failed: {out.stdout}{out.stderr}")
@@ -639,7 +692,7 @@ def run(n_students: int, threads: int, seed: int, keep: bool = False) -> dict:
 
         # -- 6. collect, grade, feedback, export ----------------------------------------------
         t0 = time.perf_counter()
-        out = as_user(who, [cpy, str(HERE / "classroom.py"), "collect", "--class-dir", str(class_dir),
+        out = as_user(who, [cpy, cli, "collect", "--class-dir", str(class_dir),
                             "--course-dir", str(course_dir)], cwd=instr_home)
         if out.returncode != 0:
             raise RuntimeError(f"collect failed: {out.stdout}{out.stderr}")
@@ -662,18 +715,32 @@ def run(n_students: int, threads: int, seed: int, keep: bool = False) -> dict:
             probe["collect: the symlink submission"] = (
                 "refused" if (students[0], "symbolic link") in got_refused else "ACCEPTED")
 
-        grade = [cpy, str(REPO / "exercises" / "grade.py"), "--root", str(course_dir)]
+        grade = [cpy, str(src / "exercises" / "grade.py"), "--root", str(course_dir)]
         t0 = time.perf_counter()
         out = as_user(who, [*grade, "autograde", str(inbox), "--timeout", str(CELL_TIMEOUT)], cwd=instr_home)
         if out.returncode != 0:
             raise RuntimeError(f"autograde failed: {out.stdout[-2000:]}{out.stderr[-2000:]}")
         phase(f"autograde {len(arrived)} submissions (grade.py, serial)", t0)
+        flags_file = course_dir / "grading_flags.json"
+        failed = sorted(sid for sid, f in (json.loads(flags_file.read_text()) if flags_file.exists() else {}).items()
+                        if any(x.startswith("autograde failed") for x in f))
+        if failed:
+            # seen on a busy machine: a grading kernel dies at start ("Address already in use": another
+            # process took the port jupyter_client had picked). grade.py flags the submission for hand
+            # grading; an instructor would run autograde again, which regrades every submission.
+            autograde_failures.extend(failed)
+            log(f"{len(failed)} autograde failure(s) ({', '.join(failed)}): running grade.py autograde again")
+            t0 = time.perf_counter()
+            out = as_user(who, [*grade, "autograde", str(inbox), "--timeout", str(CELL_TIMEOUT)], cwd=instr_home)
+            if out.returncode != 0:
+                raise RuntimeError(f"autograde (again) failed: {out.stdout[-2000:]}{out.stderr[-2000:]}")
+            phase(f"autograde again after {len(failed)} kernel failure(s) (grade.py regrades all)", t0)
 
         t0 = time.perf_counter()
         out = as_user(who, [*grade, "feedback"], cwd=instr_home)
         if out.returncode != 0:
             raise RuntimeError(f"feedback failed: {out.stdout[-2000:]}{out.stderr[-2000:]}")
-        out = as_user(who, [cpy, str(HERE / "classroom.py"), "return-feedback", "--class-dir",
+        out = as_user(who, [cpy, cli, "return-feedback", "--class-dir",
                             str(class_dir), "--course-dir", str(course_dir)], cwd=instr_home)
         if out.returncode != 0:
             raise RuntimeError(f"return-feedback failed: {out.stdout}{out.stderr}")
@@ -729,6 +796,7 @@ def run(n_students: int, threads: int, seed: int, keep: bool = False) -> dict:
         summary.update({
             "submissions_arrived": len(arrived), "lost": len(lost), "misscored": len(misscored),
             "client_errors": len(client_errors), "refused": refused, "isolation": probe,
+            "autograde_failures_first_run": autograde_failures,
             "access_checks": {"own_200": sum(1 for v in access.values() if v[0] == 200),
                               "other_403": sum(1 for v in access.values() if v[1] == 403)},
             "expected_scores": {s: expected_score(plan[s], questions) for s in students},
@@ -891,7 +959,8 @@ def print_report(s: dict) -> None:
     print(f"peak load (1 min): {s['peak_load1']}; lowest MemAvailable: {s['min_mem_available_gb']} GB")
     print(f"answers planned: {s['kinds']}")
     print(f"submissions arrived: {s['submissions_arrived']}/{s['students']}, lost: {s['lost']}, "
-          f"mis-scored: {s['misscored']}, client errors: {s['client_errors']}")
+          f"mis-scored: {s['misscored']}, client errors: {s['client_errors']}, autograde kernel failures "
+          f"retried: {len(s['autograde_failures_first_run'])}")
     ac = s["access_checks"]
     print(f"own server with own token: {ac['own_200']}/{s['students']} 200; another student's server: "
           f"{ac['other_403']}/{s['students']} 403")
