@@ -7,7 +7,8 @@ What it does, in order (each phase is timed):
 
 1. creates a class folder and, when run as root, one Unix user per student plus an instructor, all
    named with a fresh random prefix (homes 0700); without root it says so and every student shares
-   this account (the isolation checks are then skipped);
+   this account (the isolation checks are then skipped). A checkout that other users cannot read
+   (a clone in a 0700 folder) is mirrored into the class folder first;
 2. starts JupyterHub with ``classroom/jupyterhub_config.py`` on loopback ports (dummy authenticator,
    demo only) and starts every student's server through the hub's REST API;
 3. the instructor releases problem set 1 (``classroom.py release``: grade.py generate + nbgrader);
@@ -19,7 +20,9 @@ What it does, in order (each phase is timed):
    student's id; plants a symlink submission (all must fail or be refused);
 6. the instructor collects (``classroom.py collect``), then grades with the unchanged
    ``exercises/grade.py`` (autograde, feedback, export); feedback goes back through the exchange and
-   each student fetches their own;
+   each student fetches their own. A grading kernel that dies at start on a busy machine (a port
+   race in jupyter_client) leaves its submission flagged "autograde failed": autograde then runs once
+   more, as an instructor would, and the retry is reported;
 7. asserts: every submission arrived, every autograded score equals the one the plan earns (worked
    out from the plan and the points of the release, not from the grader), every student's token
    opens their own server (200) and no other (403), every isolation check held;
@@ -818,6 +821,7 @@ def run(n_students: int, threads: int, seed: int, keep: bool = False) -> dict:
     finally:
         sampler.stop_event.set()
         t0 = time.perf_counter()
+        _kill_users_processes(set(created))  # first: the hub then finds its servers gone, not stopping
         if hub_proc is not None:
             _stop_hub(hub_proc)
         _kill_users_processes(set(created))
