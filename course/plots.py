@@ -584,7 +584,9 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
                 main = NO_DATA["text"]
         if highlighted:
             rect.set_zorder(3)
-        ax.add_patch(rect)
+        # add_artist, not add_patch: add_patch also recomputes the data limits from each tile's path
+        # (about a tenth of a tile-map redraw), and the limits are set explicitly below anyway
+        ax.add_artist(rect)
         if names is None:
             name, y_main = None, row + 0.5
         else:
@@ -714,16 +716,23 @@ def _check_english(fig: Figure, ticks: bool = False) -> None:
                              "keep Chinese terms in the prose")
 
 
-def figure_bundle(fig: Figure, alt: str, caption: str | None = None) -> dict[str, str]:
+#: zlib level of the PNGs of interactive redraws: level 1 encodes about three times faster than
+#: the default 6 for a file about a fifth larger; the pixels are identical (PNG is lossless).
+FAST_PNG_LEVEL = 1
+
+
+def figure_bundle(fig: Figure, alt: str, caption: str | None = None, *, fast: bool = False) -> dict[str, str]:
     """The rich-output bundle of a figure: PNG, an HTML ``<figure>`` with alt text, and plain text.
 
+    ``fast`` (interactive redraws) encodes the PNG with less compression: the same pixels, less CPU.
     Raises ``ValueError`` if ``alt`` is empty, the figure has no title, or its text has Chinese
     characters. The figure is not closed (see :func:`show`).
     """
     _check_figure(fig, alt)
     _check_english(fig)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi="figure", facecolor="white", metadata={"Software": None})
+    extra = {"pil_kwargs": {"compress_level": FAST_PNG_LEVEL}} if fast else {}
+    fig.savefig(buf, format="png", dpi="figure", facecolor="white", metadata={"Software": None}, **extra)
     _check_english(fig, ticks=True)  # tick labels exist once the figure is drawn
     png = base64.b64encode(buf.getvalue()).decode("ascii")
     alt_attr = html.escape(alt.strip(), quote=True)

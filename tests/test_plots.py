@@ -8,6 +8,7 @@ the code's own output.
 from __future__ import annotations
 
 import base64
+import io
 import itertools
 from html.parser import HTMLParser
 
@@ -610,3 +611,16 @@ def test_categorical_dtype_keeps_every_declared_level_and_its_colour():
     assert [lab.split()[-1] for lab in legend_labels(ax2)] == order  # "B" is listed though absent
     plots.close(ax1.figure)
     plots.close(ax2.figure)
+def test_fast_png_of_redraws_has_the_same_pixels():
+    """Interactive redraws encode PNGs with less compression (issue 14): the image must not change."""
+    import base64
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1, 2], [2, 0, 1], label="a")
+    plots.finding_title(ax, "A line that falls then rises")
+    slow = plots.figure_bundle(fig, alt="A line.")
+    fast = plots.figure_bundle(fig, alt="A line.", fast=True)
+    plt.close(fig)
+    decode = lambda b: plt.imread(io.BytesIO(base64.b64decode(b["image/png"])))  # noqa: E731
+    assert np.array_equal(decode(slow), decode(fast))
+    assert slow["image/png"] != fast["image/png"]  # the encoding did change
