@@ -14,6 +14,8 @@ Dispersion and inequality (METHODS N2)
     :func:`theil_decomposition`, :func:`dagum_gini`, :func:`sigma_convergence`
 Specialisation (METHODS S3)
     :func:`location_quotient`
+Concentration (METHODS S4; lesson 24)
+    :func:`hhi`, :func:`top_share`
 Composite indices (METHODS section 2)
     :func:`minmax`, :func:`entropy_weights`, :func:`topsis`
 
@@ -58,6 +60,8 @@ __all__ = [
     "minmax",
     "entropy_weights",
     "topsis",
+    "hhi",
+    "top_share",
 ]
 
 
@@ -1528,3 +1532,86 @@ def topsis(frame, weights, directions=None, *, normalization="vector", weighting
     denom = d_plus + d_minus
     c = np.divide(d_minus, denom, out=np.full(arr.shape[0], 0.5), where=denom > 0)
     return pd.Series(c, index=df.index, name="closeness")
+
+
+# ---------------------------------------------------------------------------
+# Concentration (lesson 24: who produces the classic overcapacity products)
+# ---------------------------------------------------------------------------
+
+def _concentration_input(fname, values, dropna):
+    x, _, _ = _prepare(fname, values, None, dropna=dropna)
+    _require_nonnegative(fname, x)
+    total = x.sum()
+    if not total > 0:
+        raise ValueError(f"{fname}: the values add up to {total:g}; shares need a positive total")
+    return x / total
+
+
+def hhi(values, *, dropna=False):
+    """Herfindahl-Hirschman index: the sum of squared shares (as fractions).
+
+    Parameters
+    ----------
+    values : list, numpy.ndarray or pandas.Series
+        Non-negative amounts, one per unit (e.g. each province's output of a product).
+    dropna : bool, default False
+        Leave out units whose value is NaN (not published) instead of raising. The shares are
+        then shares of the sum over the units that *have* a value.
+
+    Returns
+    -------
+    float
+        Between ``1/n`` (n equal units) and 1 (one unit produces everything). Multiply by
+        10,000 for the "points" scale used in competition policy. ``1 / hhi`` is the
+        *equivalent number* of equal-sized producers.
+
+    References
+    ----------
+    Herfindahl, O. C. (1950). *Concentration in the Steel Industry*. PhD thesis, Columbia
+    University. Hirschman, A. O. (1964). The paternity of an index. *American Economic
+    Review* 54(5), 761. METHODS.md, S3 (Herfindahl of shares).
+
+    Examples
+    --------
+    Shares 0.5, 0.25, 0.25: 0.25 + 0.0625 + 0.0625 = 0.375.
+
+    >>> hhi([2, 1, 1])
+    0.375
+    >>> hhi([5, 5, 5, 5])          # four equal producers: 1/4
+    0.25
+    >>> hhi([7, 0, 0])             # a monopoly
+    1.0
+    """
+    s = _concentration_input("hhi", values, dropna)
+    return float(np.sum(s ** 2))
+
+
+def top_share(values, k=5, *, dropna=False):
+    """Concentration ratio CR_k: the share of the total held by the ``k`` largest units.
+
+    Parameters
+    ----------
+    values : list, numpy.ndarray or pandas.Series
+        Non-negative amounts, one per unit.
+    k : int, default 5
+        How many of the largest units to add up (1 <= k; if k >= n the result is 1).
+    dropna : bool, default False
+        Leave out NaN values (not published) instead of raising.
+
+    Returns
+    -------
+    float
+        A fraction between ``min(k, n)/n`` (equal units) and 1.
+
+    Examples
+    --------
+    >>> top_share([50, 30, 10, 5, 5], k=2)
+    0.8
+    >>> top_share([1, 1, 1, 1], k=1)
+    0.25
+    """
+    fname = "top_share"
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
+        raise ValueError(f"{fname}: k must be a whole number of at least 1 (got {k!r})")
+    s = _concentration_input(fname, values, dropna)
+    return float(np.sort(s)[::-1][:k].sum())
