@@ -94,6 +94,7 @@ __all__ = [
     "joint_value",
     "income_gain",
     "gain_split",
+    "gain_curve",
     "equilibrium",
     "frontier",
     "flip_factor",
@@ -252,6 +253,23 @@ def income_gain(e: Economy, shares, price) -> pd.Series:
     value = p * q["technology"] + q["goods"]
     value0 = p * q0["technology"] + q0["goods"]
     return (value / value0 - 1.0).rename("gain")
+
+
+def gain_curve(e: Economy, prices) -> pd.DataFrame:
+    """Each region's gain from specialising along comparative advantage, as a fraction, at each of
+    ``prices`` (rows) -- the closed form of :func:`income_gain` at :func:`specialised_shares`.
+
+    With ``c`` the region's opportunity cost: ``(1 - beta)(p - c) / (beta p + (1 - beta) c)`` for
+    ``p > c`` (it makes technology) and ``beta (c - p) / (beta p + (1 - beta) c)`` for ``p <= c``.
+    """
+    p = np.asarray(prices, dtype=float).reshape(-1, 1)
+    if p.size == 0 or not np.all(np.isfinite(p)) or (p <= 0).any():
+        raise ValueError("prices: give one or more positive prices")
+    c = opportunity_cost(e).to_numpy().reshape(1, -1)
+    b = e.beta
+    denom = b * p + (1 - b) * c
+    gain = np.where(p > c, (1 - b) * (p - c), b * (c - p)) / denom
+    return pd.DataFrame(gain, index=pd.Index(p.ravel(), name="price"), columns=list(e.regions))
 
 
 def gain_split(e: Economy, price) -> pd.Series:
@@ -491,55 +509,47 @@ def _title(r: Outcome) -> str:
 
 def render(r: Outcome):
     """Left: the joint production frontier (autarky = 100 on each axis) with the autarky point,
-    the specialised point at this price and your allocation. Right: each region's gain."""
+    the specialised point at this price and your allocation. Right: each region's gain.
+    Below: a table of the regions' outputs and gains, and any notes."""
     import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
 
     from course.plots import COLORS, HATCHES, finding_title
 
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(8.4, 3.9), dpi=72, gridspec_kw={"width_ratios": [1.15, 1]})
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.80, wspace=0.32)
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(8.0, 3.6), dpi=72, gridspec_kw={"width_ratios": [1.15, 1]})
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.82, wspace=0.3)
     f = frontier(r.economy)
     x = f["technology"] / r.autarky_joint["technology"] * 100
     y = f["goods"] / r.autarky_joint["goods"] * 100
-    ax.plot(x, y, color="black", linestyle="-", linewidth=1.4, label="frontier (all allocations' best)")
+    ax.plot(x, y, color="black", linestyle="-", linewidth=1.4, label="frontier")
     ax.plot([100], [100], marker="o", markersize=8, color=COLORS[0], linestyle="none", label="autarky")
     ax.plot([r.specialised_joint["technology"]], [r.specialised_joint["goods"]], marker="s", markersize=8,
-            color=COLORS[2], linestyle="none", label="specialised at this price")
+            color=COLORS[2], linestyle="none", label="specialised")
     ax.plot([r.joint["technology"]], [r.joint["goods"]], marker="*", markersize=13, color=COLORS[1],
             markeredgecolor="black", markeredgewidth=0.6, linestyle="none", label="your allocation")
-    ax.axhline(100, color="0.6", linestyle=":", linewidth=0.9)
-    ax.axvline(100, color="0.6", linestyle=":", linewidth=0.9)
-    ax.set_xlabel("Technology output (autarky = 100)")
-    ax.set_ylabel("Goods output (autarky = 100)")
+    ax.set_xlabel("Technology (autarky = 100)")
+    ax.set_ylabel("Goods (autarky = 100)")
     ax.set_xlim(0, max(x.max(), r.joint["technology"]) * 1.05)
     ax.set_ylim(0, max(y.max(), r.joint["goods"]) * 1.08)
-    ax.legend(loc="lower left", fontsize=7.5, handlelength=1.4)
+    ax.legend(loc="lower left", fontsize=8, handlelength=1.2)
     regions = list(r.economy.regions)
     pos = np.arange(len(regions))
-    bars = bx.bar(pos, r.gains.to_numpy(), color=[COLORS[i] for i in range(len(regions))], edgecolor="white")
+    bars = bx.bar(pos, r.gains.to_numpy(), color=COLORS[: len(regions)], edgecolor="white")
     for bar, h in zip(bars, HATCHES):
         bar.set_hatch(h)
         bar.set_hatchcolor("white")
     bx.plot(pos, r.specialised_gains.to_numpy(), marker="D", color="black", linestyle="none", markersize=6,
-            label="if specialised at this price")
+            label="if specialised")
     for p_, v in zip(pos, r.gains.to_numpy()):
-        bx.text(p_, v + (0.6 if v >= 0 else -0.6), f"{v:+.1f}", ha="center", va="bottom" if v >= 0 else "top",
-                fontsize=8.5)
+        bx.text(p_, v, f"{v:+.1f}", ha="center", va="bottom" if v >= 0 else "top", fontsize=8.5)
     bx.axhline(0, color="black", linewidth=0.8)
     bx.set_xticks(pos, regions)
     bx.set_ylabel("Gain over autarky (%)")
     lo = min(0.0, float(r.gains.min()), float(r.specialised_gains.min()))
     hi = max(1.0, float(r.gains.max()), float(r.specialised_gains.max()))
-    bx.set_ylim(lo - 0.12 * (hi - lo) - 0.5, hi + 0.18 * (hi - lo) + 0.5)
-    bx.legend(loc="upper right", fontsize=7.5, handles=[bx.lines[0]] + [
-        Patch(facecolor="white", edgecolor="0.5", label="bars: your allocation")])
+    bx.set_ylim(lo - 0.12 * (hi - lo) - 0.5, hi + 0.15 * (hi - lo) + 0.5)
+    bx.legend(loc="upper left", fontsize=8, handlelength=1.0)
     bx.grid(axis="x", visible=False)
     finding_title(fig, _title(r))
-    shares = ", ".join(f"{_ABBR.get(n, n)} {100 * s:.0f} %" for n, s in zip(regions, r.shares))
-    fig.text(0.08, 0.015, f"Workers in technology: {shares}. Price: {r.price:,.0f} (10,000 yuan of goods per "
-             f"patent); band {r.band.low:,.0f} to {r.band.high:,.0f}; market price {r.equilibrium.price:,.0f}.",
-             fontsize=7.5, color="0.25")
     table = pd.DataFrame({
         "workers in technology (%)": (100 * r.shares).round(0),
         "technology output": r.output["technology"].round(1),
@@ -548,8 +558,12 @@ def render(r: Outcome):
         "gain if specialised (%)": r.specialised_gains.round(1),
     })
     table.index.name = "region (model)"
+    setting = (f"<p class='course-static-note'>Price of a patent: {r.price:,.0f} (10,000 yuan of goods); "
+               f"terms-of-trade band {r.band.low:,.0f} to {r.band.high:,.0f}; market price {r.equilibrium.price:,.0f}. "
+               "Bars: your allocation; diamonds: every region specialised along comparative advantage at this price.</p>")
     notes = "".join(f"<li>{n}</li>" for n in r.notes)
-    html = table.to_html(classes="course-table", border=0) + (f"<ul class='course-notes'>{notes}</ul>" if notes else "")
+    html = setting + table.to_html(classes="course-table", border=0) + (
+        f"<ul class='course-notes'>{notes}</ul>" if notes else "")
     return [fig, html]
 
 

@@ -338,52 +338,54 @@ def _title(r: TideResult) -> str:
 
 
 def render(r: TideResult):
-    """Left: plants per industry, split into running and idle, with demand marked. Right: prices."""
+    """Left: plants per industry, split into running and idle, with demand marked. Right: prices.
+    Below: a table of the industries and the settings."""
     import matplotlib.pyplot as plt
-    from matplotlib.patches import Patch
 
     from course.plots import COLORS, finding_title
 
     ind = r.industries
-    fig, (ax, bx) = plt.subplots(1, 2, figsize=(8.0, 3.6), dpi=72, gridspec_kw={"width_ratios": [1.5, 1]})
-    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.14, top=0.80, wspace=0.3)
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(8.0, 3.5), dpi=72, gridspec_kw={"width_ratios": [1.5, 1]})
+    fig.subplots_adjust(left=0.07, right=0.98, bottom=0.09, top=0.82, wspace=0.25)
     pos = np.arange(len(ind))
-    ax.bar(pos, ind["running"], color=COLORS[0], edgecolor="white", label="running plants")
+    ax.bar(pos, ind["running"], color=COLORS[0], edgecolor="white", label="running")
     idle = ax.bar(pos, ind["plants"] - ind["running"], bottom=ind["running"], color="white",
-                  edgecolor=COLORS[4], hatch="///", label="idle plants (overcapacity)")
+                  edgecolor=COLORS[4], hatch="///", label="idle")
     for b in idle:
         b.set_hatchcolor(COLORS[4])
-    ax.plot(pos, ind["demand"], marker="D", linestyle="none", color="black", markersize=7, label="demand (plants' worth)")
+    ax.plot(pos, ind["demand"], marker="D", linestyle="none", color="black", markersize=7, label="demand")
     for p_, (k, u) in enumerate(zip(ind["plants"], ind["utilisation"])):
-        ax.text(p_, k + 0.4, "empty" if k == 0 else f"{u:.0%} used", ha="center", va="bottom", fontsize=8)
+        ax.text(p_, k + 0.4, "empty" if k == 0 else f"{u:.0%}", ha="center", va="bottom", fontsize=8.5)
     ax.set_xticks(pos, list(ind.index))
     ax.set_ylabel("Plants (one per region)")
     ax.set_ylim(0, max(r.model.n_regions * 0.75, float(ind["plants"].max()) + 3, float(ind["demand"].max()) + 3))
-    ax.legend(loc="upper right", fontsize=7.5)
+    ax.legend(loc="upper right", fontsize=8)
     ax.grid(axis="x", visible=False)
     prices = ind["price"].to_numpy(dtype=float)
     bx.bar(pos, np.nan_to_num(prices), color=COLORS[2], edgecolor="white")
-    bx.axhline(r.model.price_cap, color="black", linestyle="--", linewidth=1, label="price ceiling (no glut)")
+    bx.axhline(r.model.price_cap, color="black", linestyle="--", linewidth=1, label="ceiling")
     bx.axhline(r.model.base_cost + r.model.cost_range / 2 + r.model.capital_cost, color=COLORS[4], linestyle=":",
                linewidth=1.2, label="average full cost")
     for p_, v in zip(pos, prices):
-        bx.text(p_, (v if np.isfinite(v) else 0) + 0.02, "no plant" if not np.isfinite(v) else f"{v:.2f}",
-                ha="center", va="bottom", fontsize=8)
+        if np.isfinite(v):
+            bx.text(p_, v + 0.02, f"{v:.2f}", ha="center", va="bottom", fontsize=8.5)
     bx.set_xticks(pos, list(ind.index))
     bx.set_ylim(0, r.model.price_cap * 1.25)
     bx.set_ylabel("Price")
-    bx.legend(loc="lower right", fontsize=7)
+    bx.legend(loc="lower right", fontsize=8)
     bx.grid(axis="x", visible=False)
     finding_title(fig, _title(r))
-    fig.text(0.07, 0.015, f"MODEL. Followers {r.followers:.0%} of regions; {r.information:.0%} of the others research "
-             "the market; "
-             f"demand {r.demand:.1f}; seed {r.seed}.", fontsize=7.5, color="0.25")
     table = ind[["demand", "plants", "running", "utilisation", "price", "loss_makers"]].copy()
     table["utilisation"] = (100 * table["utilisation"]).round(0)
     table["price"] = table["price"].round(2)
     table.columns = ["demand (plants)", "plants", "running", "utilisation (%)", "price", "regions losing money"]
+    setting = (f"<p class='course-static-note'>MODEL. Followers: {r.followers:.0%} of regions; {r.information:.0%} "
+               f"of the others research the market; demand {r.demand:.1f} (1 = a plant per region); seed {r.seed}. "
+               "Left: running plants (solid) and idle plants (hatched) per industry, demand as a diamond, share of "
+               "plants used printed above. Right: the price in each industry; dashed: the ceiling buyers pay without "
+               "a glut; dotted: the average full cost of a plant (unit cost plus capital cost).</p>")
     notes = "".join(f"<li>{n}</li>" for n in r.notes)
-    return [fig, table.to_html(classes="course-table", border=0, na_rep="-")
+    return [fig, setting + table.to_html(classes="course-table", border=0, na_rep="-")
             + (f"<ul class='course-notes'>{notes}</ul>" if notes else "")]
 
 

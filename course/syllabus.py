@@ -97,6 +97,7 @@ LESSONS: tuple[Entry, ...] = (
     Entry("notebooks/13_international_competition.ipynb", "International competition", ("N3",)),
     Entry("notebooks/14_modern_industrial_system.ipynb", "Modern industrial system", ("N4",)),
     Entry("notebooks/15_new_development_philosophy.ipynb", "New development philosophy", ("N5",)),
+    Entry("notebooks/23_coordinating_the_whole.ipynb", "Coordinating the whole", ("S3", "S3.1", "S3.2", "S3.3")),
 )
 
 #: Graded items (problem-set questions) with the paper ids each one exercises.

@@ -139,6 +139,19 @@ def test_gains_are_split_inside_the_terms_of_trade_band():
         assert lo_gain[0] == pytest.approx(0, abs=1e-9) and hi_gain[-1] == pytest.approx(0, abs=1e-9)
 
 
+def test_gain_curve_is_the_closed_form_of_income_gain():
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        e = random_economy(rng)
+        prices = np.exp(rng.uniform(-2, 2, 15))
+        curve = ca.gain_curve(e, prices)
+        for p in prices:
+            direct = ca.income_gain(e, ca.specialised_shares(e, p), p)
+            assert np.allclose(curve.loc[p].to_numpy(), direct.to_numpy())
+    with pytest.raises(ValueError, match="positive"):
+        ca.gain_curve(ricardo(), [1.0, -1.0])
+
+
 def test_equilibrium_clears_both_markets():
     rng = np.random.default_rng(11)
     for _ in range(100):
