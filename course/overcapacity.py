@@ -314,7 +314,8 @@ def sweep(followers=np.linspace(0, 1, 11), information=(0.0, 0.5, 1.0), demand: 
                 acc += [runs.mean(), (~runs).sum(), (profit < 0).sum(), price[0],
                         np.maximum(D - counts, 0).sum()]
             acc /= len(seeds)
-            rows.append({"followers": float(h), "information": float(q), "utilisation": acc[0], "idle": acc[1],
+            rows.append({"followers": round(float(h), 10), "information": round(float(q), 10),
+                         "utilisation": acc[0], "idle": acc[1],
                          "loss_makers": acc[2], "hot_price": acc[3], "unserved": acc[4]})
     return pd.DataFrame(rows)
 

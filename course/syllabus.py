@@ -98,6 +98,7 @@ LESSONS: tuple[Entry, ...] = (
     Entry("notebooks/14_modern_industrial_system.ipynb", "Modern industrial system", ("N4",)),
     Entry("notebooks/15_new_development_philosophy.ipynb", "New development philosophy", ("N5",)),
     Entry("notebooks/23_coordinating_the_whole.ipynb", "Coordinating the whole", ("S3", "S3.1", "S3.2", "S3.3")),
+    Entry("notebooks/24_avoiding_overcapacity.ipynb", "Avoiding overcapacity", ("S4", "S4.1", "S4.2", "S4.3")),
 )
 
 #: Graded items (problem-set questions) with the paper ids each one exercises.

@@ -336,3 +336,124 @@ def test_render_states_the_finding_and_alt_text_has_numbers():
 def test_docstring_examples():
     result = doctest.testmod(ca, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+# --- lesson 23's check questions ------------------------------------------------------------------
+
+import json
+import re
+from pathlib import Path
+
+from course import quiz
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSON = ROOT / "notebooks" / "23_coordinating_the_whole.ipynb"
+ANSWERS23 = {"q1": "07b2e61468f38a23", "q2": "a9bd928d3c49c078", "q3": "34019bd74d184280"}
+
+
+def lesson_questions(path):
+    """Build q1, q2, q3 exactly as the notebook's question cells do."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    found = {}
+    for name in ("q1", "q2", "q3"):
+        (src,) = [t for t in sources if t.startswith(f"{name} = quiz.")]
+        ns = {"quiz": quiz}
+        exec(src, ns)
+        found[name] = ns[name]
+    return found
+
+
+def shown_text(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    outs = []
+    for c in cells:
+        for o in c.get("outputs", []) if c["cell_type"] == "code" else []:
+            outs.append(str(o.get("text", "")))
+            for key in ("text/plain", "text/markdown", "text/html"):
+                outs.append(str(o.get("data", {}).get(key, "")))
+    return " ".join(outs), " ".join("".join(c["source"]) for c in cells)
+
+
+def refused(q, value, fmt):
+    fb = q.check(fmt.format(value))
+    return (not fb.correct) and (fb.message.startswith("Not yet") or "outside the plausible range" in fb.message)
+
+
+def test_q1_tianjin_steel_location_quotient():
+    sc = course.load("province_output_steel_cement").query("year == 2020").set_index("province_code")
+    gdp = course.load("province_gdp").query("year == 2020")
+    post = gdp[gdp["vintage"] == "post_5th_census_revision"].set_index("province_code")["gdp_100m_yuan"]
+    pre = gdp[gdp["vintage"] == "pre_5th_census_revision"].set_index("province_code")["gdp_100m_yuan"]
+    steel = sc["crude_steel_10k_tonnes"]
+    published = steel.dropna()
+    # by hand: Tianjin's tonnes over the published total, over its GRP over the 31-province GRP
+    lq = (steel[120000] / published.sum()) / (post[120000] / post.sum())
+    assert quiz.digest(lq, 3) == ANSWERS23["q1"]
+    q = lesson_questions(LESSON)["q1"]
+    assert q.answer == ANSWERS23["q1"] and q.check(f"{lq:.3f}").correct
+    wrong = {
+        "pre-revision GRP": (steel[120000] / published.sum()) / (pre[120000] / pre.sum()),
+        "GRP of the 28 publishing provinces only": (steel[120000] / published.sum())
+        / (post[120000] / post[published.index].sum()),
+        "the steel share alone": steel[120000] / published.sum(),
+        "inverted": (post[120000] / post.sum()) / (steel[120000] / published.sum()),
+    }
+    for name, w in wrong.items():
+        assert abs(round(w, 3) - round(lq, 3)) > 0.0015, name
+        assert refused(q, w, "{:.3f}"), name
+
+
+def test_q2_zhejiang_implied_growth():
+    e = course.load("province_energy_intensity_change_2020").set_index("province_en")
+    dE, dI = e.loc["Zhejiang", "energy_consumption_growth_pct"], e.loc["Zhejiang", "energy_intensity_change_pct"]
+    assert (dE, dI) == (10.1, 6.34)           # the figures the question quotes
+    g = 100 * ((1 + dE / 100) / (1 + dI / 100) - 1)
+    assert quiz.digest(g, 2) == ANSWERS23["q2"]
+    q = lesson_questions(LESSON)["q2"]
+    assert q.answer == ANSWERS23["q2"] and q.check(f"{g:.2f}").correct
+    index = course.load("province_gdp_index").query(
+        "year == 2020 and vintage == 'post_5th_census_revision' and province_en == 'Zhejiang'")
+    official = float(index["gdp_index_prev_year_100"].iloc[0]) - 100
+    for w in (dE - dI, official, dE + dI, -g):      # the approximation, the official index, sign slips
+        assert abs(round(w, 2) - round(g, 2)) > 0.015
+        assert refused(q, w, "{:.2f}")
+
+
+def test_q3_market_price_at_beta_0_7():
+    # by hand: at beta = 0.7, Beijing and Tianjin make technology and Hebei goods if the price lies
+    # between Tianjin's and Hebei's opportunity costs; then p = beta * G_Hebei / ((1 - beta) * S_BJ+TJ)
+    t = hand_table()
+    S = (t.loc[["Beijing", "Tianjin"], "workers"] * t.loc[["Beijing", "Tianjin"], "tech"]).sum()
+    G = t.loc["Hebei", "workers"] * t.loc["Hebei", "goods"]
+    p = 0.7 * G / (0.3 * S)
+    oc_ = t["goods"] / t["tech"]
+    assert oc_["Tianjin"] < p < oc_["Hebei"]
+    assert quiz.digest(round(p), 0) == ANSWERS23["q3"]
+    q = lesson_questions(LESSON)["q3"]
+    assert q.answer == ANSWERS23["q3"] and q.check(f"{round(p)}").correct
+    e = ca.calibrate()
+    for w in (oc_["Tianjin"], ca.equilibrium(e).price, (oc_["Beijing"] + oc_["Hebei"]) / 2,
+              0.7 * G / (0.3 * t.loc["Beijing", "workers"] * t.loc["Beijing", "tech"])):
+        assert round(w) != round(p)
+        assert refused(q, round(w), "{}")
+
+
+def test_lesson23_answers_are_not_printed_and_digests_are_in_the_source():
+    shown, source = shown_text(LESSON)
+    t = hand_table()
+    S = (t.loc[["Beijing", "Tianjin"], "workers"] * t.loc[["Beijing", "Tianjin"], "tech"]).sum()
+    p = 0.7 * t.loc["Hebei", "workers"] * t.loc["Hebei", "goods"] / (0.3 * S)
+    for text in ("1.478", "1.48 ", "3.54", f"{round(p)} ", f"{p:.1f}"):
+        assert text not in shown, text
+    for d in ANSWERS23.values():
+        assert f'answer="{d}"' in source
+
+
+def test_lessons_23_and_24_mention_only_lessons_that_exist():
+    existing = {p.name[:2] for p in (ROOT / "notebooks").glob("*.ipynb")}
+    for path in sorted((ROOT / "notebooks").glob("2[34]_*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        text = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        for num in re.findall(r"[Ll]essons? (\d\d)", text):
+            assert num in existing, f"{path.name} mentions lesson {num}, which does not exist"

@@ -181,3 +181,94 @@ def test_render_and_alt_text():
 def test_docstring_examples():
     result = doctest.testmod(oc, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+# --- lesson 24's check questions ------------------------------------------------------------------
+
+import json
+import re
+from pathlib import Path
+
+import course
+from course import quiz
+
+ROOT = Path(__file__).resolve().parent.parent
+LESSON = ROOT / "notebooks" / "24_avoiding_overcapacity.ipynb"
+ANSWERS24 = {"q1": "84f008da6c01bbad", "q2": "526c36d0bb7c4a59", "q3": "e324f0cd8e94106c"}
+
+
+def lesson_questions():
+    cells = json.loads(LESSON.read_text(encoding="utf-8"))["cells"]
+    sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    found = {}
+    for name in ("q1", "q2", "q3"):
+        (src,) = [t for t in sources if t.startswith(f"{name} = quiz.")]
+        ns = {"quiz": quiz}
+        exec(src, ns)
+        found[name] = ns[name]
+    return found
+
+
+def refused(q, text):
+    fb = q.check(text)
+    return (not fb.correct) and (fb.message.startswith("Not yet") or "outside the plausible range" in fb.message)
+
+
+def test_q1_hot_utilisation_at_60_percent_followers():
+    r = oc.simulate(0.6, 0.5, 1.0, 0)
+    plants = r.plants[r.plants["industry"] == "Hot"]
+    answer = 100 * plants["runs"].sum() / len(plants)          # running Hot plants over Hot plants
+    assert quiz.digest(answer, 1) == ANSWERS24["q1"]
+    q = lesson_questions()["q1"]
+    assert q.answer == ANSWERS24["q1"] and q.check(f"{answer:.1f}").correct
+    # slips: all plants' utilisation, the fraction instead of per cent, the lesson's default run (30 %)
+    for wrong in (100 * r.utilisation, 100 * oc.simulate(0.3, 0.5, 1.0, 0).industries.loc["Hot", "utilisation"]):
+        assert abs(round(wrong, 1) - round(answer, 1)) > 0.15
+        assert refused(q, f"{wrong:.1f}")
+    assert refused(q, f"{answer / 100:.3f}")
+
+
+def test_q2_east_share_of_cement_2020():
+    sc = course.load("province_output_steel_cement").query("year == 2020")
+    east = sc.loc[sc["nbs_region_en"] == "East", "cement_10k_tonnes"].sum()
+    answer = 100 * east / sc["cement_10k_tonnes"].sum()
+    assert quiz.digest(answer, 1) == ANSWERS24["q2"]
+    q = lesson_questions()["q2"]
+    assert q.answer == ANSWERS24["q2"] and q.check(f"{answer:.1f}").correct
+    shares = 100 * sc["cement_10k_tonnes"] / sc["cement_10k_tonnes"].sum()
+    steel = sc.loc[sc["nbs_region_en"] == "East", "crude_steel_10k_tonnes"].sum() / sc["crude_steel_10k_tonnes"].sum()
+    west = sc.loc[sc["nbs_region_en"] == "West", "cement_10k_tonnes"].sum() / sc["cement_10k_tonnes"].sum()
+    for wrong in (shares[sc["nbs_region_en"] == "East"].mean(), 100 * steel, 100 * west):
+        assert abs(round(wrong, 1) - round(answer, 1)) > 0.15
+        assert refused(q, f"{wrong:.1f}")
+
+
+def test_q3_motor_vehicles_fourth_quarters():
+    cu = course.load("capacity_utilization")
+    mv = cu[cu["industry_en"] == "Motor vehicles"]
+    q4 = mv[mv["period_type"] == "quarter"].set_index("period")["capacity_utilization_pct"]
+    answer = q4["2024Q4"] - q4["2022Q4"]
+    assert quiz.digest(answer, 1) == ANSWERS24["q3"]
+    q = lesson_questions()["q3"]
+    assert q.answer == ANSWERS24["q3"] and q.check(f"{answer:.1f}").correct
+    annual_2024 = mv[(mv["period_type"] == "year") & (mv["period"] == "2024")]["capacity_utilization_pct"].iloc[0]
+    for wrong in (annual_2024 - q4["2022Q4"],            # the annual row mixed with a quarter
+                  -answer,                               # the sign
+                  q4["2024Q4"] - q4["2021Q4"]):          # the wrong base quarter
+        assert abs(round(wrong, 1) - round(answer, 1)) > 0.15
+        assert refused(q, f"{wrong:.1f}")
+
+
+def test_lesson24_answers_are_not_printed():
+    cells = json.loads(LESSON.read_text(encoding="utf-8"))["cells"]
+    shown = " ".join(str(o.get("text", "")) + " ".join(str(v) for k, v in o.get("data", {}).items() if k != "image/png")
+                     for c in cells if c["cell_type"] == "code" for o in c.get("outputs", []))
+    source = " ".join("".join(c["source"]) for c in cells)
+    r = oc.simulate(0.6, 0.5, 1.0, 0)
+    sc = course.load("province_output_steel_cement").query("year == 2020")
+    east = 100 * sc.loc[sc["nbs_region_en"] == "East", "cement_10k_tonnes"].sum() / sc["cement_10k_tonnes"].sum()
+    for value in (100 * r.industries.loc["Hot", "utilisation"], east, 4.0):
+        text = f"{value:.1f}"
+        assert not re.search(r"(?<![\d.])[+]?" + re.escape(text) + r"(?!\d)", shown), text
+    for d in ANSWERS24.values():
+        assert f'answer="{d}"' in source
