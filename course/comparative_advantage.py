@@ -516,7 +516,7 @@ def render(r: Outcome):
     from course.plots import COLORS, HATCHES, finding_title
 
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(8.0, 3.6), dpi=72, gridspec_kw={"width_ratios": [1.15, 1]})
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.82, wspace=0.3)
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.77, wspace=0.3)
     f = frontier(r.economy)
     x = f["technology"] / r.autarky_joint["technology"] * 100
     y = f["goods"] / r.autarky_joint["goods"] * 100
@@ -528,8 +528,13 @@ def render(r: Outcome):
             markeredgecolor="black", markeredgewidth=0.6, linestyle="none", label="your allocation")
     ax.set_xlabel("Technology (autarky = 100)")
     ax.set_ylabel("Goods (autarky = 100)")
-    ax.set_xlim(0, max(x.max(), r.joint["technology"]) * 1.05)
-    ax.set_ylim(0, max(y.max(), r.joint["goods"]) * 1.08)
+    xmax = max(x.max(), r.joint["technology"]) * 1.05
+    ymax = max(y.max(), r.joint["goods"]) * 1.08
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(0, ymax)
+    # few, fixed ticks: tick labels and grid lines are most of a redraw's cost
+    ax.set_xticks(np.arange(0, xmax, 100 if xmax > 250 else 50))
+    ax.set_yticks(np.arange(0, ymax, 50))
     ax.legend(loc="lower left", fontsize=8, handlelength=1.2)
     regions = list(r.economy.regions)
     pos = np.arange(len(regions))
@@ -541,15 +546,19 @@ def render(r: Outcome):
             label="if specialised")
     for p_, v in zip(pos, r.gains.to_numpy()):
         bx.text(p_, v, f"{v:+.1f}", ha="center", va="bottom" if v >= 0 else "top", fontsize=8.5)
+    for p_, v in zip(pos, r.specialised_gains.to_numpy()):
+        bx.text(p_ + 0.13, v, f"{v:+.1f}", ha="left", va="center", fontsize=8)
     bx.axhline(0, color="black", linewidth=0.8)
     bx.set_xticks(pos, regions)
-    bx.set_ylabel("Gain over autarky (%)")
+    bx.yaxis.set_visible(False)                  # the gains are printed on the bars
+    bx.spines["left"].set_visible(False)
+    bx.grid(False)
+    bx.set_title("Gain over autarky (%)", loc="left", fontsize=10, fontweight="normal")
     lo = min(0.0, float(r.gains.min()), float(r.specialised_gains.min()))
     hi = max(1.0, float(r.gains.max()), float(r.specialised_gains.max()))
     bx.set_ylim(lo - 0.12 * (hi - lo) - 0.5, hi + 0.15 * (hi - lo) + 0.5)
     bx.legend(loc="upper left", fontsize=8, handlelength=1.0)
-    bx.grid(axis="x", visible=False)
-    finding_title(fig, _title(r))
+    finding_title(fig, _title(r), width=72)
     table = pd.DataFrame({
         "workers in technology (%)": (100 * r.shares).round(0),
         "technology output": r.output["technology"].round(1),
