@@ -14,10 +14,10 @@ Dispersion and inequality (METHODS N2)
     :func:`theil_decomposition`, :func:`dagum_gini`, :func:`sigma_convergence`
 Specialisation (METHODS S3)
     :func:`location_quotient`
+Concentration (METHODS F1 and S4; lessons 24 and 31)
+    :func:`hhi`, :func:`top_share`
 Composite indices (METHODS section 2)
     :func:`minmax`, :func:`entropy_weights`, :func:`topsis`
-Concentration (METHODS F1)
-    :func:`top_share`
 
 Conventions
 -----------
@@ -60,6 +60,7 @@ __all__ = [
     "minmax",
     "entropy_weights",
     "topsis",
+    "hhi",
     "top_share",
 ]
 
@@ -1534,8 +1535,56 @@ def topsis(frame, weights, directions=None, *, normalization="vector", weighting
 
 
 # ---------------------------------------------------------------------------
-# Concentration (METHODS F1; lessons 31-32)
+# Concentration (METHODS F1 and S4; lessons 24 and 31-32)
 # ---------------------------------------------------------------------------
+
+def _concentration_input(fname, values, dropna):
+    x, _, _ = _prepare(fname, values, None, dropna=dropna)
+    _require_nonnegative(fname, x)
+    total = x.sum()
+    if not total > 0:
+        raise ValueError(f"{fname}: the values add up to {total:g}; shares need a positive total")
+    return x / total
+
+
+def hhi(values, *, dropna=False):
+    """Herfindahl-Hirschman index: the sum of squared shares (as fractions).
+
+    Parameters
+    ----------
+    values : list, numpy.ndarray or pandas.Series
+        Non-negative amounts, one per unit (e.g. each province's output of a product).
+    dropna : bool, default False
+        Leave out units whose value is NaN (not published) instead of raising. The shares are
+        then shares of the sum over the units that *have* a value.
+
+    Returns
+    -------
+    float
+        Between ``1/n`` (n equal units) and 1 (one unit produces everything). Multiply by
+        10,000 for the "points" scale used in competition policy. ``1 / hhi`` is the
+        *equivalent number* of equal-sized producers.
+
+    References
+    ----------
+    Herfindahl, O. C. (1950). *Concentration in the Steel Industry*. PhD thesis, Columbia
+    University. Hirschman, A. O. (1964). The paternity of an index. *American Economic
+    Review* 54(5), 761. METHODS.md, S3 (Herfindahl of shares).
+
+    Examples
+    --------
+    Shares 0.5, 0.25, 0.25: 0.25 + 0.0625 + 0.0625 = 0.375.
+
+    >>> hhi([2, 1, 1])
+    0.375
+    >>> hhi([5, 5, 5, 5])          # four equal producers: 1/4
+    0.25
+    >>> hhi([7, 0, 0])             # a monopoly
+    1.0
+    """
+    s = _concentration_input("hhi", values, dropna)
+    return float(np.sum(s ** 2))
+
 
 def top_share(values, k=5, *, dropna=False):
     """Share of the ``k`` largest units in the total (a concentration ratio, CR_k).

@@ -400,6 +400,57 @@ def lesson_22() -> list[Answer]:
     ]
 
 
+def lesson_23() -> list[Answer]:
+    """Lesson 23's answers by hand (the same routes as tests/test_comparative_advantage.py)."""
+    from test_comparative_advantage import hand_table
+
+    sc = course.load("province_output_steel_cement").query("year == 2020").set_index("province_code")
+    gdp = course.load("province_gdp").query("year == 2020")
+    post = gdp[gdp["vintage"] == POST].set_index("province_code")["gdp_100m_yuan"]
+    pre = gdp[gdp["vintage"] == PRE].set_index("province_code")["gdp_100m_yuan"]
+    steel = sc["crude_steel_10k_tonnes"]
+    share = steel[120000] / steel.dropna().sum()
+    q1 = share / (post[120000] / post.sum())
+    q1_wrong = (share / (pre[120000] / pre.sum()),                              # the other GDP vintage
+                share / (post[120000] / post[steel.dropna().index].sum()))      # GRP of the reporters only
+    e = course.load("province_energy_intensity_change_2020").set_index("province_en")
+    d_e, d_i = e.loc["Zhejiang", "energy_consumption_growth_pct"], e.loc["Zhejiang", "energy_intensity_change_pct"]
+    q2 = 100 * ((1 + d_e / 100) / (1 + d_i / 100) - 1)
+    t = hand_table()
+    tech = (t.loc[["Beijing", "Tianjin"], "workers"] * t.loc[["Beijing", "Tianjin"], "tech"]).sum()
+    goods = t.loc["Hebei", "workers"] * t.loc["Hebei", "goods"]
+    q3 = 0.7 * goods / (0.3 * tech)
+    cost = t["goods"] / t["tech"]
+    return [
+        Answer("q1", q1, 3, not_yet=q1_wrong, refused=(share,)),
+        Answer("q2", q2, 2, not_yet=(d_e - d_i,), refused=(-q2,), percent=True),
+        Answer("q3", round(q3), 0, not_yet=(round(cost["Tianjin"]), round((cost["Beijing"] + cost["Hebei"]) / 2))),
+    ]
+
+
+def lesson_24() -> list[Answer]:
+    """Lesson 24's answers by hand (the same routes as tests/test_overcapacity.py)."""
+    from course import overcapacity as oc
+
+    r = oc.simulate(0.6, 0.5, 1.0, 0)
+    plants = r.plants[r.plants["industry"] == "Hot"]
+    q1 = 100 * plants["runs"].sum() / len(plants)
+    sc = course.load("province_output_steel_cement").query("year == 2020")
+    cement = sc["cement_10k_tonnes"]
+    east = sc["nbs_region_en"] == "East"
+    q2 = 100 * cement[east].sum() / cement.sum()
+    cu = course.load("capacity_utilization")
+    mv = cu[cu["industry_en"] == "Motor vehicles"]
+    q4 = mv[mv["period_type"] == "quarter"].set_index("period")["capacity_utilization_pct"]
+    q3 = q4["2024Q4"] - q4["2022Q4"]
+    annual = mv[(mv["period_type"] == "year") & (mv["period"] == "2024")]["capacity_utilization_pct"].iloc[0]
+    return [
+        Answer("q1", q1, 1, not_yet=(100 * r.utilisation,), refused=(q1 / 100,), percent=True),
+        Answer("q2", q2, 1, not_yet=((100 * cement / cement.sum())[east].mean(),), percent=True),
+        Answer("q3", q3, 1, not_yet=(annual - q4["2022Q4"], q4["2024Q4"] - q4["2021Q4"])),
+    ]
+
+
 ANSWERS = {
     "00_start_here": lesson_00,
     "11_high_quality_development": lesson_11,
@@ -409,6 +460,8 @@ ANSWERS = {
     "15_new_development_philosophy": lesson_15,
     "21_seeking_truth_from_facts": lesson_21,
     "22_national_conditions": lesson_22,
+    "23_coordinating_the_whole": lesson_23,
+    "24_avoiding_overcapacity": lesson_24,
     "31_science_and_technology_resources": lesson_31,
     "32_data_as_a_factor": lesson_32,
     "35_talent": lesson_35,
