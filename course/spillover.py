@@ -201,7 +201,7 @@ def render(r: Spillover):
 
     from course import plots
 
-    xmax = max(4.0, 1.4 * max(r.x_social, r.x_private) + 0.5)
+    xmax = min(10.0, max(4.0, 1.4 * max(r.x_social, r.x_private) + 0.5))
     xs = np.linspace(0, xmax, 200)
     mb_social = r.a / (1 + xs)
     mb_private = (1 - r.spillover) * mb_social
@@ -219,7 +219,7 @@ def render(r: Spillover):
                        label=f"Cost the region pays after a {r.subsidy:.0%} subsidy")
         lo, hi = sorted((r.x_private, r.x_social))
         if hi - lo > 1e-9:
-            band = np.linspace(lo, hi, 60)
+            band = np.linspace(lo, min(hi, xmax), 60)
             ax.fill_between(band, r.a / (1 + band), r.c, facecolor="0.88", hatch="///", edgecolor="0.45", linewidth=0.5,
                             label="Deadweight loss (value lost to the country)")
         top = max(r.a * 1.05, r.c * 1.3)
@@ -227,9 +227,14 @@ def render(r: Spillover):
         ax.annotate(f"optimum {r.x_social:.2f}", (r.x_social, r.c), xytext=(6, 10), textcoords="offset points",
                     fontsize=9)
         y_private = min(top * 0.95, (1 - r.spillover) * r.a / (1 + r.x_private))
-        ax.plot([r.x_private], [y_private], marker="s", color=orange, markersize=8, linestyle="none")
-        ax.annotate(f"region's choice {r.x_private:.2f}", (r.x_private, y_private), xytext=(6, -14),
-                    textcoords="offset points", fontsize=9)
+        if r.x_private <= xmax:
+            ax.plot([r.x_private], [y_private], marker="s", color=orange, markersize=8, linestyle="none")
+            ax.annotate(f"region's choice {r.x_private:.2f}", (r.x_private, y_private), xytext=(6, -14),
+                        textcoords="offset points", fontsize=9)
+        else:  # far to the right: a marker on the edge says where it is
+            ax.plot([xmax], [y_private], marker=">", color=orange, markersize=9, linestyle="none", clip_on=False)
+            ax.annotate(f"region's choice {r.x_private:.2f} (beyond the axis)", (xmax, y_private), xytext=(-8, 10),
+                        textcoords="offset points", fontsize=9, ha="right")
         ax.set_xlim(0, xmax)
         ax.set_ylim(0, top)
         ax.set_xlabel("Spending on basic research, x (model units)")
