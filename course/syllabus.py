@@ -97,6 +97,8 @@ LESSONS: tuple[Entry, ...] = (
     Entry("notebooks/13_international_competition.ipynb", "International competition", ("N3",)),
     Entry("notebooks/14_modern_industrial_system.ipynb", "Modern industrial system", ("N4",)),
     Entry("notebooks/15_new_development_philosophy.ipynb", "New development philosophy", ("N5",)),
+    Entry("notebooks/33_deepening_reform.ipynb", "Deepening reform", ("F3", "F3.1", "F3.2", "F3.3")),
+    Entry("notebooks/34_finance.ipynb", "Finance", ("F4", "F4.1", "F4.2", "F4.3")),
 )
 
 #: Graded items (problem-set questions) with the paper ids each one exercises.
