@@ -118,6 +118,7 @@ DEFAULT_LGD = 0.6
 CONFIDENCE_LEVELS = (0.90, 0.95, 0.99, 0.995, 0.999)
 
 _N = NormalDist()
+_TOL = 1e-12  # rates within this of a limit count as at the limit (1.03 / 1 - 1 is 0.030000000000000027)
 _erfc = np.frompyfunc(math.erfc, 1, 1)
 _ppf = np.frompyfunc(_N.inv_cdf, 1, 1)
 
@@ -235,11 +236,11 @@ class Pricing:
 
     @property
     def served_without(self) -> bool:
-        return self.rate_without <= self.max_rate
+        return self.rate_without <= self.max_rate + _TOL
 
     @property
     def served_with(self) -> bool:
-        return self.all_in <= self.max_rate
+        return self.all_in <= self.max_rate + _TOL
 
 
 def pricing(pd: float = 0.12, lgd: float = 0.7, guarantee_share: float = 0.0, guarantee_fee: float = 0.01,
@@ -461,7 +462,7 @@ def screen(base_pd: float, auc: float, max_pd: float) -> Screen:
     elif pm <= 0:
         t = math.inf
     elif d == 0:
-        t = -math.inf if pi <= pm else math.inf
+        t = -math.inf if pi <= pm + _TOL else math.inf
     elif math.isinf(d):
         t = 0.0                      # any cut between the two (infinitely far apart) groups
     else:
