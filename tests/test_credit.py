@@ -275,3 +275,91 @@ def test_doctests():
     import doctest
 
     assert doctest.testmod(cr).failed == 0
+
+
+# --------------------------------------------------------------------------- lesson 34's check questions
+import json
+import re
+from pathlib import Path
+
+import course
+from course import quiz
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "34_finance.ipynb"
+ANSWERS_34 = {"q1": "6ff96248b2761790", "q2": "aee1acb2b7ce08f5", "q3": "703e509e109cd9d3"}
+
+
+def notebook_questions():
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    found = {}
+    for name in ("q1", "q2", "q3"):
+        (src,) = [t for t in sources if t.startswith(f"{name} = quiz.")]
+        ns = {"quiz": quiz}
+        exec(src, ns)
+        found[name] = ns[name]
+    return found
+
+
+def q1_answer():
+    return 100 * (1.03 / (1 - 0.08 * 0.7 * 0.5) - 1)          # by hand: the break-even equation with LGD (1 - g)
+
+
+def q2_answer(start=2011, end=2023, column="dfii_usage_depth"):
+    d = course.load("province_digital_finance_pku").pivot(index="province_code", columns="year", values=column)
+    growth = np.log(d[end] / d[start]) / (end - start)
+    return float(np.polyfit(np.log(d[start]), growth, 1)[0])
+
+
+def q3_answer(pd=0.02, rho=0.15, alpha=0.995, lgd=0.6):
+    q = lgd * stats.norm.cdf((stats.norm.ppf(pd) + math.sqrt(rho) * stats.norm.ppf(alpha)) / math.sqrt(1 - rho))
+    return 100 * (q - pd * lgd)
+
+
+def test_quiz_q1_break_even_rate_with_a_guarantee():
+    answer = q1_answer()
+    assert quiz.digest(answer, 2) == ANSWERS_34["q1"]
+    q = notebook_questions()["q1"]
+    assert q.answer == ANSWERS_34["q1"] and q.check(f"{answer:.2f}").correct
+    additive = 100 * (0.03 + 0.08 * 0.7 * 0.5)                # the approximation
+    no_guarantee = 100 * (1.03 / (1 - 0.08 * 0.7) - 1)
+    for wrong in (additive, no_guarantee, answer / 100):        # ... and a fraction instead of per cent
+        assert abs(wrong - answer) > 0.015
+        fb = q.check(f"{wrong:.4f}")
+        assert not fb.correct and f"{answer:.2f}" not in fb.message
+
+
+def test_quiz_q2_beta_of_usage_depth():
+    answer = q2_answer()
+    assert quiz.digest(answer, 4) == ANSWERS_34["q2"]
+    q = notebook_questions()["q2"]
+    assert q.answer == ANSWERS_34["q2"] and q.check(f"{answer:.4f}").correct
+    for wrong in (q2_answer(column="dfii_total"), q2_answer(column="dfii_coverage_breadth"), q2_answer(2016, 2023)):
+        assert abs(wrong - answer) > 0.00015
+        fb = q.check(f"{wrong:.4f}")
+        assert not fb.correct and fb.message.startswith("Not yet")
+
+
+def test_quiz_q3_buffer_at_99_5():
+    answer = q3_answer()
+    assert quiz.digest(answer, 2) == ANSWERS_34["q3"]
+    q = notebook_questions()["q3"]
+    assert q.answer == ANSWERS_34["q3"] and q.check(f"{answer:.2f}").correct
+    quantile = answer + 100 * 0.02 * 0.6                        # forgot to subtract the expected loss
+    for wrong in (quantile, q3_answer(alpha=0.999), q3_answer(lgd=1.0), answer / 100):
+        assert abs(wrong - answer) > 0.015
+        fb = q.check(f"{wrong:.4f}")
+        assert not fb.correct and f"{answer:.2f}" not in fb.message
+
+
+def test_quiz_answers_are_not_printed_in_lesson_34():
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    shown = " ".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/markdown", ""))
+                     + str(o.get("data", {}).get("text/plain", "")) + str(o.get("data", {}).get("text/html", ""))
+                     for c in cells if c["cell_type"] == "code" for o in c.get("outputs", []))
+    shown = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", shown)       # the figures' pixels are not text
+    source = " ".join("".join(c["source"]) for c in cells)
+    for text in (f"{q1_answer():.2f}", f"{q2_answer():.4f}", f"{q2_answer():.3f}", f"{q3_answer():.2f}"):
+        assert text not in shown and text not in source, text
+    for digest in ANSWERS_34.values():
+        assert f'answer="{digest}"' in source

@@ -220,3 +220,94 @@ def test_doctests():
     import doctest
 
     assert doctest.testmod(ev).failed == 0
+
+
+# --------------------------------------------------------------------------- lesson 33's check questions
+import json
+import re
+from pathlib import Path
+
+from course import quiz
+
+NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "33_deepening_reform.ipynb"
+ANSWERS_33 = {"q1": "d86d6b805de52464", "q2": "6389de4425152ff1", "q3": "d4e41847f941f2ec"}
+Q3_OPTIONS = ["Zhejiang", "Henan", "Shanghai", "Guangdong"]
+
+
+def notebook_questions(path=NOTEBOOK, names=("q1", "q2", "q3")):
+    """Build the questions exactly as the notebook's question cells do."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    found = {}
+    for name in names:
+        (src,) = [t for t in sources if t.startswith(f"{name} = quiz.")]
+        ns = {"quiz": quiz}
+        exec(src, ns)
+        found[name] = ns[name]
+    return found
+
+
+def refused(q, value):
+    fb = q.check(value)
+    return not fb.correct
+
+
+def test_quiz_q1_reversals_output_counts_against_equal_weights(profile):
+    base = hand_score(profile, ev.PRESETS["output counts"])
+    equal = hand_score(profile, {k: 1.0 for k in KEYS})
+    answer = hand_reversals(base, equal)
+    assert quiz.digest(answer) == ANSWERS_33["q1"]
+    q = notebook_questions()["q1"]
+    assert q.answer == ANSWERS_33["q1"] and q.check(str(answer)).correct
+    transfer = hand_reversals(base, hand_score(profile, ev.PRESETS["transfer and application"]))
+    # slips: the count printed in the lesson (transfer), the pairs that agree, the share in per cent
+    for wrong in (transfer, 465 - answer, round(100 * answer / 465)):
+        assert wrong != answer
+        fb = q.check(str(wrong))
+        assert not fb.correct and fb.message.startswith("Not yet") and str(answer) not in fb.message
+
+
+def test_quiz_q2_model_with_spillover_and_subsidy():
+    a, c, keep, s = 3.0, 1.0, 0.4, 0.30
+    answer = keep * a / ((1 - s) * c) - 1                # (1 - sigma) a / (1 + x) = (1 - s) c, by hand
+    assert answer == pytest.approx(1.2 / 0.7 - 1)
+    assert quiz.digest(answer, 2) == ANSWERS_33["q2"]
+    q = notebook_questions()["q2"]
+    assert q.answer == ANSWERS_33["q2"] and q.check(f"{answer:.2f}").correct
+    # slips: ignoring the subsidy, the social optimum, the subsidy on the benefit side, keep/spill swapped
+    for wrong in (keep * a / c - 1, a / c - 1, keep * a * (1 + s) / c - 1, (1 - keep) * a / ((1 - s) * c) - 1):
+        assert abs(wrong - answer) > 0.015
+        assert refused(q, f"{wrong:.2f}")
+
+
+def test_quiz_q3_largest_rise_in_the_science_share_of_the_budget():
+    f = course.load("province_fiscal").set_index(["province_en", "year"])
+    share = f["local_fiscal_sci_tech_expenditure_100m_yuan"] / f["local_general_budget_expenditure_100m_yuan"]
+    change = {p: share[(p, 2023)] - share[(p, 2011)] for p in Q3_OPTIONS}
+    answer = max(change, key=change.get)
+    assert sorted(change.values())[-1] - sorted(change.values())[-2] > 0.001     # a clear winner (0.1 point)
+    assert quiz.digest(answer) == ANSWERS_33["q3"]
+    q = notebook_questions()["q3"]
+    assert q.options == Q3_OPTIONS and q.check(answer).correct
+    level_2023 = max(Q3_OPTIONS, key=lambda p: share[(p, 2023)])
+    assert level_2023 != answer                                                  # the tempting slip: the level
+    for wrong in [o for o in Q3_OPTIONS if o != answer]:
+        fb = q.check(wrong)
+        assert not fb.correct and answer not in fb.message
+
+
+def test_quiz_answers_are_not_printed_in_lesson_33(profile):
+    cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+    shown = " ".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/markdown", ""))
+                     + str(o.get("data", {}).get("text/plain", "")) + str(o.get("data", {}).get("text/html", ""))
+                     for c in cells if c["cell_type"] == "code" for o in c.get("outputs", []))
+    shown = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", shown)       # the figures' pixels are not text
+    source = " ".join("".join(c["source"]) for c in cells)
+    base = hand_score(profile, ev.PRESETS["output counts"])
+    n = hand_reversals(base, hand_score(profile, {k: 1.0 for k in KEYS}))
+    assert not re.search(rf"(?<![\d.]){n}(?![\d.%])", shown) and not re.search(rf"(?<![\d.]){n} of", source)
+    x = 0.4 * 3 / 0.7 - 1
+    for text in (f"{x:.2f}", f"{x:.3f}"):
+        assert text not in shown and text not in source
+    for digest in ANSWERS_33.values():
+        assert f'answer="{digest}"' in source
