@@ -284,45 +284,66 @@ def _pricing_finding(r: Pricing) -> str:
             f"{_pct(r.rate_with)}; with the {_pct(r.fee_paid, 2)} fee the firm pays {_pct(r.all_in)} and {change}")
 
 
+def _spread(ys: list[float], gap: float) -> list[float]:
+    """Label positions near ``ys`` that are at least ``gap`` apart (direct labels must not overlap)."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed, last = {}, -math.inf
+    for i in order:
+        placed[i] = max(ys[i], last + gap)
+        last = placed[i]
+    return [placed[i] for i in range(len(ys))]
+
+
+def _short_pricing(r: Pricing) -> str:
+    if r.guarantee_share == 0:
+        return f"The bank needs {_pct(r.rate_without)}; the firm can bear {_pct(r.max_rate)}"
+    return f"With the guarantee the firm pays {_pct(r.all_in)}, without {_pct(r.rate_without)}"
+
+
 def render_pricing(r: Pricing):
-    """Break-even rate against PD (without and with the guarantee, and what the firm pays) and a table."""
+    """Break-even rate against PD (without and with the guarantee, and what the firm pays) and a table.
+
+    Curves carry direct labels and the figure keeps its text short (text is the costly part of a
+    redraw); the full finding, a key to the lines and the numbers are in the HTML under it.
+    """
     import html
 
     import matplotlib.pyplot as plt
 
     from course import plots
 
-    pds = np.linspace(0, 0.30, 61)
+    pds = np.linspace(0, 0.30, 31)
+    k = 1 + FUNDING_RATE + COST_RATE
     kept0 = 1 - pds * r.lgd
     keptg = 1 - pds * r.lgd * (1 - r.guarantee_share)
-    k = 1 + FUNDING_RATE + COST_RATE
     r0 = np.where(kept0 > 0, k / np.where(kept0 > 0, kept0, 1) - 1, np.nan) * 100
     rg = np.where(keptg > 0, k / np.where(keptg > 0, keptg, 1) - 1, np.nan) * 100
+    top = min(60.0, max(float(np.nanmax(r0)), 100 * r.max_rate, 100 * r.all_in) * 1.08)
     with plots.course_style():
-        fig, ax = plt.subplots(figsize=(6.6, 4.3), dpi=80)
-        fig.subplots_adjust(left=0.11, right=0.97, top=0.80, bottom=0.13)
+        fig, ax = plt.subplots(figsize=(6.2, 4.0), dpi=72)
+        fig.subplots_adjust(left=0.10, right=0.76, top=0.84, bottom=0.13)
         blue, orange, green, black = (plots.PALETTE[c] for c in ("blue", "orange", "bluish_green", "black"))
-        ax.plot(pds * 100, r0, color=blue, linestyle="-", label="Bank's break-even rate, no guarantee")
+        ax.plot(pds * 100, r0, color=blue, linestyle="-")
+        labels = [(min(float(r0[-1]), top), "no guarantee", blue)]
         if r.guarantee_share > 0:
-            ax.plot(pds * 100, rg, color=orange, linestyle="--",
-                    label=f"Bank's break-even rate, {r.guarantee_share:.0%} guarantee")
-            ax.plot(pds * 100, rg + 100 * r.fee_paid, color=green, linestyle="-.",
-                    label=f"What the firm pays: that rate + {_pct(r.fee_paid, 2)} fee")
-        ax.axhline(100 * r.max_rate, color=black, linestyle=":", linewidth=1.4,
-                   label=f"Highest rate the firm can bear ({_pct(r.max_rate)})")
+            ax.plot(pds * 100, rg, color=orange, linestyle="--")
+            ax.plot(pds * 100, rg + 100 * r.fee_paid, color=green, linestyle="-.")
+            labels += [(float(rg[-1]), "with guarantee", orange), (float(rg[-1] + 100 * r.fee_paid), "+ fee", green)]
+        ax.axhline(100 * r.max_rate, color=black, linestyle=":", linewidth=1.4)
+        labels.append((100 * r.max_rate, "firm's limit", black))
+        for y, (_, text, colour) in zip(_spread([y for y, _, _ in labels], 0.07 * top), labels):
+            ax.text(30.6, y, text, fontsize=8.5, color=colour, va="center", clip_on=False)
         ax.axvline(100 * r.pd, color="0.6", linewidth=0.8)
         ax.plot([100 * r.pd], [100 * r.rate_without], marker="o", color=blue, markersize=7, linestyle="none")
         if r.guarantee_share > 0:
             ax.plot([100 * r.pd], [100 * r.all_in], marker="s", color=green, markersize=7, linestyle="none")
-        ymax = float(np.nanmax(r0)) if np.isfinite(np.nanmax(r0)) else 40
-        ax.set_ylim(0, min(60, max(ymax, 100 * r.max_rate, 100 * r.all_in) * 1.08))
+        ax.set_ylim(0, top)
         ax.set_xlim(0, 30)
+        ax.set_xticks([0, 10, 20, 30])
+        ax.set_yticks(np.arange(0, top, 20 if top > 40 else 10))
         ax.set_xlabel("Probability of default, PD (%)")
         ax.set_ylabel("Loan rate (% a year)")
-        ax.legend(loc="upper left", fontsize=8.5, frameon=True, framealpha=0.92, edgecolor="white")
-        ax.text(100 * r.pd + 0.4, 0.8, f"this firm: PD {_pct(r.pd)}, LGD {r.lgd:.0%}", fontsize=8.5, va="bottom",
-                color="0.25", bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5})
-        plots.finding_title(fig, "MODEL. " + _pricing_finding(r), width=60)
+        plots.finding_title(fig, "MODEL. " + _short_pricing(r), width=56)
     rows = [
         ("Bank's break-even rate without a guarantee", _pct(r.rate_without, 2)),
         (f"Bank's break-even rate with a {r.guarantee_share:.0%} guarantee", _pct(r.rate_with, 2)),
@@ -335,10 +356,14 @@ def render_pricing(r: Pricing):
         ("Does the firm get the loan? without / with the guarantee",
          f"{'yes' if r.served_without else 'no'} / {'yes' if r.served_with else 'no'}"),
     ]
+    key = (f"<p class='course-summary' style='font-size:13px'><b>{html.escape(_pricing_finding(r))}.</b> "
+           f"This firm: PD {_pct(r.pd)}, LGD {r.lgd:.0%} (grey vertical line). Solid blue: the bank's break-even rate "
+           "without a guarantee (circle: this firm); dashed orange: with the guarantee; dash-dot green: that rate plus "
+           "the fee, what the firm pays (square); dotted black: the highest rate the firm can bear.</p>")
     table = ("<table class='course-table' style='font-size:13px'>"
              + "".join(f"<tr><th style='text-align:left;font-weight:normal'>{html.escape(a)}</th>"
                        f"<td style='text-align:right'>{html.escape(b)}</td></tr>" for a, b in rows) + "</table>")
-    return [fig, table]
+    return [fig, key + table]
 
 
 def pricing_alt(r: Pricing) -> str:
@@ -550,8 +575,15 @@ def _screening_finding(r: Screening) -> str:
             f"{s.accepted_pd:.1%} of borrowers default (base rate {s.base_pd:.0%})")
 
 
+def _short_screening(r: Screening) -> str:
+    s = r.result
+    if not s.lends:
+        return f"AUC {s.auc:.2f}: no one is financed"
+    return f"AUC {s.auc:.2f}: {s.good_accepted:.0%} of sound firms financed, {s.accepted_pd:.1%} default"
+
+
 def render_screening(r: Screening):
-    """Two panels against the score's AUC: default rate among borrowers; share of sound firms financed."""
+    """Against the score's AUC: the default rate among borrowers and the share of sound firms financed."""
     import html
 
     import matplotlib.pyplot as plt
@@ -560,29 +592,29 @@ def render_screening(r: Screening):
 
     s = r.result
     with plots.course_style():
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(8.4, 3.9), dpi=80)
-        fig.subplots_adjust(left=0.08, right=0.98, top=0.76, bottom=0.15, wspace=0.28)
+        fig, ax = plt.subplots(figsize=(6.2, 4.0), dpi=72)
+        fig.subplots_adjust(left=0.10, right=0.74, top=0.84, bottom=0.13)
         blue, orange, black, green = (plots.PALETTE[c] for c in ("blue", "orange", "black", "bluish_green"))
-        a1.plot(r.grid, 100 * r.curve_pd, color=blue, linestyle="-", marker="o", markersize=2.5,
-                label="Default rate among borrowers")
-        a1.axhline(100 * s.base_pd, color=orange, linestyle="--", label="Base rate (all applicants)")
-        a1.axhline(100 * s.max_pd, color=black, linestyle=":", label="Highest PD the bank can price")
-        a1.set_ylim(0, max(100 * s.base_pd, 100 * s.max_pd) * 1.25 + 0.5)
-        a1.set_ylabel("% of firms financed that default")
-        a2.plot(r.grid, 100 * r.curve_good, color=green, linestyle="-", marker="s", markersize=2.5,
-                label="Sound firms financed")
-        a2.plot(r.grid, 100 * r.curve_accept, color=blue, linestyle="-.", label="All applicants financed")
-        a2.set_ylim(0, 105)
-        a2.set_ylabel("% of firms")
-        for ax in (a1, a2):
-            ax.axvline(s.auc, color="0.55", linewidth=0.9)
-            ax.set_xlim(0.5, 1.0)
-            ax.set_xlabel("Accuracy of the data (AUC)")
-            ax.legend(loc="lower left" if ax is a1 else "lower right", fontsize=8)
+        ax.plot(r.grid, 100 * r.curve_good, color=green, linestyle="-", marker="s", markersize=2.5, markevery=5)
+        ax.plot(r.grid, 100 * r.curve_pd, color=blue, linestyle="--", marker="o", markersize=2.5, markevery=5)
+        ax.axhline(100 * s.base_pd, color=orange, linestyle="-.", linewidth=1.6)
+        ax.axhline(100 * s.max_pd, color=black, linestyle=":", linewidth=1.4)
+        labels = [(float(100 * r.curve_good[-1]), "sound firms financed", green),
+                  (float(np.nan_to_num(100 * r.curve_pd[-1])), "borrowers who default", blue),
+                  (100 * s.base_pd, "base rate", orange), (100 * s.max_pd, "highest priceable PD", black)]
+        for y, (_, text, colour) in zip(_spread([y for y, _, _ in labels], 6.0), labels):
+            ax.text(1.012, y, text, fontsize=8.5, color=colour, va="center", clip_on=False)
+        ax.axvline(s.auc, color="0.55", linewidth=0.9)
+        ax.plot([s.auc], [100 * s.good_accepted], marker="s", color=green, markersize=8, linestyle="none")
         if s.lends:
-            a1.plot([s.auc], [100 * s.accepted_pd], marker="o", color=blue, markersize=8, linestyle="none")
-        a2.plot([s.auc], [100 * s.good_accepted], marker="s", color=green, markersize=8, linestyle="none")
-        plots.finding_title(fig, "MODEL. " + _screening_finding(r), width=72)
+            ax.plot([s.auc], [100 * s.accepted_pd], marker="o", color=blue, markersize=8, linestyle="none")
+        ax.set_xlim(0.5, 1.0)
+        ax.set_ylim(0, 105)
+        ax.set_xticks([0.5, 0.75, 1.0])        # few ticks: tick labels are the costly part of a redraw
+        ax.set_yticks([0, 50, 100])
+        ax.set_xlabel("Accuracy of the data (AUC)")
+        ax.set_ylabel("% of firms")
+        plots.finding_title(fig, "MODEL. " + _short_screening(r), width=56)
     rows = [
         ("Base default rate of applicants", f"{s.base_pd:.1%}"),
         ("Accuracy of the score (AUC)", f"{s.auc:.2f}"),
@@ -594,10 +626,15 @@ def render_screening(r: Screening):
         ("Default rate among borrowers", "no borrowers" if not s.lends else f"{s.accepted_pd:.2%}"),
         ("Break-even rate at the borrowers' average PD", "-" if not s.lends else _pct(r.pooled_rate, 2)),
     ]
+    key = (f"<p class='course-summary' style='font-size:13px'><b>{html.escape(_screening_finding(r))}.</b> "
+           "Solid green with squares: the share of sound firms that get a loan; dashed blue with circles: the share of "
+           "borrowers who default; dash-dot orange: the base default rate of all applicants; dotted black: the highest "
+           "default probability the bank can price at the firm's rate limit. The grey vertical line is the chosen "
+           "accuracy.</p>")
     table = ("<table class='course-table' style='font-size:13px'>"
              + "".join(f"<tr><th style='text-align:left;font-weight:normal'>{html.escape(a)}</th>"
                        f"<td style='text-align:right'>{html.escape(b)}</td></tr>" for a, b in rows) + "</table>")
-    return [fig, table]
+    return [fig, key + table]
 
 
 def screening_alt(r: Screening) -> str:
@@ -605,10 +642,10 @@ def screening_alt(r: Screening) -> str:
     s = r.result
     now = (f"At the chosen AUC of {s.auc:.2f}, {s.accepted_pd:.1%} of borrowers default and {s.good_accepted:.0%} of "
            "sound firms are financed." if s.lends else f"At the chosen AUC of {s.auc:.2f} nobody is financed.")
-    return ("Model chart in two panels, both against the accuracy of the data (AUC from 0.5 to 1). Left: the default "
-            f"rate among borrowers, with a dashed line at the base rate {s.base_pd:.0%} and a dotted line at the highest "
-            f"PD the bank can price, {s.max_pd:.1%}. Right: the share of sound firms and of all applicants financed. "
-            + now)
+    return ("Model chart against the accuracy of the data (AUC from 0.5 to 1): a solid line for the share of sound "
+            "firms financed, rising to 100 %, and a dashed line for the share of borrowers who default, falling to 0; "
+            f"a dash-dot line at the base rate {s.base_pd:.0%} and a dotted line at the highest PD the bank can price, "
+            f"{s.max_pd:.1%}. " + now)
 
 
 SCREENING_CAPTION = ("MODEL, not data: binormal scores (sound firms N(d/2, 1), failing firms N(-d/2, 1), "
@@ -750,42 +787,51 @@ def _buffer_finding(r: Buffer) -> str:
             f"{100 * r.expected_loss:.1f} it expects to lose ({100 * r.sim_buffer:.1f} with {r.n_loans} loans)")
 
 
+def _short_buffer(r: Buffer) -> str:
+    return f"Buffer {100 * r.buffer:.1f} per 100 yuan at {r.confidence:.1%} confidence"
+
+
 def render_buffer(r: Buffer):
-    """Histogram of the simulated portfolio loss, the large-portfolio density, expected loss and the quantile."""
+    """The simulated portfolio loss (a step outline), the large-portfolio density, expected loss and the quantile."""
+    import html
+
     import matplotlib.pyplot as plt
 
     from course import plots
 
     xmax = max(r.quantile, r.sim_quantile, float(np.quantile(r.losses, 0.9995))) * 1.15 + 1e-4
     with plots.course_style():
-        fig, ax = plt.subplots(figsize=(6.8, 4.2), dpi=80)
-        fig.subplots_adjust(left=0.10, right=0.97, top=0.80, bottom=0.13)
+        fig, ax = plt.subplots(figsize=(6.2, 4.0), dpi=72)
+        fig.subplots_adjust(left=0.09, right=0.97, top=0.84, bottom=0.13)
         blue, orange, black, green = (plots.PALETTE[c] for c in ("blue", "orange", "black", "bluish_green"))
         step = 100 * r.lgd / r.n_loans if r.lgd > 0 else 100 * xmax / 60   # losses come in steps of LGD / n
         width = step * max(1, math.ceil((100 * xmax / 60) / step))          # whole steps per bin: no empty bins
         edges = np.arange(-step / 2, 100 * xmax + width, width)
         counts, edges = np.histogram(r.losses * 100, bins=edges, density=True)
-        ax.bar(edges[:-1], counts, width=np.diff(edges), align="edge", color="#BFD8EA", edgecolor=blue,
-               linewidth=0.3, hatch="..", label=f"Simulated loss, {r.n_loans} loans (20,000 years)")
+        ax.stairs(counts, edges, fill=True, color="#BFD8EA")
+        ax.stairs(counts, edges, color=blue, linewidth=1.0)
         if r.rho > 0 and r.lgd > 0:
-            xs = np.linspace(xmax / 400, min(xmax, r.lgd * 0.999), 300)
-            ax.plot(xs * 100, loss_density(xs, r.pd, r.rho, r.lgd) / 100, color=black, linestyle="-", linewidth=1.6,
-                    label="Very many loans (formula)")
-        ax.axvline(100 * r.expected_loss, color=orange, linestyle="--", linewidth=2,
-                   label=f"Expected loss {100 * r.expected_loss:.2f}%")
-        ax.axvline(100 * r.quantile, color=green, linestyle="-.", linewidth=2,
-                   label=f"{r.confidence:.1%} quantile {100 * r.quantile:.2f}%")
+            xs = np.linspace(xmax / 200, min(xmax, r.lgd * 0.999), 120)
+            ax.plot(xs * 100, loss_density(xs, r.pd, r.rho, r.lgd) / 100, color=black, linestyle="-", linewidth=1.6)
+        ax.axvline(100 * r.expected_loss, color=orange, linestyle="--", linewidth=2)
+        ax.axvline(100 * r.quantile, color=green, linestyle="-.", linewidth=2)
         top = ax.get_ylim()[1]
-        ax.annotate("", xy=(100 * r.quantile, 0.88 * top), xytext=(100 * r.expected_loss, 0.88 * top),
+        ax.annotate("", xy=(100 * r.quantile, 0.80 * top), xytext=(100 * r.expected_loss, 0.80 * top),
                     arrowprops={"arrowstyle": "<->", "color": "0.2"})
-        ax.text(100 * (r.quantile + r.expected_loss) / 2, 0.9 * top, "buffer", ha="center", va="bottom", fontsize=9)
+        ax.text(100 * (r.quantile + r.expected_loss) / 2, 0.82 * top, "buffer", ha="center", va="bottom", fontsize=9)
+        ax.text(100 * r.expected_loss, 0.95 * top, " expected loss", color=orange, fontsize=8.5, va="top")
+        ax.text(100 * r.quantile, 0.95 * top, f" {r.confidence:.1%}", color=green, fontsize=8.5, va="top")
         ax.set_xlim(-step / 2, 100 * xmax)
+        ax.locator_params(axis="x", nbins=4)
+        ax.locator_params(axis="y", nbins=3)
         ax.set_xlabel("Loss in a year (% of the portfolio)")
         ax.set_ylabel("Density")
-        ax.legend(loc="center right", fontsize=8)
-        plots.finding_title(fig, "MODEL. " + _buffer_finding(r), width=60)
-    text = (f"<p class='course-summary' style='font-size:13px'>PD {r.pd:.1%}, LGD {r.lgd:.0%}, asset correlation "
-            f"{r.rho:.2f}, confidence {r.confidence:.1%}. Expected loss {100 * r.expected_loss:.2f} per 100 yuan; "
+        plots.finding_title(fig, "MODEL. " + _short_buffer(r), width=56)
+    text = (f"<p class='course-summary' style='font-size:13px'><b>{html.escape(_buffer_finding(r))}.</b> "
+            f"Shaded steps: the simulated yearly loss of {r.n_loans} loans (20,000 years, seed 0); black curve: the "
+            "formula for a very large portfolio; dashed orange: the expected loss; dash-dot green: the loss not "
+            f"exceeded in {r.confidence:.1%} of years; the arrow between them is the buffer.<br>PD {r.pd:.1%}, LGD "
+            f"{r.lgd:.0%}, asset correlation {r.rho:.2f}. Expected loss {100 * r.expected_loss:.2f} per 100 yuan; "
             f"loss not exceeded in {r.confidence:.1%} of years: {100 * r.quantile:.2f} (formula), "
             f"{100 * r.sim_quantile:.2f} (simulation, {r.n_loans} loans). Buffer {100 * r.buffer:.2f} per 100 yuan; "
             f"at an equity premium of {EQUITY_PREMIUM:.0%} it adds {100 * r.added_rate:.2f} percentage points to the "
@@ -797,7 +843,7 @@ def buffer_alt(r: Buffer) -> str:
     """Alt text for :func:`render_buffer`."""
     curve = " A black curve shows the formula for a very large portfolio." if r.rho > 0 else (
         " With zero correlation a very large portfolio would lose exactly the expected loss every year.")
-    return (f"Model chart: a dotted histogram of the simulated yearly loss of {r.n_loans} loans (PD {r.pd:.1%}, LGD "
+    return (f"Model chart: a shaded step histogram of the simulated yearly loss of {r.n_loans} loans (PD {r.pd:.1%}, LGD "
             f"{r.lgd:.0%}, asset correlation {r.rho:.2f}), skewed to the right." + curve
             + f" A dashed line marks the expected loss, {100 * r.expected_loss:.2f}%, a dash-dot line the "
             f"{r.confidence:.1%} quantile, {100 * r.quantile:.2f}%; the gap between them, {100 * r.buffer:.2f}%, is the "

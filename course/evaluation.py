@@ -235,12 +235,23 @@ class Evaluation:
 
     def top(self, k: int = 5, which: str = "rank") -> list[str]:
         """The ``k`` best provinces under the student's weights (``"rank"``) or the baseline."""
-        return self.table.sort_values([which, "province_en"])["province_en"].head(k).tolist()
+        return self._order(which)[:k]
+
+    def _order(self, which: str) -> list[str]:
+        # sorted once per result and kept: the widget asks for the leaders several times per redraw
+        cache = self.__dict__.setdefault("_orders", {})
+        if which not in cache:
+            cache[which] = self.table.sort_values([which, "province_en"])["province_en"].tolist()
+        return cache[which]
 
     def movers(self, k: int = 4) -> pd.DataFrame:
         """The ``k`` provinces that move most (ties broken by the better new rank)."""
-        t = self.table.assign(abs_shift=self.table["shift"].abs())
-        return t.sort_values(["abs_shift", "rank"], ascending=[False, True]).head(k).drop(columns="abs_shift")
+        cache = self.__dict__.setdefault("_movers", None)
+        if cache is None:
+            t = self.table.assign(abs_shift=self.table["shift"].abs())
+            cache = t.sort_values(["abs_shift", "rank"], ascending=[False, True]).drop(columns="abs_shift")
+            self.__dict__["_movers"] = cache
+        return cache.head(k)
 
 
 @lru_cache(maxsize=8)
@@ -325,9 +336,9 @@ def _finding(r: Evaluation) -> str:
 
 def _highlighted(r: Evaluation) -> list:
     """Codes of the provinces drawn in colour: the four largest moves, the new leader, the student's."""
-    t = r.table.dropna(subset=["rank", "baseline_rank"])
+    t = r.table
     codes = list(r.movers(4).index)
-    leader = t.sort_values(["rank", "province_en"]).index[0]
+    leader = t.index[t["province_en"] == r.top(1)[0]][0]
     if leader not in codes:
         codes.append(leader)
     if r.province != NO_PROVINCE:
@@ -350,54 +361,69 @@ def _spread(ys: list[float], gap: float) -> list[float]:
     return [placed[i] for i in range(len(ys))]
 
 
+def _short_finding(r: Evaluation) -> str:
+    first = r.top(1)[0]
+    if r.reversals == 0:
+        return f"Same order as the baseline ({first} first)"
+    return f"{r.reversals} of {r.pairs} pairs swap order; {first} first"
+
+
 def render(r: Evaluation):
-    """A slope chart of the 31 ranks (baseline left, the student's weights right) and a summary."""
+    """A slope chart of the 31 ranks (baseline left, the student's weights right) and a summary.
+
+    The chart keeps its text short (drawing text is the costly part of a redraw); the full finding and
+    the numbers are in the HTML under it.
+    """
     import html
 
     import matplotlib.pyplot as plt
+    from matplotlib.collections import LineCollection
 
     from course import plots
 
-    t = r.table.dropna(subset=["rank", "baseline_rank"])
+    t = r.table
     highlight = _highlighted(r)
+    codes = t.index.to_numpy()
+    base_rank = t["baseline_rank"].to_numpy(dtype=float)
+    new_rank = t["rank"].to_numpy(dtype=float)
+    names = t["province_en"].to_numpy()
+    where = {c: i for i, c in enumerate(codes)}
+    grey = np.ones(len(codes), dtype=bool)
+    grey[[where[c] for c in highlight]] = False
     with plots.course_style():
-        fig, ax = plt.subplots(figsize=(6.4, 5.6), dpi=80)
-        fig.subplots_adjust(left=0.12, right=0.60, top=0.86, bottom=0.08)
-        from matplotlib.collections import LineCollection
-
-        others = t.drop(index=highlight)
-        y0 = others["baseline_rank"].to_numpy(dtype=float)
-        y1 = others["rank"].to_numpy(dtype=float)
+        fig, ax = plt.subplots(figsize=(5.6, 5.0), dpi=72)
+        fig.subplots_adjust(left=0.11, right=0.62, top=0.90, bottom=0.07)
+        y0, y1 = base_rank[grey], new_rank[grey]
         ax.add_collection(LineCollection([[(0, a), (1, b)] for a, b in zip(y0, y1)], colors="0.78",
                                          linewidths=0.8, linestyles="-"))
         ax.scatter(np.r_[np.zeros(len(y0)), np.ones(len(y1))], np.r_[y0, y1], s=6, color="0.65", marker="o")
         labels = []
         for i, code in enumerate(highlight):
-            row = t.loc[code]
+            j = where[code]
             st = plots.series_style(i)
-            mine = r.province != NO_PROVINCE and row["province_en"] == r.province
-            ax.plot([0, 1], [row["baseline_rank"], row["rank"]], color=st["color"], linestyle=st["linestyle"],
+            mine = r.province != NO_PROVINCE and names[j] == r.province
+            ax.plot([0, 1], [base_rank[j], new_rank[j]], color=st["color"], linestyle=st["linestyle"],
                     marker=st["marker"], linewidth=3.0 if mine else 2.0, markersize=6)
-            text = f"{row['province_en']}: {row['baseline_rank']} to {row['rank']}" + (" (yours)" if mine else "")
-            labels.append((float(row["rank"]), text))
-        for y, (target, text) in zip(_spread([y for y, _ in labels], gap=1.25), labels):
-            ax.annotate(text, (1, target), xytext=(1.06, y), textcoords="data", va="center", fontsize=9,
-                        color="0.1", annotation_clip=False,
-                        arrowprops={"arrowstyle": "-", "color": "0.6", "linewidth": 0.6} if abs(y - target) > 0.3
-                        else None)
-        ax.set_xlim(-0.08, 1.08)
-        ax.set_ylim(len(t) + 0.8, 0.2)
-        ax.set_xticks([0, 1], [f"Baseline:\n{r.baseline}", "Your weights"])
-        ax.set_yticks([1, 5, 10, 15, 20, 25, 30])
-        ax.set_ylabel("Rank among the 31 provinces (1 = best)")
+            text = f"{names[j]} {base_rank[j]:.0f} to {new_rank[j]:.0f}" + (" (yours)" if mine else "")
+            labels.append((float(new_rank[j]), text))
+        for y, (_, text) in zip(_spread([y for y, _ in labels], gap=1.3), labels):
+            ax.text(1.06, y, text, va="center", fontsize=9, color="0.1", clip_on=False)
+        ax.set_xlim(-0.08, 1.04)
+        ax.set_ylim(len(codes) + 0.8, 0.2)
+        ax.set_xticks([0, 1], ["Baseline", "Your weights"])
+        ax.set_yticks([1, 10, 20, 31])
+        ax.set_ylabel("Rank (1 = best)")
         ax.grid(axis="x", visible=False)
-        plots.finding_title(fig, _finding(r), width=54)
+        plots.finding_title(fig, _short_finding(r), width=48)
     top_base, top_now = r.top(5, "baseline_rank"), r.top(5)
     stayed = [p for p in top_now if p in top_base]
     summary = (
         "<p class='course-summary' style='font-size:13px'>"
-        f"Your weights: {html.escape(_weights_text(r.weights))}. Baseline '{html.escape(r.baseline)}': "
-        f"{html.escape(_weights_text(r.baseline_weights))}. Normalisation: {html.escape(r.method)}; data {r.year}.<br>"
+        f"<b>{html.escape(_finding(r))}.</b> Left: rank under the baseline '{html.escape(r.baseline)}' "
+        f"({html.escape(_weights_text(r.baseline_weights))}); right: rank under your weights "
+        f"({html.escape(_weights_text(r.weights))}). Coloured lines, each with its own line style and marker: the "
+        f"largest moves, the new leader{' and your province (thickest)' if r.province != NO_PROVINCE else ''}; grey: "
+        f"the others. Normalisation: {html.escape(r.method)}; data {r.year}.<br>"
         f"Province pairs that swap order: <b>{r.reversals} of {r.pairs}</b> ({r.share:.0%}); "
         f"Spearman rank correlation with the baseline {r.rho:.2f}.<br>"
         f"Top five under the baseline: {html.escape(', '.join(top_base))}. Under your weights: "

@@ -175,6 +175,15 @@ def model(spillover: float = 0.5, subsidy: float = 0.0, a: float = BENEFIT_SCALE
                      subsidy_cost=subsidy * c * xp)
 
 
+def _short_finding(r: Spillover) -> str:
+    """The finding in a few words, for the figure's title (the full sentence goes under the figure)."""
+    if abs(r.gap) < 1e-9:
+        return "No gap: the region funds the optimum"
+    if r.gap > 0:
+        return f"The region funds {r.x_private:.2f} of the optimum {r.x_social:.2f}"
+    return f"Over-investment: {r.x_private:.2f} against the optimum {r.x_social:.2f}"
+
+
 def _finding(r: Spillover) -> str:
     if abs(r.gap) < 1e-9:
         if r.spillover == 0:
@@ -193,7 +202,11 @@ def _finding(r: Spillover) -> str:
 
 
 def render(r: Spillover):
-    """The marginal-benefit / marginal-cost diagram with both choices and the deadweight loss, and a table."""
+    """The marginal-benefit / marginal-cost diagram with both choices and the deadweight loss, and a table.
+
+    Curves carry direct labels instead of a legend, which keeps the redraw light (text is the
+    costly part of drawing a figure).
+    """
     import html
 
     import matplotlib.pyplot as plt
@@ -202,45 +215,51 @@ def render(r: Spillover):
     from course import plots
 
     xmax = min(10.0, max(4.0, 1.4 * max(r.x_social, r.x_private) + 0.5))
-    xs = np.linspace(0, xmax, 200)
+    xs = np.linspace(0, xmax, 80)
     mb_social = r.a / (1 + xs)
     mb_private = (1 - r.spillover) * mb_social
     mc_private = (1 - r.subsidy) * r.c
+    top = max(r.a * 1.05, r.c * 1.3)
     with plots.course_style():
-        fig, ax = plt.subplots(figsize=(6.4, 4.4), dpi=80)
-        fig.subplots_adjust(left=0.11, right=0.97, top=0.82, bottom=0.13)
+        fig, ax = plt.subplots(figsize=(6.2, 4.0), dpi=72)
+        fig.subplots_adjust(left=0.09, right=0.70, top=0.82, bottom=0.13)
         blue, orange, green, black = (plots.PALETTE[k] for k in ("blue", "orange", "bluish_green", "black"))
-        ax.plot(xs, mb_social, color=blue, linestyle="-", linewidth=2.2, label="Benefit to the country of one more unit")
-        ax.plot(xs, mb_private, color=orange, linestyle="--", linewidth=2.2,
-                label=f"Benefit the region keeps ({1 - r.spillover:.0%})")
-        ax.axhline(r.c, color=black, linestyle="-", linewidth=1.4, label="Cost of one more unit")
+        ax.plot(xs, mb_social, color=blue, linestyle="-", linewidth=2.2)
+        ax.plot(xs, mb_private, color=orange, linestyle="--", linewidth=2.2)
+        ax.axhline(r.c, color=black, linestyle="-", linewidth=1.4)
+        labels = [(float(mb_social[-1]), "country's benefit", blue),
+                  (float(mb_private[-1]), "region's benefit", orange),
+                  (r.c, "cost", black)]
         if r.subsidy > 0:
-            ax.axhline(mc_private, color=green, linestyle="-.", linewidth=1.8,
-                       label=f"Cost the region pays after a {r.subsidy:.0%} subsidy")
+            ax.axhline(mc_private, color=green, linestyle="-.", linewidth=1.8)
+            labels.append((mc_private, "cost to region", green))
+        for y, (_, text, colour) in zip(_spread_labels([y for y, _, _ in labels], 0.075 * top), labels):
+            ax.text(xmax * 1.01, y, text, fontsize=8.5, color=colour, va="center", clip_on=False)
         lo, hi = sorted((r.x_private, r.x_social))
         if hi - lo > 1e-9:
-            band = np.linspace(lo, min(hi, xmax), 60)
-            ax.fill_between(band, r.a / (1 + band), r.c, facecolor="0.88", hatch="///", edgecolor="0.45", linewidth=0.5,
-                            label="Deadweight loss (value lost to the country)")
-        top = max(r.a * 1.05, r.c * 1.3)
+            band = np.linspace(lo, min(hi, xmax), 30)
+            ax.fill_between(band, r.a / (1 + band), r.c, color="0.80", linewidth=0)
+            mid = (lo + min(hi, xmax)) / 2
+            ax.text(mid, (r.a / (1 + mid) + r.c) / 2, "deadweight\nloss", fontsize=8.5, ha="center", va="center")
         ax.plot([r.x_social], [r.c], marker="o", color=blue, markersize=8, linestyle="none")
-        ax.annotate(f"optimum {r.x_social:.2f}", (r.x_social, r.c), xytext=(6, 10), textcoords="offset points",
+        ax.annotate(f"optimum {r.x_social:.2f}", (r.x_social, r.c), xytext=(6, 8), textcoords="offset points",
                     fontsize=9)
         y_private = min(top * 0.95, (1 - r.spillover) * r.a / (1 + r.x_private))
         if r.x_private <= xmax:
             ax.plot([r.x_private], [y_private], marker="s", color=orange, markersize=8, linestyle="none")
-            ax.annotate(f"region's choice {r.x_private:.2f}", (r.x_private, y_private), xytext=(6, -14),
+            ax.annotate(f"region {r.x_private:.2f}", (r.x_private, y_private), xytext=(6, -14),
                         textcoords="offset points", fontsize=9)
         else:  # far to the right: a marker on the edge says where it is
             ax.plot([xmax], [y_private], marker=">", color=orange, markersize=9, linestyle="none", clip_on=False)
-            ax.annotate(f"region's choice {r.x_private:.2f} (beyond the axis)", (xmax, y_private), xytext=(-8, 10),
+            ax.annotate(f"region {r.x_private:.2f} (beyond the axis)", (xmax, y_private), xytext=(-8, 10),
                         textcoords="offset points", fontsize=9, ha="right")
         ax.set_xlim(0, xmax)
         ax.set_ylim(0, top)
+        ax.set_xticks(np.arange(0, xmax + 1e-9, 1.0 if xmax <= 5 else 2.0))   # few ticks: they cost most to draw
+        ax.set_yticks(np.arange(0, top + 1e-9, 1.0))
         ax.set_xlabel("Spending on basic research, x (model units)")
-        ax.set_ylabel("Benefit or cost per extra unit")
-        ax.legend(loc="upper right", fontsize=8.5)
-        plots.finding_title(fig, "MODEL. " + _finding(r), width=54)
+        ax.set_ylabel("Per extra unit")
+        plots.finding_title(fig, "MODEL. " + _short_finding(r), width=56)
     rows = [
         ("Spillover to other regions (sigma)", f"{r.spillover:.0%}"),
         ("Subsidy rate (s)", f"{r.subsidy:.0%}"),
@@ -251,16 +270,30 @@ def render(r: Spillover):
         ("Subsidy paid by the centre (s c x_p)", f"{r.subsidy_cost:.2f}"),
         ("Subsidy that closes the gap (= sigma)", f"{r.pigouvian:.0%}"),
     ]
+    key = (f"<p class='course-summary' style='font-size:13px'><b>{html.escape(_finding(r))}.</b> Solid blue: benefit of one more unit to the country; "
+           "dashed orange: the part the region keeps; black: cost of one more unit; dash-dot green: the cost the "
+           "region pays after the subsidy. Circle: the social optimum; square: the region's choice; grey area: the "
+           "deadweight loss.</p>")
     table = ("<table class='course-table' style='font-size:13px'>"
              + "".join(f"<tr><th style='text-align:left;font-weight:normal'>{html.escape(k)}</th>"
                        f"<td style='text-align:right'>{html.escape(v)}</td></tr>" for k, v in rows)
              + "</table>")
-    return [fig, table]
+    return [fig, key + table]
+
+
+def _spread_labels(ys: list[float], gap: float) -> list[float]:
+    """Positions near ``ys`` at least ``gap`` apart (labels at the right edge must not overlap)."""
+    order = sorted(range(len(ys)), key=lambda i: ys[i])
+    placed, last = {}, -math.inf
+    for i in order:
+        placed[i] = max(ys[i], last + gap)
+        last = placed[i]
+    return [placed[i] for i in range(len(ys))]
 
 
 def alt_text(r: Spillover) -> str:
     """Alt text for :func:`render`, stating the current numbers."""
-    dwl = (f" A hatched area between the two choices marks the deadweight loss, {r.deadweight_loss:.3f}."
+    dwl = (f" A grey area between the two choices, labelled deadweight loss, measures {r.deadweight_loss:.3f}."
            if abs(r.gap) > 1e-9 else " The two choices coincide, so there is no deadweight loss.")
     return ("Model diagram. Falling curves show the benefit of one more unit of basic research to the country "
             f"(solid) and the part the region keeps, {1 - r.spillover:.0%} (dashed); a horizontal line shows the cost "
