@@ -264,6 +264,11 @@ def _cached_normalised(year: int, method: str) -> pd.DataFrame:
     return dashboard.normalise(_cached_indicators(year), {k: "+" for k in KEYS}, method=method)
 
 
+@lru_cache(maxsize=32)
+def _cached_baseline(year: int, method: str, baseline: str) -> pd.Series:
+    return _weighted(_cached_normalised(year, method), _weights(PRESETS[baseline]))
+
+
 def evaluate(rd_intensity_pct: float = 0.0, patents_per_10k: float = 0.0, invention_patents_per_10k: float = 0.0,
              transfer_ratio: float = 1.0, hightech_revenue_pct_grp: float = 1.0,
              baseline: str = DEFAULT_BASELINE, province: str = NO_PROVINCE, method: str = "minmax",
@@ -285,10 +290,10 @@ def evaluate(rd_intensity_pct: float = 0.0, patents_per_10k: float = 0.0, invent
     weights = {"rd_intensity_pct": rd_intensity_pct, "patents_per_10k": patents_per_10k,
                "invention_patents_per_10k": invention_patents_per_10k, "transfer_ratio": transfer_ratio,
                "hightech_revenue_pct_grp": hightech_revenue_pct_grp}
-    if cached:  # the widget's path: the normalised table is computed once per year and method
+    if cached:  # the widget's path: the normalised table and the baselines are computed once
         norm = _cached_normalised(int(year), method)
         current = _weighted(norm, _weights(weights))
-        base = _weighted(norm, _weights(PRESETS[baseline]))
+        base = _cached_baseline(int(year), method, baseline)
     else:
         current = scores(ind, weights, method)
         base = scores(ind, PRESETS[baseline], method)
