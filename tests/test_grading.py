@@ -243,7 +243,7 @@ def run(request, tmp_path_factory):
     if name == "ps1":
         plan.update(grade.demo(root, subs, name))
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in subs.rglob("*") if p.is_file()}
-    grade.autograde(root, subs, name, timeout=8, jobs=2)
+    grade.autograde(root, subs, name, timeout=15, jobs=2)
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in subs.rglob("*") if p.is_file()}
     csv_path = tmp / "grades.csv"
     assert grade.main(["--root", str(root), "--assignment", name, "export", str(csv_path)]) == 0
@@ -384,7 +384,7 @@ def test_serial_and_parallel_gradebooks_are_equal(run, tmp_path):
         shutil.copytree(run["subs"] / sid, subs / sid)
     root = grade.prepare_root(tmp_path / "course")
     grade.generate(root, name)
-    grade.autograde(root, subs, name, timeout=8, jobs=1)
+    grade.autograde(root, subs, name, timeout=15, jobs=1)
     serial, parallel = _gradebook_contents(root, students), _gradebook_contents(run["root"], students)
     assert len(serial) > 10 * len(students) and serial == parallel
     flags = lambda r: {s: f for s, f in json.loads((r / grade.FLAGS_FILE).read_text()).items() if s in students}  # noqa: E731

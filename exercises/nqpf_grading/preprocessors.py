@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_output
@@ -187,6 +187,7 @@ class Events:
         self.timeouts: list[str] = []
         self.kernel_died: str | None = None
         self.budget_cells: list[str] = []
+        self.stuck: str | None = None
         self.cut_bytes = 0
         self.report = "not run"
         self.hooks: list[str] = []
@@ -201,6 +202,8 @@ class Events:
             f.append(f"time budget of {budget:g} s used up: {self.budget_cells[0]} and later cells not run")
         if self.kernel_died is not None:
             f.append(f"kernel died ({self.kernel_died}): later cells not run")
+        if self.stuck is not None:
+            f.append(f"kernel ignored the interrupt ({self.stuck}): stopped, later cells not run")
         if self.folder_full:
             f.append("wrote too much into the kernel's connection folder: stopped")
         if self.cut_bytes:
@@ -248,13 +251,15 @@ class SandboxExecute(Execute):
 
         NotebookClient.__init__(self, nb, km)
         self.shutdown_kernel = "immediate"
+        self.iopub_timeout = 30  # a loaded machine can take seconds to deliver the last outputs
+        self.raise_on_iopub_timeout = True  # (and raising cancels the stale output reader; see below)
         self.reset_execution_trackers()
         self._check_assign_resources(resources)
         ps = spec.load(resources["nbgrader"]["assignment"])
         student = resources["nbgrader"]["student"]
         names, calls = ps.report_plan(student)
         ev = self._events = Events()
-        self._km_ref = None
+        self._km_ref, self._interrupted = None, False
         self._live_nb, self._live_cell, self._index, self._in_report = 0, 0, -1, False
         per_cell = self.cell_timeout or self.timeout or 30
         t0 = time.monotonic()
@@ -275,19 +280,27 @@ class SandboxExecute(Execute):
                                                    text="[not run: this notebook's time budget was used up]\n")]
                         continue
                     self.timeout = max(1, int(min(per_cell, math.ceil(left))))
-                    self._index, self._live_cell = index, 0
+                    self._index, self._live_cell, self._interrupted = index, 0, False
+                    self.iopub_timeout = 30
                     try:
                         self.preprocess_cell(cell, resources, index)
                     except DeadKernelError:
                         ev.kernel_died = _label(self.nb, index)
                         break
+                    except CellTimeoutError:
+                        if self._interrupted:  # interrupted, and still busy: it ignores interrupts
+                            ev.stuck = _label(self.nb, index)
+                            break
+                        ev.timeouts.append(_label(self.nb, index) + ", outputs late")  # keep what arrived
                     if os.geteuid() != 0 and _folder_bytes(self.km.conn_dir) > FOLDER_CAP:
                         ev.folder_full = True
                         ev.kernel_died = _label(self.nb, index)
                         break
-                if ev.kernel_died is None:
+                if ev.kernel_died is None and ev.stuck is None:
                     self.timeout = self.report_timeout
                     payload = self._report(names, calls, ev)
+                elif ev.stuck is not None:
+                    ev.report = "the kernel stayed busy after being interrupted"
                 else:
                     ev.report = "the notebook was stopped" if ev.folder_full else "the kernel died"
         except DeadKernelError:
@@ -333,11 +346,12 @@ class SandboxExecute(Execute):
     def _run_report_cell(self, cell) -> bool:
         self.nb.cells.append(cell)
         index = len(self.nb.cells) - 1
-        self._index, self._live_cell, self._in_report = index, 0, True
+        self._index, self._live_cell, self._in_report, self._interrupted = index, 0, True, False
+        self.iopub_timeout = 30
         try:
             self.preprocess_cell(cell, self.resources, index)
             return True
-        except DeadKernelError:
+        except (DeadKernelError, CellTimeoutError):
             return False
         finally:
             self._in_report = False
@@ -346,6 +360,8 @@ class SandboxExecute(Execute):
     async def _async_handle_timeout(self, timeout, cell=None):
         if not getattr(self, "_in_report", False):
             self._events.timeouts.append(_label(self.nb, self._index))
+        self._interrupted = True
+        self.iopub_timeout = 5  # an interrupted kernel answers at once, or not at all
         return await super()._async_handle_timeout(timeout, cell)
 
     # --- what the kernel sends back --------------------------------------------------------------
