@@ -8,7 +8,7 @@ range), timing each change from setting the value to the finished redraw, and pr
 
     python scripts/benchmark.py                  # every lesson
     python scripts/benchmark.py notebooks/12_*.ipynb --changes 60
-    python scripts/benchmark.py --grading        # also the grading throughput (issue 4)
+    python scripts/benchmark.py --grading        # also grading throughput, serial and parallel, sandboxed
 """
 
 from __future__ import annotations
@@ -91,11 +91,13 @@ def bench_lesson(path: Path, changes: int) -> dict:
     return {"lesson": path.name, "run_s": run_s, "widgets": json.loads(line[5:])}
 
 
-def bench_grading() -> str:
+def bench_grading(n: int = 50) -> str:
+    """Autograde n copies of the problem-set-1 solution, serially and in parallel, each in its sandbox."""
     script = ROOT / "exercises" / "grade.py"
     if not script.exists():
         return "grading: exercises/grade.py not present"
-    out = subprocess.run([sys.executable, str(script), "benchmark"], cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, str(script), "benchmark", "-n", str(n)], cwd=ROOT, capture_output=True,
+                         text=True)
     return (out.stdout + out.stderr).strip()
 
 
@@ -103,7 +105,9 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Lesson run time and widget redraw latency.")
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--changes", type=int, default=40, help="control changes per widget (>= 30)")
-    parser.add_argument("--grading", action="store_true", help="also measure grading throughput")
+    parser.add_argument("--grading", action="store_true",
+                        help="also measure grading throughput (serial and parallel, with the sandbox)")
+    parser.add_argument("--grading-n", type=int, default=50, help="submissions per grading run (default 50)")
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
     changes = max(30, args.changes)
@@ -122,7 +126,7 @@ def main(argv=None) -> int:
                   f"{w['p95_ms']:8.1f}  {flag}")
         sys.stdout.flush()
     if args.grading:
-        print("\n" + bench_grading())
+        print("\n" + bench_grading(args.grading_n))
     return 0
 
 

@@ -62,14 +62,15 @@ def attacks(ps) -> dict[str, dict]:
             for rel in ("exercises", "exercises/problemsets", "exercises/source", "exercises/gradebook.db", "tests", ".git"):
                 if os.path.exists(os.path.join(repo, rel)):
                     found.append(rel)
+            import sys
+            skip = ("/proc", "/sys", "/usr", "/dev", sys.base_prefix, sys.prefix)
             for top in ("/", os.path.expanduser("~"), "/tmp", "/run"):
                 for dirpath, dirs, files in os.walk(top):
-                    dirs[:] = [d for d in dirs if os.path.join(dirpath, d) not in ("/proc", "/sys", "/usr", "/dev")
-                               and d != "site-packages"]
+                    dirs[:] = [d for d in dirs if os.path.join(dirpath, d) not in skip]
                     for f in files:
                         p = os.path.join(dirpath, f)
-                        if f.endswith((".db", ".ipynb")) or any(w in p for w in ("problemsets", "nqpf_grading",
-                                                                                "submitted", "autograded", "source")):
+                        if f.endswith((".db", ".ipynb")) or any(w in p for w in ("problemsets", "nqpf_grading", "/exercises",
+                                                                                "/submitted", "/autograded", "/source/")):
                             found.append(p)
             print("FOUND:", json.dumps(sorted(set(found))))
             {qn} = float(found[0]) if found and found[0][:1].isdigit() else {WRONG}
@@ -78,7 +79,6 @@ def attacks(ps) -> dict[str, dict]:
             import builtins, math, operator, numpy
             builtins.abs = lambda x: 0.0
             builtins.round = lambda *a, **k: 0
-            builtins.isinstance = lambda *a: True
             math.isclose = lambda *a, **k: True
             operator.le = lambda a, b: True
             numpy.isclose = numpy.allclose = lambda *a, **k: True
@@ -402,6 +402,21 @@ def hostile(request, tmp_path_factory):
                 subs=subs, canary=canary)
 
 
+def _tags(page: str) -> list[tuple[str, list]]:
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, attrs))
+
+        handle_startendtag = handle_starttag
+
+    Parser().feed(page)
+    return found
+
+
 def _leftovers(before: set[int]) -> list:
     out = []
     for p in psutil.process_iter(["pid", "cmdline", "uids", "status"]):
@@ -523,11 +538,15 @@ def test_every_entry_is_accounted_for(hostile):
 def test_feedback_and_graded_notebooks_cannot_run_code(hostile):
     name = hostile["name"]
     page = (hostile["root"] / "feedback" / "h14html" / name / f"{name}.html").read_text()
-    assert "Content-Security-Policy" in page and "script-src" not in page or "default-src 'none'" in page
-    assert not re.search(r"<script", page, re.I)
-    assert not re.search(r"<iframe", page, re.I)
-    assert not re.search(r"<[a-z][^>]*\son[a-z]+\s*=", page, re.I)  # no event-handler attribute in any tag
-    assert not re.search(r"(href|src)\s*=\s*['\"]?\s*javascript:", page, re.I)
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    tags = _tags(page)  # every element and attribute the browser would build
+    assert tags and not {t for t, _a in tags} & {"script", "iframe", "object", "embed", "frame", "base", "form"}
+    for tag, attrs in tags:
+        for key, value in attrs:
+            assert not key.startswith("on"), (tag, key, value)  # no event handler
+            if key in ("href", "src", "action", "formaction", "xlink:href"):
+                assert not (value or "").strip().lower().startswith(("javascript:", "vbscript:", "data:text")), (tag, key)
+    assert "alert(12)" in page  # the student's markdown is there, as text
     graded = nbformat.read(hostile["root"] / "autograded" / "h14html" / name / f"{name}.ipynb", as_version=4)
     mimes = {m for c in graded.cells for o in c.get("outputs", []) for m in o.get("data", {})}
     assert mimes <= {"text/plain", "image/png", "image/jpeg"}, mimes

@@ -31,7 +31,7 @@ class Entry:
     name: str                     # the folder name as found (may be unsafe: show with shown())
     student: str | None = None    # the id, when safe
     notebook: Path | None = None
-    reason: str = ""              # why it is not graded ("" when it is)
+    reason: str = ""              # why it is not graded ("" when it is), shown after "not graded: "
     flags: list[str] = field(default_factory=list)
 
     @property
@@ -68,18 +68,18 @@ def collect(folder: Path, assignment: str) -> list[Entry]:
             nb = item / f"{assignment}.ipynb"
             candidates = [p for p in sorted(item.glob("*.ipynb")) if p.is_file() and not p.is_symlink()]
             if nb.is_symlink():
-                e.reason = f"not graded: {assignment}.ipynb is a symbolic link"
+                e.reason = f"{assignment}.ipynb is a symbolic link"
             elif nb.is_file():
                 e.notebook = nb
             elif len(candidates) == 1:
                 e.notebook = candidates[0]
                 e.flags.append(f"notebook named {printable(candidates[0].name)!r}: graded as {assignment}.ipynb")
             elif candidates:
-                e.reason = f"not graded: {len(candidates)} notebooks, none named {assignment}.ipynb"
+                e.reason = f"{len(candidates)} notebooks, none named {assignment}.ipynb"
             else:
-                e.reason = f"not graded: no {assignment}.ipynb in the folder"
+                e.reason = f"no {assignment}.ipynb in the folder"
             if e.notebook is not None and e.notebook.stat().st_size > MAX_NOTEBOOK_BYTES:
-                e.reason = f"not graded: notebook larger than {MAX_NOTEBOOK_BYTES // 2**20} MB"
+                e.reason = f"notebook larger than {MAX_NOTEBOOK_BYTES // 2**20} MB"
                 e.notebook = None
     lower: dict[str, list[Entry]] = {}
     for e in entries:
