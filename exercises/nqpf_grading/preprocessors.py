@@ -48,6 +48,24 @@ from traitlets import Float, Integer, Unicode
 from . import sandbox, spec
 
 MIME = "application/vnd.nqpf.report+json"
+
+
+def _fast_sqlite(dbapi_connection, _record) -> None:
+    # the gradebook is in WAL mode (grade.py); NORMAL sync is safe there and saves an fsync per commit
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+
+try:  # every engine nbgrader creates in this grading process
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not event.contains(Engine, "connect", _fast_sqlite):
+        event.listen(Engine, "connect", _fast_sqlite)
+except ImportError:  # pragma: no cover
+    pass
 KEEP_MIME = ("text/plain", "image/png", "image/jpeg")
 TEXT_CAP = 20_000        # bytes of one text output kept in the graded notebook and the feedback
 CELL_CAP = 64_000        # bytes of all outputs of one cell
@@ -193,6 +211,7 @@ class Events:
         self.hooks: list[str] = []
         self.folder_full = False
         self.seconds = 0.0
+        self.kernel_cpu = 0.0
 
     def flags(self, budget: float) -> list[str]:
         f = []
@@ -303,6 +322,7 @@ class SandboxExecute(Execute):
                     ev.report = "the kernel stayed busy after being interrupted"
                 else:
                     ev.report = "the notebook was stopped" if ev.folder_full else "the kernel died"
+                ev.kernel_cpu = _sandbox_cpu(self.km)
         except DeadKernelError:
             ev.report = "the kernel died"
             if ev.kernel_died is None:
@@ -387,6 +407,17 @@ class SandboxExecute(Execute):
 
     def on_comm_open_jupyter_widget(self, msg):
         return None
+
+
+def _sandbox_cpu(km) -> float:
+    """CPU seconds used so far by every process of the kernel's sandbox (for the benchmark)."""
+    try:
+        import psutil
+
+        top = psutil.Process(km.provisioner.process.pid)
+        return round(sum(sum(p.cpu_times()[:2]) for p in [top, *top.children(recursive=True)]), 3)
+    except Exception:  # noqa: BLE001 - gone already, or no psutil
+        return 0.0
 
 
 def _message_size(msg) -> int:
@@ -511,6 +542,7 @@ class GradeByName(NbGraderPreprocessor):
         clean_outputs(nb)
         if self.events_dir:
             record = {"student": student, "assignment": ps.name, "flags": flags, "seconds": round(ev.seconds, 2),
+                      "kernel_cpu": ev.kernel_cpu,
                       "verdicts": {q: {"ok": v.ok, "message": v.message} for q, v in verdicts.items()}}
             path = Path(self.events_dir) / f"{student}.json"
             tmp = path.with_suffix(".tmp")
@@ -535,3 +567,47 @@ class SanitizeForFeedback(Preprocessor):
             if cell.cell_type == "raw":
                 cell.metadata = {}
         return nb, resources
+
+
+def preflight(limits: dict | None = None, slot: int = 0) -> float:
+    """Start one sandboxed kernel and run a cell, before grading anyone; returns the seconds it took.
+
+    A machine where the sandbox cannot start a kernel (a missing path, no user namespaces ...) is
+    reported once, with the kernel's own log, instead of as every student's failure.
+    """
+    import tempfile
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    run = Path(tempfile.mkdtemp(prefix="nqpf-check-"))
+    t0 = time.monotonic()
+    try:
+        sandbox.write_kernelspec(run, limits, slot)
+        work = run / "work"
+        work.mkdir()
+        nb = nbformat.v4.new_notebook(cells=[new_code_cell("import course\nprint(6 * 7)")])
+        old = os.environ.get("JUPYTER_PATH")
+        os.environ["JUPYTER_PATH"] = str(run)
+        try:
+            client = NotebookClient(nb, kernel_name=sandbox.KERNEL_NAME, kernel_manager_class=SandboxKernelManager,
+                                    shutdown_kernel="immediate", timeout=120, startup_timeout=120,
+                                    resources={"metadata": {"path": str(work)}})
+            km = client.create_kernel_manager()
+            km.run_dir = str(run)
+            try:
+                client.execute()
+            except Exception as exc:  # noqa: BLE001
+                raise sandbox.SandboxUnavailable(f"the sandboxed kernel did not start or run: "
+                                                 f"{km.kernel_log() or exc}") from None
+        finally:
+            if old is None:
+                os.environ.pop("JUPYTER_PATH", None)
+            else:
+                os.environ["JUPYTER_PATH"] = old
+        text = "".join(o.get("text", "") for o in nb.cells[0].get("outputs", []))
+        if "42" not in text:
+            raise sandbox.SandboxUnavailable(f"the sandboxed kernel ran, but `import course` failed: {text[-300:]}")
+        return time.monotonic() - t0
+    finally:
+        shutil.rmtree(run, ignore_errors=True)

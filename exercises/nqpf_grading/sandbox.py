@@ -47,6 +47,7 @@ from pathlib import Path
 KERNEL_NAME = "nqpf-sandbox"
 HOME = "/home/student"
 CONN_MOUNT = "/run/kernel"  # where the kernel sees its connection folder (file + sockets)
+KERNEL_SITE = "/opt/nqpf/kernel_site"  # first on the kernel's path: keeps debugpy out (see kernel_site/debugpy)
 # When the grader runs as root, each parallel grading process runs its kernels as its own uid
 # SANDBOX_UID + slot: an account that owns no file, so the kernel can read only world-readable files,
 # and RLIMIT_NPROC counts only that sandbox's processes.
@@ -114,8 +115,9 @@ def make_policy(limits: dict | None = None, slot: int = 0) -> dict:
             "IPYTHONDIR": f"{HOME}/.ipython", "JUPYTER_CONFIG_DIR": f"{HOME}/.jupyter",
             "JUPYTER_DATA_DIR": f"{HOME}/.local/share/jupyter", "JUPYTER_RUNTIME_DIR": f"{HOME}/.runtime",
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-            "MALLOC_ARENA_MAX": "2", "TMPDIR": "/tmp",
+            "MALLOC_ARENA_MAX": "2", "TMPDIR": "/tmp", "PYTHONPATH": KERNEL_SITE,
         },
+        "kernel_site": str(Path(__file__).resolve().parent / "kernel_site"),
     }
 
 
@@ -158,6 +160,11 @@ def build_argv(policy: dict, cwd: str, connection_file: str, kernel_args: list[s
     a += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"] if root else ["--unshare-user", "--disable-userns"]
     for key, value in policy["env"].items():
         a += ["--setenv", key, value]
+    # the writable, size-limited file systems first, so that binds below them (a venv or a checkout
+    # under /tmp) are not hidden; 1777 because bwrap (as root) makes them root's and the kernel is not root
+    a += ["--proc", "/proc", "--dev", "/dev",
+          "--size", tmpfs, "--perms", "1777", "--tmpfs", "/dev/shm",
+          "--size", tmpfs, "--perms", "1777", "--tmpfs", "/tmp"]
     for d in _SYSTEM_DIRS:
         if os.path.islink(d):
             a += ["--symlink", os.readlink(d), d]
@@ -169,15 +176,13 @@ def build_argv(policy: dict, cwd: str, connection_file: str, kernel_args: list[s
         elif os.path.exists(f):
             a += ["--ro-bind", f, f]
     # parents of the bound folders: bwrap would make them 0700 (root-only) when it runs as root
-    parents = sorted({str(q) for p in [*policy["readonly"], CONN_MOUNT] for q in Path(p).parents if str(q) != "/"})
+    parents = sorted({str(q) for p in [*policy["readonly"], CONN_MOUNT, KERNEL_SITE] for q in Path(p).parents
+                      if str(q) not in ("/", "/tmp")})
     for q in parents:
         a += ["--perms", "0755", "--dir", q]
     for p in policy["readonly"]:
         a += ["--ro-bind", p, p]
-    a += ["--proc", "/proc", "--dev", "/dev",
-          # writable, size-limited; 1777 because bwrap (as root) makes them root's and the kernel is not root
-          "--size", tmpfs, "--perms", "1777", "--tmpfs", "/dev/shm",
-          "--size", tmpfs, "--perms", "1777", "--tmpfs", "/tmp",
+    a += ["--ro-bind", policy["kernel_site"], KERNEL_SITE,
           "--perms", "0755", "--dir", os.path.dirname(HOME),
           "--size", tmpfs, "--perms", "1777", "--tmpfs", HOME,
           "--perms", "1777", "--dir", work]
