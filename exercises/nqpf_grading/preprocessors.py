@@ -209,7 +209,7 @@ class Events:
         self.cut_bytes = 0
         self.report = "not run"
         self.hooks: list[str] = []
-        self.folder_full = False
+        self.folder_full: str | None = None
         self.seconds = 0.0
         self.kernel_cpu = 0.0
 
@@ -223,8 +223,8 @@ class Events:
             f.append(f"kernel died ({self.kernel_died}): later cells not run")
         if self.stuck is not None:
             f.append(f"kernel ignored the interrupt ({self.stuck}): stopped, later cells not run")
-        if self.folder_full:
-            f.append("wrote too much into the kernel's connection folder: stopped")
+        if self.folder_full is not None:
+            f.append(f"wrote too much into the kernel's connection folder ({self.folder_full}): stopped")
         if self.cut_bytes:
             f.append(f"long output cut ({self.cut_bytes} bytes not kept)")
         if self.hooks:
@@ -255,7 +255,6 @@ class SandboxExecute(Execute):
 
     budget = Float(300.0, help="wall-clock seconds for one student's whole notebook").tag(config=True)
     report_timeout = Integer(20, help="seconds for each report cell").tag(config=True)
-    cell_timeout = Integer(0, help="per-cell limit; 0: use Execute.timeout").tag(config=True)
     run_dir = Unicode("", help="grader-private folder for the kernels' connection folders").tag(config=True)
 
     def create_kernel_manager(self):
@@ -280,7 +279,7 @@ class SandboxExecute(Execute):
         ev = self._events = Events()
         self._km_ref, self._interrupted = None, False
         self._live_nb, self._live_cell, self._index, self._in_report = 0, 0, -1, False
-        per_cell = self.cell_timeout or self.timeout or 30
+        per_cell = self.timeout or 30  # Execute.timeout, as configured (grade.py --timeout)
         t0 = time.monotonic()
         payload: dict = {"values": {}, "results": {}}
         try:
@@ -312,10 +311,9 @@ class SandboxExecute(Execute):
                             break
                         ev.timeouts.append(_label(self.nb, index) + ", outputs late")  # keep what arrived
                     if os.geteuid() != 0 and _folder_bytes(self.km.conn_dir) > FOLDER_CAP:
-                        ev.folder_full = True
-                        ev.kernel_died = _label(self.nb, index)
+                        ev.folder_full = _label(self.nb, index)
                         break
-                if ev.kernel_died is None and ev.stuck is None:
+                if ev.kernel_died is None and ev.stuck is None and ev.folder_full is None:
                     self.timeout = self.report_timeout
                     payload = self._report(names, calls, ev)
                 elif ev.stuck is not None:

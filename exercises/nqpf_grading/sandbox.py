@@ -9,30 +9,39 @@ notebook starts dies with the kernel), and ``--die-with-parent``. Docker or Podm
 daemon or an image and are not installed here; a dedicated user with ``prlimit`` alone would still
 see the whole file system.
 
-How a kernel is started. ``grade.py`` writes a kernelspec named ``nqpf-sandbox`` (see
-:func:`write_kernelspec`) whose ``argv`` runs this file as a launcher:
+How a kernel is started. ``grade.py`` writes a kernelspec named ``nqpf-sandbox`` per grading process
+(:func:`write_kernelspec`: ``kernel.json`` + ``policy.json``) whose ``argv`` runs this file as a small
+launcher (``python -I -S sandbox.py --policy {resource_dir}/policy.json --cwd {cwd} -f
+{connection_file}``); nbgrader is made to run that kernel whatever the notebook's metadata says
+(``preprocessors.SandboxExecute.create_kernel_manager``). The launcher execs (:func:`build_argv`)
 
-    python -I -S sandbox.py --policy {resource_dir}/policy.json --cwd {cwd} -f {connection_file}
+    bwrap --unshare-pid --unshare-net --unshare-ipc --unshare-uts --die-with-parent --new-session
+          --clearenv --setenv ... --proc /proc --dev /dev --tmpfs /tmp (size-limited) ...
+          --ro-bind <system, Python, venv, course, datasets> ... --tmpfs /home/student (size-limited)
+          --ro-bind <the assignment's questions.json> --bind <private connection folder> /run/kernel
+          --chdir /home/student/<assignment> --remount-ro /
+      -- prlimit --as --cpu --nproc --fsize --nofile --core
+      -- [setpriv --reuid U --regid U --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs]
+      -- PYTHON -m ipykernel_launcher -f /run/kernel/kernel.json
 
-nbgrader is told to run that kernel whatever the notebook's metadata says
-(``Execute.kernel_name``). The launcher (:func:`main`) opens every path the kernel may read, drops
-to an unprivileged user when it runs as root, and ``exec``\\ s
+As root, bwrap makes the namespaces itself and keeps only CAP_SETUID/CAP_SETGID for ``setpriv``, which
+drops to a uid of the grading process's own (``SANDBOX_UID + slot``) with no capabilities: the kernel
+reads only world-readable files, and RLIMIT_NPROC counts only its sandbox's processes. As an ordinary
+user, bwrap makes a user namespace (``--unshare-user --disable-userns``: no nested ones) and the
+limits are set inside it, so the process count is per sandbox there too (Linux 5.14 and later).
 
-    [setpriv --reuid U --regid G --clear-groups] bwrap --unshare-all --die-with-parent --new-session
-        --clearenv --ro-bind-fd ... --proc /proc --dev /dev --tmpfs /tmp (size-limited) ...
-        --bind-fd CONNDIR CONNDIR --chdir /home/student/<assignment>
-        prlimit --as --cpu --nproc --fsize --nofile --core -- PYTHON -m ipykernel_launcher -f CONN
+Limits: address space (memory), CPU seconds, number of processes and threads, size of any file
+written, open files, and the size of every writable file system (/tmp, /dev/shm and the home folder
+are size-limited tmpfs). The output the kernel sends is capped in bytes by the grader
+(``preprocessors.py``).
 
-Limits: address space (memory), CPU seconds, number of processes and threads (counted per user
-namespace, so per sandbox), size of any file written, open files, and the size of every writable
-file system (/tmp, /dev/shm, the home and work folders are size-limited tmpfs). Output the kernel
-sends to the grader is capped in bytes by the grader (see ``preprocessors.py``).
-
-The kernel talks to the grader over ZeroMQ ``ipc`` sockets in CONNDIR, the only host folder bound
-writable into the sandbox: with ``--unshare-net`` the kernel has its own loopback, so TCP cannot
-reach the grader. When the grader runs as root, CONNDIR belongs to the sandbox user only while the
-kernel binds its sockets; the grader takes it back before the first cell runs (:func:`seal`), so
-student code can neither add files there nor replace the sockets.
+The kernel talks to the grader over ZeroMQ ``ipc`` sockets in a private folder bound at
+``/run/kernel``, the only host folder writable from the sandbox: with its own network namespace the
+kernel cannot reach the grader over TCP. As root, the folder belongs to the sandbox user only while
+the kernel binds its sockets; the grader takes it back before the first cell runs (:func:`seal`), so
+student code can neither add files there nor replace the sockets. As an ordinary user that is not
+possible (the kernel runs as the same user); the grader then stops a kernel that leaves more than
+64 MB there.
 """
 
 from __future__ import annotations
