@@ -401,15 +401,12 @@ def _run_workers(root, assignment, groups, run_dir, events, timeout, per_noteboo
     return killed
 
 
-# nbgrader's steps, with Execute replaced. CheckCellMetadata (a JSON-schema check of every cell, twice,
-# the costliest step after running the notebook) is left out: every submission's nbgrader metadata was
-# already replaced by the release's own (submissions.canonical). LimitOutput is replaced by byte caps.
-SANITIZE_PREPROCESSORS = [
-    "nbgrader.preprocessors.ClearOutput",
-    "nbgrader.preprocessors.DeduplicateIds",
-    "nbgrader.preprocessors.OverwriteKernelspec",
-    "nbgrader.preprocessors.OverwriteCells",
-]
+# nbgrader's steps, with Execute replaced. Its sanitizing steps (clear outputs, new cell ids, the
+# release's kernelspec, locked cells and grade metadata restored, a JSON-schema check of every cell) are
+# done before nbgrader sees the notebook (submissions.canonical: a new notebook from the cells, with the
+# release's metadata and locked sources), so they are left out: they were a third of nbgrader's CPU time
+# per submission. LimitOutput is replaced by byte caps.
+SANITIZE_PREPROCESSORS: list[str] = []
 AUTOGRADE_PREPROCESSORS = [
     "nqpf_grading.preprocessors.SandboxExecute",
     "nqpf_grading.preprocessors.GradeByName",

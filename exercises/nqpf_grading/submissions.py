@@ -5,7 +5,8 @@ notebook is graded; anything else (a file, a link, a dot or glob name, no notebo
 or oversized notebook) is reported with its reason, never skipped in silence.
 
 Cleaning a notebook (:func:`canonical`) rebuilds it from its cells only: nbgrader metadata is kept
-only on cells whose ``grade_id`` the release has (and then replaced by the release's own), any other
+only on cells whose ``grade_id`` the release has (and then replaced by the release's own, with the
+release's source for locked cells: nbgrader's own clean-up steps are not needed after this), any other
 nbgrader metadata (another assignment's, duplicates, invented grade cells) is removed and flagged for
 that student alone; notebook metadata is replaced; students' own markdown loses its raw HTML and
 script links, raw cells lose their output format, attachments other than PNG/JPEG are dropped.
@@ -115,7 +116,7 @@ def canonical(nb, release) -> tuple[nbformat.NotebookNode, list[str]]:
     release_md = {c.source for c in release.cells if c.cell_type == "markdown"}
     out = nbformat.v4.new_notebook(metadata={"kernelspec": copy.deepcopy(release.metadata.get("kernelspec", {})),
                                              "language_info": {"name": "python"}})
-    used, foreign, flags = set(), [], []
+    used, foreign, edited, flags = set(), [], [], []
     for cell in nb.get("cells", []):
         if not isinstance(cell, dict):
             continue
@@ -131,6 +132,10 @@ def canonical(nb, release) -> tuple[nbformat.NotebookNode, list[str]]:
         if isinstance(gid, str) and gid in rel and gid not in used and rel[gid].cell_type == kind:
             new.metadata["nbgrader"] = copy.deepcopy(rel[gid].metadata["nbgrader"])
             used.add(gid)
+            if _nbg(rel[gid]).get("locked") and source != rel[gid].source:  # what nbgrader's OverwriteCells does
+                if _nbg(rel[gid]).get("grade") and not _nbg(rel[gid]).get("solution"):
+                    edited.append(gid)
+                new.source = source = rel[gid].source
         elif meta or "nbgrader" in (cell.get("metadata") or {}):
             foreign.append(printable(gid, 30) if isinstance(gid, str) else "?")
         if kind == "markdown":
@@ -146,11 +151,13 @@ def canonical(nb, release) -> tuple[nbformat.NotebookNode, list[str]]:
         out.cells.append(new)
     if foreign:
         flags.append("foreign nbgrader metadata removed (" + ", ".join(sorted(set(foreign))[:8]) + ")")
+    if edited:
+        flags.append("test cell edited (" + ", ".join(sorted(edited)) + "): restored from the instructor copy")
     return out, flags
 
 
 def inspect(nb, release) -> tuple[list[str], bool]:
-    """Flags for lost or changed grade cells, and whether to rebuild the notebook by name."""
+    """Flags for lost grade cells, and whether to rebuild the notebook by name (after :func:`canonical`)."""
     flags, rebuild = [], False
     rel = {_nbg(c)["grade_id"]: c for c in release.cells if _nbg(c).get("grade_id")}
     tests = {g for g, c in rel.items() if _nbg(c).get("grade") and not _nbg(c).get("solution")}
@@ -163,9 +170,6 @@ def inspect(nb, release) -> tuple[list[str], bool]:
         if missing:
             flags.append("test cell deleted (" + ", ".join(missing) + "): restored, graded by name")
             rebuild = True
-        edited = sorted(g for g in tests & set(mine) if mine[g].source.strip() != rel[g].source.strip())
-        if edited:
-            flags.append("test cell edited (" + ", ".join(edited) + "): restored from the instructor copy")
     return flags, rebuild
 
 
