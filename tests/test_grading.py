@@ -400,7 +400,6 @@ def test_serial_and_parallel_gradebooks_are_equal(run, tmp_path):
 
 @pytest.mark.slow
 def test_student_edition_has_no_instructor_material(tmp_path):
-    sandbox_or_skip()  # not needed to build it, but it runs generate; keep the slow suite together
     dest = tmp_path / "edition"
     root = tmp_path / "course"
     assert grade.main(["--root", str(root), "student-edition", str(dest)]) == 0

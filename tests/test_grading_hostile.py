@@ -476,14 +476,20 @@ def test_nothing_outside_the_sandboxes_changed(hostile):
         assert hostile["before"][key] == hostile["after"][key], key
     assert hostile["canary"].read_text() == "canary"
     writes = json.loads(_output(hostile, "h07write", "WRITES:"))
-    inside = {"/tmp/inside.txt", "/home/student/inside.txt", "inside.txt", "/dev/shm/inside"}
+    scratch = ("/tmp/", "/dev/shm/", "/home/student/")  # the sandbox's own size-limited file systems
     for target, result in writes.items():
-        if target in inside:
+        if target in ("/tmp/inside.txt", "/home/student/inside.txt", "inside.txt", "/dev/shm/inside"):
             assert result == "WRITTEN", target  # the sandbox's own scratch space works
         elif "/run/kernel" in target and os.geteuid() != 0:
             continue  # as an ordinary user the connection folder stays writable (see sandbox.py)
-        else:
+        elif not target.startswith(scratch):  # (a checkout under /tmp is seen inside the sandbox's /tmp)
             assert result != "WRITTEN", (target, result)
+        host = Path(target)
+        try:
+            landed = host.is_absolute() and host.is_file() and "pwned" in host.read_text(errors="replace")
+        except OSError:  # not even readable by the user running the tests
+            landed = False
+        assert not landed, target  # nothing landed on the host
     # reading: no instructor file, gradebook, notebook or other submission is even visible
     assert json.loads(_output(hostile, "h01read", "FOUND:")) == []
     tamper = json.loads(_output(hostile, "h08tamper", "TAMPER:"))
