@@ -344,7 +344,7 @@ def _grade_in_sandboxes(root, assignment, students, timeout, per_notebook, jobs,
                 outcome[sid] = ("not graded", f"autograde failed (see {LOG_FILE}): grade by hand", [], {})
     finally:
         (root / LOG_FILE).write_text("\n".join(logs), encoding="utf-8", errors="replace")
-        if not os.environ.get("NQPF_KEEP_RUN"):
+        if not os.environ.get("NQPF_KEEP_RUN"):  # set it to keep the kernelspecs, events and logs for debugging
             shutil.rmtree(run_dir, ignore_errors=True)
     return outcome
 
