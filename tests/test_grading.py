@@ -16,7 +16,9 @@ import csv
 import hashlib
 import json
 import math
+import os
 import shutil
+import sys
 import sqlite3
 from pathlib import Path
 
@@ -469,3 +471,20 @@ def test_everyone_is_recorded_before_grading_can_fail(tmp_path, monkeypatch):
     assert rows["a1"]["flags"].startswith("not graded: grading did not finish") and rows["a1"]["total"] == ""
     assert rows["(refused) .hidden"]["flags"].startswith("not graded: refused id")
     assert grade.flag_summary(list(rows.values())).startswith("flags: 3 in 1 kinds")
+
+
+def test_sandbox_binds_the_package_folders_a_thin_environment_imports_from(tmp_path, monkeypatch):
+    """The classroom's python for every user is a thin venv whose .pth adds the course venv's
+    site-packages: the sandbox must mount that folder read-only, or ipykernel is missing inside it.
+    Only package folders are added, never an arbitrary folder on the path (it could hold instructor files)."""
+    from nqpf_grading import sandbox
+
+    packages = tmp_path / "other-venv" / "lib" / "python3.11" / "site-packages"
+    packages.mkdir(parents=True)
+    secret = tmp_path / "instructor"
+    secret.mkdir()
+    monkeypatch.setattr(sys, "path", [*sys.path, str(packages), str(secret), ""])
+    paths = sandbox.readonly_paths()
+    assert str(packages.resolve()) in paths or str(packages) in paths
+    assert not any(p == str(secret) or p == str(secret.resolve()) for p in paths)
+    assert "" not in paths and os.path.realpath(".") not in paths

@@ -95,6 +95,11 @@ def readonly_paths() -> list[str]:
     real_python = os.path.realpath(sys.executable)
     if not any(real_python.startswith(p.rstrip("/") + "/") for p in paths + list(_SYSTEM_DIRS)):
         paths.append(os.path.dirname(real_python))
+    # site-packages folders outside this prefix that .pth files put on the path: a thin environment
+    # (the classroom's python for every user) imports the course's packages from another venv's.
+    # Only package folders, never the working folder or a checkout: those could hold instructor files.
+    paths += [p for p in sys.path if p and os.path.basename(os.path.normpath(p)) in ("site-packages", "dist-packages")
+              and os.path.isdir(p)]
     out = []
     for p in paths:
         p = os.path.realpath(p)
