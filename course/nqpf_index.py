@@ -87,9 +87,10 @@ __all__ = [
     "catalogue", "data_years", "directions", "dimensions", "indicator_table", "normalise", "weights",
     "closeness", "ranks", "Decomposition", "decompose", "obstacle_degree", "dimension_scores",
     "dominates", "dominated_pairs", "sample_weights", "closeness_draws", "monte_carlo_ranks",
-    "rank_bands", "IndexResult", "build_index", "location_quotients", "peer_groups",
+    "rank_bands", "IndexResult", "build_index", "location_quotients", "specialisation_overlap",
+    "product_location_quotients", "PRODUCTS", "peer_groups",
     "ProvinceProfile", "province_profile", "explore", "render", "alt_text", "explorer",
-    "tile_map_html", "bands_html",
+    "tile_map_html", "bands_html", "profile_html", "evidence_html", "draw_profile", "title_text", "View",
 ]
 
 PRE, POST = "pre_5th_census_revision", "post_5th_census_revision"
@@ -855,6 +856,32 @@ def specialisation_overlap(lq: pd.DataFrame, threshold: float = 1.25, permutatio
     return observed, float(null.mean()), p_more, p_less
 
 
+PRODUCTS = {"crude_steel_10k_tonnes": ("province_output_steel_cement", "Crude steel"),
+            "cement_10k_tonnes": ("province_output_steel_cement", "Cement"),
+            "integrated_circuits_10k_pieces": ("province_output_ics_phones", "Integrated circuits"),
+            "mobile_phones_10k_units": ("province_output_ics_phones", "Mobile phones")}
+
+
+@lru_cache(maxsize=1)
+def product_location_quotients() -> pd.DataFrame:
+    """Output LQs of four industrial products in their last year (steel and cement 2020, chips and
+    phones 2021; December cumulative values), by :func:`course.structure.output_location_quotients`.
+
+    Rows ``province_code``, columns like ``"Integrated circuits (2021)"``; a province without a
+    published value has no LQ (NaN), never 0.
+    """
+    from course import structure
+    from course.data import load
+
+    gdp = load("province_gdp")
+    out = {}
+    for col, (table, label) in PRODUCTS.items():
+        lq = structure.output_location_quotients(load(table), gdp, col)
+        last = int(lq["year"].max())
+        out[f"{label} ({last})"] = lq[lq["year"] == last].set_index("province_code")["lq"]
+    return pd.DataFrame(out).reindex(_names().index)
+
+
 @lru_cache(maxsize=1)
 def peer_groups(k: int = 4, seed: int = 0) -> pd.Series:
     """The endowment groups of lesson 22: k-means on the six default features, ``k`` groups, ``seed``.
@@ -887,6 +914,7 @@ class ProvinceProfile:
     indicators: pd.DataFrame    # per indicator: value, unit, data year, rank of 31, peer median, obstacle degree
     employment_lq: pd.Series    # the province's LQs, largest first
     value_added_lq: pd.Series
+    product_lq: pd.Series       # four industrial products, last year; NaN = not published
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -959,11 +987,13 @@ def province_profile(result: IndexResult, province, groups: pd.Series | None = N
     itab.index = [CATALOGUE[k].label for k in raw.columns]
     emp = (_cached_lq("employment") if employment_lq is None else employment_lq).loc[code].sort_values(ascending=False)
     va = (_cached_lq("value_added") if value_added_lq is None else value_added_lq).loc[code].sort_values(ascending=False)
+    prod = product_location_quotients().loc[code]
     r = result.rank.get(code)
     band = (result.bands.at[code, "low"], result.bands.at[code, "high"])
     return ProvinceProfile(code=code, name=name, rank=None if pd.isna(r) else int(r), band=band,
                            closeness=float(result.closeness[code]), peers=[str(names[c]) for c in peers],
-                           dims=dtab, indicators=itab, employment_lq=emp, value_added_lq=va, notes=notes)
+                           dims=dtab, indicators=itab, employment_lq=emp, value_added_lq=va, product_lq=prod,
+                           notes=notes)
 
 
 # ----------------------------------------------------------------------------------- the widget
@@ -1152,6 +1182,9 @@ def evidence_html(v: View) -> str:
         + "; ".join(f"{esc(s)} {x:.2f}" for s, x in emp.items()) + ".</li>",
         "<li><b>Largest value-added LQs</b> (2023, revised): "
         + "; ".join(f"{esc(s)} {x:.2f}" for s, x in va.items()) + ".</li>",
+        "<li><b>Product LQs</b> (output share / GRP share, December cumulative values): "
+        + "; ".join(f"{esc(s)} {'not published' if pd.isna(x) else f'{x:.2f}'}" for s, x in p.product_lq.items())
+        + ".</li>",
         "<li><b>Binding gaps</b> (below the peers' median, largest obstacle degree first): "
         + ("; ".join(f"{esc(k)}: rank {int(r['rank of 31'])} of 31, obstacle degree {r['obstacle degree']:.0%}"
                      for k, r in gaps.iterrows()) or "none: at or above its peers on every chosen indicator") + ".</li>",

@@ -103,6 +103,9 @@ LESSONS: tuple[Entry, ...] = (
           ("F1", "F1.1", "F1.2", "F1.3")),
     Entry("notebooks/32_data_as_a_factor.ipynb", "Data as a factor of production", ("F2", "F2.1", "F2.2", "F2.3")),
     Entry("notebooks/35_talent.ipynb", "Talent", ("F5", "F5.1", "F5.2", "F5.3")),
+    # The capstone draws on every part; it lists the ids whose claims or measures it really uses.
+    Entry("notebooks/40_capstone_nqpf_index.ipynb", "Capstone: a provincial NQPF index, its robustness, one province's path",
+          ("P0", "N2", "N4", "N5", "S1.2", "S1.3", "S2.1", "S2.3", "F1", "F2", "F3.1", "F4.2", "F5")),
 )
 
 #: Graded items (problem-set questions) with the paper ids each one exercises.
