@@ -1085,11 +1085,13 @@ def _tiles() -> pd.DataFrame:
 
 
 def tile_map_html(scores: pd.Series, rank: pd.Series, highlight: int | None = None, caption: str = "") -> str:
-    """An 8 x 8 tile map in HTML: each province a square with its two-letter code and rank, coloured by score.
+    """An 8 x 8 tile map in HTML: each province a square with its two-letter code and rank, coloured by rank.
 
-    Drawn in HTML rather than matplotlib so that a redraw costs almost nothing; the rank is printed in
-    every tile, so the colour (cividis, darker = lower score) is never the only cue. The highlighted
-    province has a thick black border. A province without a score is grey and says "n/a".
+    Drawn in HTML rather than matplotlib so that a redraw costs almost nothing. The colour follows the
+    rank (cividis: rank 1 lightest, the last rank darkest), which spreads the colours evenly even when one
+    province's score is far above the rest; the rank is printed in every tile, so the colour is never the
+    only cue. The highlighted province has a thick black border. A province without a score is grey and
+    says "n/a".
     """
     import matplotlib
 
@@ -1098,9 +1100,10 @@ def tile_map_html(scores: pd.Series, rank: pd.Series, highlight: int | None = No
     cmap = matplotlib.colormaps["cividis"]
     tiles = _tiles()
     vals = scores.reindex(tiles.index).to_numpy(dtype=float)
-    hi = float(np.nanmax(vals)) if not np.isnan(vals).all() else 1.0
-    colours = cmap(np.nan_to_num(vals / hi if hi > 0 else vals * 0))
     rk = rank.reindex(tiles.index)
+    ranked = rk.to_numpy(dtype=float, na_value=np.nan)
+    worst = np.nanmax(ranked) if not np.isnan(ranked).all() else 1.0
+    colours = cmap(np.nan_to_num(1 - (ranked - 1) / max(worst - 1, 1)))
     cells = []
     for i, (code, row) in enumerate(tiles.iterrows()):
         name = html.escape(str(row["province_en"]))
@@ -1239,8 +1242,8 @@ def render(v: View):
     """All HTML (a redraw is cheap): the province's dimension bars and evidence card, the tile map, the
     ranked list with Monte-Carlo rank bands."""
     r = v.result
-    caption = (f"Tile map: TOPSIS score of each province (darker = lower), with its rank printed; {v.profile.name} "
-               f"outlined. {len(r.keys)} indicators, {r.weighting.replace('_', ' ')} weights, {r.normalisation} "
+    caption = (f"Tile map: each province's rank by TOPSIS score, printed and shown by colour (lighter = better rank); "
+               f"{v.profile.name} outlined. {len(r.keys)} indicators, {r.weighting.replace('_', ' ')} weights, {r.normalisation} "
                "normalisation.")
     return [profile_html(v), evidence_html(v),
             tile_map_html(r.closeness, r.rank, v.profile.code, caption), bands_html(r, v.profile.code)]
