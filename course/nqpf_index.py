@@ -764,7 +764,8 @@ def build_index(keys=None, year: int = DEFAULT_YEAR, weighting: str = "entropy",
     """Normalise, weight, score, decompose and Monte-Carlo one setting of the index.
 
     ``raw`` (optional) is a table of raw indicators (as :func:`indicator_table` returns); by default the
-    course data for ``year`` are used (cached).
+    course data for ``year`` are used (cached). ``n_draws=0`` skips the Monte-Carlo (each band is then
+    just the rank).
     """
     keys = _check_keys(keys)
     if not keys:
@@ -787,8 +788,10 @@ def build_index(keys=None, year: int = DEFAULT_YEAR, weighting: str = "entropy",
         miss = ", ".join(CATALOGUE[k].label for k in lacking.columns[lacking.loc[code]])
         notes.append(f"{names[code]} has no value for {miss}; it is scored on the other indicators, "
                      "with their weights rescaled.")
-    mc = monte_carlo_ranks(norm, w, n_draws, spread, seed)
-    bands = rank_bands(mc, at=r)
+    if n_draws > 0:
+        bands = rank_bands(monte_carlo_ranks(norm, w, n_draws, spread, seed), at=r)
+    else:                                   # no Monte-Carlo: the band is the rank itself
+        bands = rank_bands(pd.DataFrame([r.astype("float64").to_numpy()], columns=r.index), at=r)
     return IndexResult(keys=keys, year=int(year), frame=frame, weighting=weighting, normalisation=normalisation,
                        spread=spread, raw=raw, norm=norm, weights=w, closeness=c, rank=r,
                        dims=dimension_scores(norm, w, frame), decomposition=decompose(norm, w, frame),
@@ -1255,11 +1258,18 @@ CAPTION = ("Data years: R&D, patents, technology market, high-tech manufacturing
            "Finance, Peking University.")
 
 
-def explorer(province: int = 610000, indicators=DEFAULT_INDICATORS):
-    """The lesson's widget: indicators, dimension frame, weighting, normalisation, Monte-Carlo spread, province."""
+def explorer(province: int = 610000, indicators=DEFAULT_INDICATORS, result: IndexResult | None = None):
+    """The lesson's widget: indicators, dimension frame, weighting, normalisation, Monte-Carlo spread, province.
+
+    ``result`` (optional): an :class:`IndexResult` already built for the default year with
+    :data:`N_DRAWS` draws, reused for its setting instead of being computed again.
+    """
     import ipywidgets as w
 
     from course.widgets import Explorer
+
+    if result is not None and result.year == DEFAULT_YEAR and result.n_draws == N_DRAWS:
+        _RESULTS[(tuple(result.keys), result.frame, result.weighting, result.normalisation, result.spread)] = result
 
     names = _names()
     style = {"description_width": "150px"}
