@@ -433,3 +433,37 @@ def test_rank_bands_html_lists_every_province_and_states_the_draws():
     out = ni.bands_html(r, 610000)
     assert out.count("<tr") == 32 and "200 weight draws" in out and "uniformly" in out
     assert "▶ Shaanxi" in out
+
+
+def test_product_location_quotients_use_the_last_year_and_keep_blanks_blank():
+    lq = ni.product_location_quotients()
+    assert list(lq.columns) == ["Crude steel (2020)", "Cement (2020)", "Integrated circuits (2021)",
+                                "Mobile phones (2021)"]
+    out = course.load("province_output_ics_phones")
+    gdp = course.load("province_gdp")
+    ref = structure.output_location_quotients(out, gdp, "mobile_phones_10k_units")
+    ref = ref[ref["year"] == 2021].set_index("province_code")["lq"]
+    assert np.allclose(lq["Mobile phones (2021)"].dropna(), ref.sort_index())
+    steel = course.load("province_output_steel_cement").set_index(["province_code", "year"])["crude_steel_10k_tonnes"]
+    blank = [c for c in lq.index if pd.isna(steel[(c, 2020)])]
+    assert blank and lq.loc[blank, "Crude steel (2020)"].isna().all()          # not published stays missing
+
+
+def test_tile_map_html_prints_every_rank_and_marks_gaps_and_the_chosen_province():
+    s = pd.Series(np.linspace(1, 0.1, 31), index=sorted(structure_codes()))
+    s.iloc[5] = np.nan
+    html = ni.tile_map_html(s, ni.ranks(s), highlight=610000, caption="test map")
+    assert html.count("grid-row:") == 31 and html.count("<br>n/a<") == 1 and "#1<" in html and "#30<" in html
+    assert html.count("3px solid #000") == 1 and "aria-label='test map'" in html
+
+
+def structure_codes():
+    return course.load("provinces")["province_code"].tolist()
+
+
+def test_no_monte_carlo_gives_bands_of_width_zero_and_the_widget_reuses_a_result():
+    r = ni.build_index(n_draws=0)
+    assert (r.bands["width"].dropna() == 0).all() and (r.bands["low"] == r.rank.astype(float)).all()
+    full = ni.build_index()
+    ex = ni.explorer(result=full)
+    assert ex.result.result is full
