@@ -281,6 +281,32 @@ GLOSSARY: tuple[Term, ...] = tuple(Term(*row) for row in [
      "Rules that keep financial institutions able to bear their losses.", "F4.3"),
     ("监管科技", "jiānguǎn kējì", "regulatory technology (regtech)",
      "Data and AI tools that supervisors use to watch financial risk.", "F4.3"),
+    # --- lesson 40 (the capstone): building and testing a provincial NQPF index; filed under P0, the
+    # introduction's question of what NQPF are, which the literature answers with such indices ---
+    ("指标体系", "zhǐbiāo tǐxì", "indicator system",
+     "The indicators of a composite index, grouped into dimensions (一级指标) such as workers, means of labour "
+     "and objects of labour.", "P0"),
+    ("正向指标、负向指标", "zhèngxiàng zhǐbiāo, fùxiàng zhǐbiāo", "benefit and cost indicators",
+     "Indicators for which more is better (正向, +) or less is better (负向, -); a cost indicator's scale is "
+     "turned round before indicators are combined.", "P0"),
+    ("极差标准化", "jíchā biāozhǔnhuà", "min-max normalisation",
+     "Rescaling an indicator so that the best unit gets 1 and the worst 0; it keeps the distances between units.",
+     "P0"),
+    ("熵权法", "shāng quán fǎ", "entropy weighting",
+     "The usual name of the entropy weight method (熵值法) in NQPF indices: an indicator's weight grows with how "
+     "unevenly it is spread across units, not with how important it is.", "P0"),
+    ("逼近理想解排序法", "bījìn lǐxiǎng jiě páixù fǎ", "TOPSIS",
+     "Technique for Order Preference by Similarity to an Ideal Solution: each unit's distance to the best value "
+     "on every indicator (D+) and to the worst (D-), combined as closeness D- / (D+ + D-), from 0 to 1.", "P0"),
+    ("障碍度", "zhàng'ài dù", "obstacle degree",
+     "An indicator's share of what keeps a unit below the best: its weight times the unit's shortfall, divided "
+     "by the sum over all indicators.", "P0"),
+    ("稳健性", "wěnjiàn xìng", "robustness",
+     "Whether a result survives other reasonable choices: other weights, another normalisation, another data "
+     "year or vintage.", "P0"),
+    ("蒙特卡洛模拟", "Méngtèkǎluò mónǐ", "Monte Carlo simulation",
+     "Repeating a calculation with many random draws of an uncertain input (here the weights) to see the range "
+     "of results it can give.", "P0"),
 ])
 
 

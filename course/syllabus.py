@@ -107,6 +107,9 @@ LESSONS: tuple[Entry, ...] = (
     Entry("notebooks/33_deepening_reform.ipynb", "Deepening reform", ("F3", "F3.1", "F3.2", "F3.3")),
     Entry("notebooks/34_finance.ipynb", "Finance", ("F4", "F4.1", "F4.2", "F4.3")),
     Entry("notebooks/35_talent.ipynb", "Talent", ("F5", "F5.1", "F5.2", "F5.3")),
+    # The capstone draws on every part; it lists the ids whose claims or measures it really uses.
+    Entry("notebooks/40_capstone_nqpf_index.ipynb", "Capstone: a provincial NQPF index, its robustness, one province's path",
+          ("P0", "N2", "N4", "N5", "S1.2", "S1.3", "S2.1", "S2.3", "F1", "F2", "F3.1", "F4.2", "F5")),
 )
 
 #: Graded items (problem-set questions) with the paper ids each one exercises.

@@ -496,6 +496,109 @@ def lesson_34() -> list[Answer]:
     ]
 
 
+def _capstone_raw(year: int, rd: str = "restated") -> pd.DataFrame:
+    """Lesson 40's ten default indicators for ``year``, rebuilt from course.load with plain pandas.
+
+    Each indicator takes ``year`` if its table has it, else its nearest year: internet and higher
+    education end in 2019, energy is 2020 only, jobs by sector 2024 only.
+    """
+    def one(table, column, y, **filters):
+        t = _provincial(table)
+        t = t[t["year"] == y]
+        for k, v in filters.items():
+            t = t[t[k] == v]
+        return t.set_index("province_code")[column].astype(float)
+
+    pop = lambda y: one("province_population", "resident_population_10k", y)               # noqa: E731
+    grp = lambda y: one("province_gdp", "gdp_100m_yuan", y, vintage=PRE)                    # noqa: E731
+    ye = min(year, 2019)
+    emp = course.load("province_employment_by_sector_2024").pivot(
+        index="province_code", columns="sector_code_gbt4754", values="employment_10k")
+    x = pd.DataFrame(index=course.load("provinces")["province_code"].sort_values())
+    x["rd_personnel_per_10k"] = one("province_rd_personnel", "rd_personnel_fte_manyears", year) / pop(year)
+    x["students_per_10k"] = one("province_higher_education", "students_enrolled_10k", ye) / pop(ye) * 1e4
+    x["knowledge_jobs_pct"] = (emp["I"] + emp["M"]) / emp["TOTAL"] * 100
+    rd_table = "province_rd_intensity_restated" if rd == "restated" else "province_rd_first_published"
+    x["rd_intensity_pct"] = one(rd_table, "rd_intensity_pct", year)
+    x["broadband_per_100"] = one("province_internet", "broadband_ports_10k_units", ye) / pop(ye) * 100
+    x["digital_finance_index"] = one("province_digital_finance_pku", "dfii_total", year)
+    x["energy_intensity_change_pct"] = one("province_energy_intensity_change_2020", "energy_intensity_change_pct", 2020)
+    x["hightech_revenue_pct_grp"] = one("province_hightech", "hightech_revenue_100m_yuan", year) / grp(year) * 100
+    x["invention_patents_per_10k"] = one("province_patents_granted", "patents_granted_invention", year) / pop(year)
+    x["tech_market_pct_grp"] = one("province_tech_market", "tech_market_turnover_100m_yuan", year) / grp(year) * 100
+    return x
+
+
+def _capstone_norm(x: pd.DataFrame) -> pd.DataFrame:
+    out = (x - x.min()) / (x.max() - x.min())                 # more is better
+    e = x["energy_intensity_change_pct"]                      # the one cost indicator: less is better
+    out["energy_intensity_change_pct"] = (e.max() - e) / (e.max() - e.min())
+    return out
+
+
+def _entropy(norm: pd.DataFrame, shift: float = 1e-4) -> pd.Series:
+    z = norm + shift
+    p = z / z.sum()
+    d = 1 + (p * np.log(p)).sum() / np.log(norm.notna().sum())
+    return d / d.sum()
+
+
+def _topsis_rows(x: np.ndarray, w: np.ndarray, inside: bool = False) -> np.ndarray:
+    """TOPSIS on a 0-1 matrix (NaN = skip that indicator and rescale the province's weights), row by row."""
+    best, worst = np.nanmax(x, axis=0), np.nanmin(x, axis=0)
+    out = []
+    for row in x:
+        have = ~np.isnan(row)
+        wi = w[have] / w[have].sum()
+        f = np.sqrt(wi) if inside else wi           # inside: the weight under the square root
+        dp = math.sqrt(((f * (row[have] - best[have])) ** 2).sum())
+        dm = math.sqrt(((f * (row[have] - worst[have])) ** 2).sum())
+        out.append(dm / (dp + dm))
+    return np.array(out)
+
+
+def lesson_40() -> list[Answer]:
+    # q1: entropy weight of R&D intensity in the 2018 index (restated series)
+    w18 = _entropy(_capstone_norm(_capstone_raw(2018)))
+    w18_first = _entropy(_capstone_norm(_capstone_raw(2018, rd="first_published")))
+    x23 = _capstone_raw(2023)
+    n23 = _capstone_norm(x23)
+    w23 = _entropy(n23)
+    # q2: Xizang with the best energy score (1), default weights kept
+    xz = list(n23.index).index(540000)
+    filled = n23.copy()
+    filled.loc[540000, "energy_intensity_change_pct"] = 1.0
+    q2 = _topsis_rows(filled.to_numpy(), w23.to_numpy())[xz]
+    skipped = _topsis_rows(n23.to_numpy(), w23.to_numpy())[xz]
+    half = filled.copy()
+    half.loc[540000, "energy_intensity_change_pct"] = 0.5
+    q2_half = _topsis_rows(half.to_numpy(), w23.to_numpy())[xz]
+    q2_reweighted = _topsis_rows(filled.to_numpy(), _entropy(filled).to_numpy())[xz]
+    q2_inside = _topsis_rows(filled.to_numpy(), w23.to_numpy(), inside=True)[xz]
+    # q3: share of 1,000 uniform Dirichlet draws (seed 0) with Shaanxi in the top five
+    sx = list(n23.index).index(610000)
+    x = n23.to_numpy()
+
+    def top5_share(draws, cutoff=5):
+        hits = 0
+        for wd in draws:
+            c = _topsis_rows(x, wd)
+            hits += int(1 + (c > c[sx]).sum() <= cutoff)
+        return 100 * hits / len(draws)
+
+    rng = np.random.default_rng(0)
+    uniform = rng.dirichlet(np.ones(x.shape[1]), size=1000)
+    q3 = top5_share(uniform)
+    q3_strict = top5_share(uniform, cutoff=4)
+    q3_moderate = top5_share(np.random.default_rng(0).dirichlet(50 * w23.to_numpy(), size=1000))
+    return [
+        Answer("q1", w18["rd_intensity_pct"], 4,
+               not_yet=(w18_first["rd_intensity_pct"], w23["rd_intensity_pct"], 0.1)),
+        Answer("q2", q2, 4, not_yet=(skipped, q2_half, q2_reweighted, q2_inside)),
+        Answer("q3", q3, 1, not_yet=(q3_strict, q3_moderate), refused=(q3 / 100,), percent=True),
+    ]
+
+
 ANSWERS = {
     "00_start_here": lesson_00,
     "11_high_quality_development": lesson_11,
@@ -512,4 +615,5 @@ ANSWERS = {
     "33_deepening_reform": lesson_33,
     "34_finance": lesson_34,
     "35_talent": lesson_35,
+    "40_capstone_nqpf_index": lesson_40,
 }
