@@ -56,7 +56,7 @@ from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["LANGUAGES", "set_language", "get_language", "is_chinese", "gettext", "_", "pgettext",
-           "N_", "translate", "t", "_f", "md", "fields", "render_template", "cjk_font_path", "use_fonts",
+           "N_", "translate", "t", "_f", "md", "province", "fields", "render_template", "cjk_font_path", "use_fonts",
            "PACKAGE_CATALOGUE", "LESSON_CATALOGUES", "TranslationError"]
 
 #: The languages the course speaks.
@@ -336,6 +336,34 @@ def md(template: str) -> None:
     finally:
         del frame
     display(Markdown(text))
+
+
+@lru_cache(maxsize=1)
+def _province_names() -> dict:
+    from .data import load
+
+    p = load("provinces")
+    names = dict(zip(p["province_en"], p["province_zh"]))
+    names.update(zip(p["province_code"], p["province_zh"]))
+    return names
+
+
+def province(name) -> str:
+    """A province's name in the current language, from its English name or its NBS code.
+
+    >>> set_language("zh"); province("Guangdong"), province(110000)
+    ('广东', '北京')
+    >>> set_language("en"); province("Guangdong")
+    'Guangdong'
+    """
+    if _state["language"] == "en":
+        if isinstance(name, str):
+            return name
+        from .data import load
+
+        p = load("provinces").set_index("province_code")["province_en"]
+        return str(p.get(name, name))
+    return _province_names().get(name, str(name))
 
 
 # ------------------------------------------------------------------------------------------------

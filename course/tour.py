@@ -190,7 +190,7 @@ def render_tour(view: TourView) -> list:
     card["value"] = [_fmt(i, v) for i, v in card["value"].items()]
     card["median"] = [_fmt(i, v) for i, v in card["median"].items()]
     card = card[["label", "value", "unit", "rank", "median"]].rename(columns={
-        "label": _("indicator"), "value": _("value"), "unit": _("unit"), "rank": _("rank"),
+        "label": _("label"), "value": _("value"), "unit": _("unit"), "rank": _("rank"),
         "median": _("median province")})
     heading = f"<h4>{html.escape(view.name)} · {html.escape(_f('{view.region} region'))}</h4>"
     return [heading + card.to_html(index=False, escape=True), fig]
