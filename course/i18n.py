@@ -49,6 +49,7 @@ Examples
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import warnings
@@ -410,6 +411,9 @@ def use_fonts() -> None:
                           "run `make setup`; Chinese chart text cannot be drawn", stacklevel=2)
             return
         mpl.rcParams["font.family"] = ["DejaVu Sans", name]
+        # The font ships one weight: bold titles draw their Chinese characters in the regular weight
+        # (Latin stays bold), and matplotlib would say so in a log line under every figure.
+        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     else:
         mpl.rcParams["font.family"] = ["sans-serif"]
 

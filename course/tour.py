@@ -192,7 +192,8 @@ def render_tour(view: TourView) -> list:
     card = card[["label", "value", "unit", "rank", "median"]].rename(columns={
         "label": _("label"), "value": _("value"), "unit": _("unit"), "rank": _("rank"),
         "median": _("median province")})
-    heading = f"<h4>{html.escape(view.name)} · {html.escape(_f('{view.region} region'))}</h4>"
+    region = _f("{view.region} region")
+    heading = f"<h4>{html.escape(view.name)} · {html.escape(region)}</h4>"
     return [heading + card.to_html(index=False, escape=True), fig]
 
 

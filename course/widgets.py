@@ -79,8 +79,9 @@ class EdgeCase(Exception):
 
 def edgecase_html(message: str) -> str:
     """The note box shown for an :class:`EdgeCase`."""
+    note = html.escape(_("Note:"))
     return (f'<div class="course-edgecase" role="status" style="{_EDGE_STYLE}">'
-            f"<strong>{html.escape(_('Note:'))}</strong> {html.escape(message)}</div>")
+            f"<strong>{note}</strong> {html.escape(message)}</div>")
 
 
 def error_html(exc: BaseException) -> str:
@@ -288,11 +289,12 @@ class Explorer:
         settings = ", ".join(f"{html.escape(_control_name(k, self.controls[k]))}: "
                              f"{html.escape(_show_value(_shown(self.controls[k], v)))}"
                              for k, v in self.default_values.items())
+        setting = _f("Setting: {settings}.")
         title = (f"<h4 class='course-explorer-title'>{html.escape(self.title)}</h4>"
                  if self.title else "")
         return (f'<div class="course-explorer-static">{title}'
                 f'<p class="course-static-note"><em>{html.escape(_(STATIC_NOTE))}</em> '
-                f"{_f('Setting: {settings}.')}</p>"
+                f"{setting}</p>"
                 f"{self.default_html}</div>")
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:

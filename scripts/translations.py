@@ -33,6 +33,7 @@ nbval, for readers without a kernel) are in Chinese.
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import difflib
 import io
@@ -42,7 +43,7 @@ from pathlib import Path
 
 import nbformat
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract, extract_from_dir
+from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +67,6 @@ Chinese (zh_CN) translation of {what}.
 Generated and merged by scripts/translations.py; see translations/README.md.
 Lesson text: CC BY 4.0 (LICENSE-CONTENT.md)."""
 
-CODE_KEYWORDS = {"t": None, "md": None}
 PACKAGE_KEYWORDS = {"_": None, "N_": None, "_f": None, "gettext": None}
 
 
@@ -87,19 +87,51 @@ def english_lessons() -> list[Path]:
     return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
-def code_strings(source: str) -> list[str]:
-    """The string literals a code cell passes to ``t(...)`` / ``md(...)`` (Babel's Python extractor)."""
+#: calls whose string arguments a lesson's catalogue holds: the templates of ``i18n.t`` / ``i18n.md``,
+#: and what ``course.quiz`` shows of a check question (it translates them itself)
+TEMPLATE_CALLS = {"t", "md"}
+QUIZ_CALLS = {"numeric", "choice"}
+QUIZ_KEYWORDS = {"prompt", "hint", "unit", "options"}
+
+
+def _call_name(node: ast.Call) -> str | None:
+    func = node.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+
+
+def _constants(node) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return [s for elt in node.elts for s in _constants(elt)]
+    return []
+
+
+def code_strings(source: str) -> list[tuple[str, bool]]:
+    """The texts of a code cell that its catalogue holds, in source order: ``(text, is_template)``.
+
+    Templates are the first arguments of ``i18n.t(...)`` / ``i18n.md(...)``; a check question
+    (``quiz.numeric`` / ``quiz.choice``) contributes its prompt, options, hint and unit.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython magics: nothing to translate in them
+        return []
     found = []
-    for _lineno, _func, message, _comments in extract_python_source(source):
-        if isinstance(message, str) and message:
-            found.append(message)
-    return found
-
-
-def extract_python_source(source: str):
-    from babel.messages.extract import extract_python
-
-    yield from extract_python(io.BytesIO(source.encode("utf-8")), CODE_KEYWORDS, [], {"encoding": "utf-8"})
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _call_name(node)
+        if name in TEMPLATE_CALLS and node.args:
+            for text in _constants(node.args[0])[:1]:
+                found.append((node.args[0].lineno, node.args[0].col_offset, text, True))
+        elif name in QUIZ_CALLS:
+            args = list(node.args[:2]) + [k.value for k in node.keywords if k.arg in QUIZ_KEYWORDS]
+            for arg in args:
+                for text in _constants(arg):
+                    found.append((arg.lineno, arg.col_offset, text, False))
+    found.sort(key=lambda x: (x[0], x[1]))
+    return [(text, template) for _l, _c, text, template in found if text.strip()]
 
 
 def lesson_messages(nb) -> list[Msg]:
@@ -110,10 +142,10 @@ def lesson_messages(nb) -> list[Msg]:
             if cell.source.strip():
                 out.append(Msg(f"markdown {cell.id}", cell.source, f"Markdown cell {index}"))
         elif cell.cell_type == "code":
-            for k, text in enumerate(code_strings(cell.source)):
-                out.append(Msg(f"code {cell.id} {k}", text,
-                               f"code cell {index}: a template for i18n.t/md; keep the {{fields}} valid Python",
-                               python_format="{" in text))
+            for k, (text, template) in enumerate(code_strings(cell.source)):
+                note = (f"code cell {index}: a template for i18n.t/md; its {{fields}} are Python expressions"
+                        if template else f"code cell {index}: shown by a check question")
+                out.append(Msg(f"code {cell.id} {k}", text, note, python_format=template and "{" in text))
     return out
 
 
