@@ -43,6 +43,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 pytestmark = pytest.mark.browser
 
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# the Chinese edition (notebooks/zh/, built from the same code cells) is tested like any lesson
+LESSONS += sorted((ROOT / "notebooks" / "zh").glob("*.ipynb"))
 
 # Per-step time limits (ms). A lesson takes 10-20 s in total on two cores.
 T_OPEN = 90_000
@@ -376,7 +378,7 @@ def check_notebook_in_browser(chromium, lab_server, path: Path) -> dict:
 
 # -- the tests ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+@pytest.mark.parametrize("path", LESSONS, ids=[p.relative_to(ROOT / "notebooks").with_suffix("").as_posix() for p in LESSONS])
 def test_lesson_runs_in_browser(chromium, lab_server, path):
     report = check_notebook_in_browser(chromium, lab_server, path)
     print(report)
