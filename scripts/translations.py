@@ -173,17 +173,54 @@ def package_messages() -> list[Msg]:
 
 
 def read_catalogue(path: Path) -> Catalog | None:
+    """The catalogue at ``path`` (None if there is none), with each stale entry's previous English.
+
+    Babel does not read ``#| msgid`` lines back, so they are recovered here, by ``msgctxt``.
+    """
+    from babel.messages.pofile import denormalize
+
     if not path.exists():
         return None
     with open(path, "rb") as fh:
-        return read_po(fh, locale="zh_CN")
+        catalog = read_po(fh, locale="zh_CN")
+    previous = {}
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        lines = block.split("\n")
+        ctx = next((line[len("msgctxt "):] for line in lines if line.startswith("msgctxt ")), None)
+        old = [line[3:] for line in lines if line.startswith("#| ") and not line.startswith("#| msgctxt")]
+        if ctx and old and old[0].startswith("msgid "):
+            old[0] = old[0][len("msgid "):]
+            previous[denormalize(ctx)] = denormalize("\n".join(old))
+    for m in catalog:
+        if m.id and m.context in previous and m.fuzzy:
+            m.previous_id = [previous[m.context]]
+    return catalog
 
 
 def write_catalogue(catalog: Catalog, path: Path) -> None:
+    """Write ``catalog`` as a PO file, stale entries with their previous English as ``#| msgid``.
+
+    (Babel's own ``include_previous`` output wraps the previous msgid as free text, which neither
+    Babel nor gettext reads back; the lines are written here in msgmerge's form instead.)
+    """
+    from babel.messages.pofile import normalize
+
     path.parent.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
-    write_po(buf, catalog, width=0, omit_header=False, include_previous=True, sort_output=False)
-    text = buf.getvalue()
+    write_po(buf, catalog, width=76, omit_header=False, include_previous=False, sort_output=False)
+    blocks = buf.getvalue().decode("utf-8").split("\n\n")
+    messages = [m for m in catalog if m.id]                 # the header is the first block
+    for i, m in enumerate(messages, start=1):
+        if m.previous_id and m.fuzzy and i < len(blocks):
+            previous = m.previous_id[0] if isinstance(m.previous_id, (list, tuple)) else m.previous_id
+            lines = blocks[i].split("\n")
+            at = next(k for k, line in enumerate(lines) if line.startswith(("msgctxt ", "msgid ")))
+            if m.context:
+                lines.insert(at, "#| msgctxt " + normalize(m.context, prefix="#| ", width=76))
+                at += 1
+            lines.insert(at, "#| msgid " + normalize(previous, prefix="#| ", width=76))
+            blocks[i] = "\n".join(lines)
+    text = "\n\n".join(blocks).encode("utf-8")
     if not path.exists() or path.read_bytes() != text:
         path.write_bytes(text)
 
