@@ -177,8 +177,9 @@ def _stored_expectations(path: Path) -> tuple[int, int | None, int | None]:
     last = max((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()),
                default=-1)
     has_outputs = any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    # an Explorer's static view (its text/plain is in the lesson's language: "Explorer: ...", "交互图：...")
     explorers = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-                    if str(o.get("data", {}).get("text/plain", "")).startswith("Explorer:"))
+                    if 'class="course-explorer-static"' in str(o.get("data", {}).get("text/html", "")))
     widget_outputs = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
                          if WIDGET_MIME in o.get("data", {}))
     if not has_outputs:
