@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 N ?= 50
 
-.PHONY: lab test setup sandbox benchmark coverage classroom student-edition clean
+.PHONY: lab test setup sandbox benchmark coverage classroom student-edition zh clean
 
 setup: $(STAMP) sandbox
 
@@ -62,6 +62,14 @@ benchmark: $(STAMP)
 # end to end; prints phase timings, memory per student server and peak load. See classroom/README.md.
 classroom: $(STAMP)
 	$(BIN)/python classroom/simulate.py --students $(N)
+
+# The Chinese edition (translations/README.md): merge the English text into the catalogues
+# (translations/zh/*.po, course/locale/...), then rebuild and execute notebooks/zh/ for every lesson
+# whose catalogue is complete.
+zh: $(STAMP)
+	$(BIN)/python scripts/translations.py update
+	$(BIN)/python scripts/translations.py build --all
+	$(BIN)/python scripts/translations.py status
 
 coverage: $(STAMP)
 	$(BIN)/python -m course.syllabus

@@ -2,7 +2,9 @@
 
 Lessons put the Chinese term beside the English on first use; this list is where both are kept
 together, with a short explanation in the course's words and the paper section where the term
-matters most. ``python -m course.glossary`` prints it.
+matters most. ``python -m course.glossary`` prints it; ``python -m course.glossary zh`` prints the
+Chinese glossary (the explanations from the package catalogue ``course/locale/zh_CN/...``, where
+each has the context ``glossary <term>``), which is what :func:`show` prints in the Chinese edition.
 
 Examples
 --------
@@ -16,7 +18,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Term", "GLOSSARY", "lookup", "table", "entries", "show", "main"]
+from . import i18n
+
+__all__ = ["Term", "GLOSSARY", "lookup", "table", "entries", "meaning", "show", "main"]
 
 
 @dataclass(frozen=True)
@@ -344,10 +348,20 @@ def entries(section: str | None = None, width: int = 100) -> str:
         raise KeyError(f"no glossary terms for section {section!r}")
     blocks = []
     for t in terms:
-        body = textwrap.fill(t.meaning, width=width, initial_indent="    ", subsequent_indent="    ",
-                             break_long_words=False, break_on_hyphens=False)
+        if i18n.is_chinese():
+            from .plots import wrap_text
+
+            body = "\n".join("    " + line for line in wrap_text(meaning(t), width - 4))
+        else:
+            body = textwrap.fill(t.meaning, width=width, initial_indent="    ", subsequent_indent="    ",
+                                 break_long_words=False, break_on_hyphens=False)
         blocks.append(f"{t.zh} ({t.pinyin}) — {t.en} [{t.section}]\n{body}")
     return "\n".join(blocks)
+
+
+def meaning(term: Term) -> str:
+    """The term's explanation in the current language (English if it has no current translation)."""
+    return i18n.pgettext(f"glossary {term.zh}", term.meaning)
 
 
 def show(section: str | None = None) -> None:
@@ -355,7 +369,13 @@ def show(section: str | None = None) -> None:
     print(entries(section))
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    """``python -m course.glossary [zh]``: the glossary in English, or in Chinese."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in i18n.LANGUAGES:
+        i18n.set_language(args[0])
     show()
 
 

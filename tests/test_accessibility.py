@@ -42,6 +42,8 @@ from course import plots
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# the Chinese edition (notebooks/zh/, built from the same code cells) is tested like any lesson
+LESSONS += sorted((ROOT / "notebooks" / "zh").glob("*.ipynb"))
 
 MIN_ALT = 20          # characters: "Bar chart" is not a description
 MIN_DELTA_E = 10.0    # CIE76, see the module docstring
@@ -147,7 +149,7 @@ def run_lesson(path: Path):
     return nb, json.loads(line[4:])
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+@pytest.mark.parametrize("path", LESSONS, ids=[p.relative_to(ROOT / "notebooks").with_suffix("").as_posix() for p in LESSONS])
 def test_lesson_figures_are_accessible(path):
     nb, kernel = run_lesson(path)
     problems, n_images = output_problems(nb)

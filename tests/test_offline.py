@@ -36,6 +36,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# the Chinese edition (notebooks/zh/, built from the same code cells) is tested like any lesson
+LESSONS += sorted((ROOT / "notebooks" / "zh").glob("*.ipynb"))
 # the whole notebook suite: the lessons and the problem sets' instructor sources
 NOTEBOOKS = LESSONS + sorted((ROOT / "exercises" / "source").glob("*/*.ipynb"))
 
@@ -169,7 +171,7 @@ def run_offline(path: Path, tmp: Path) -> dict:
     return json.loads(line[6:])
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.relative_to(ROOT).with_suffix("").as_posix() for p in NOTEBOOKS])
 def test_lesson_runs_offline(path, tmp_path):
     r = run_offline(path, tmp_path)
     print(path.name, r.get("mode"), f"{r.get('seconds')} s")

@@ -28,6 +28,8 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# the Chinese edition (notebooks/zh/, built from the same code cells) is tested like any lesson
+LESSONS += sorted((ROOT / "notebooks" / "zh").glob("*.ipynb"))
 
 PROBE = r"""
 import gc as _gc, json as _json
@@ -107,7 +109,7 @@ def sweep_notebook(path: Path) -> list[dict]:
     return run_with_probe(nbformat.read(path, as_version=4), path.parent, PROBE, "SWEEP")
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+@pytest.mark.parametrize("path", LESSONS, ids=[p.relative_to(ROOT / "notebooks").with_suffix("").as_posix() for p in LESSONS])
 def test_widget_sweep(path):
     explorers = sweep_notebook(path)
     problems = sweep_problems(explorers)
