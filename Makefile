@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
-.PHONY: lab test setup benchmark coverage clean
+.PHONY: lab test setup benchmark coverage clean guide
 
 setup: $(STAMP)
 
@@ -42,6 +42,10 @@ benchmark: $(STAMP)
 
 coverage: $(STAMP)
 	$(BIN)/python -m course.syllabus
+
+# The instructor guide (instructor-only: answers, model answers, rubrics) as Markdown in build/guide/.
+guide: $(STAMP)
+	$(BIN)/python -m instructor.guide build build/guide
 
 clean:
 	rm -rf $(VENV)
