@@ -13,6 +13,7 @@ Register a function in :data:`VALUES` under the guide's name (the notebook stem,
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 import pandas as pd
@@ -105,7 +106,221 @@ def lesson_15() -> dict:
     return v
 
 
+def _prov(table: str) -> pd.DataFrame:
+    import course
+
+    t = course.load(table)
+    return t[t["province_code"] != NATIONAL]
+
+
+def _lg(a: float, b: float, years: int) -> float:
+    """Average log growth, per cent a year."""
+    return 100 * math.log(b / a) / years
+
+
+# ------------------------------------------------------------------------------------------ 00
+@lru_cache(maxsize=1)
+def lesson_00() -> dict:
+    from course import tour
+
+    t = tour.profile_table()
+    v: dict = {}
+    # prompt 1: two provinces with close GDP per capita but far apart on R&D intensity
+    best = None
+    for a in t.index:
+        for b in t.index:
+            ga, gb = t.at[a, "gdp_per_capita_yuan"], t.at[b, "gdp_per_capita_yuan"]
+            if a < b and abs(ga / gb - 1) <= 0.05:
+                ratio = max(t.at[a, "rd_intensity_pct"], t.at[b, "rd_intensity_pct"]) / min(
+                    t.at[a, "rd_intensity_pct"], t.at[b, "rd_intensity_pct"])
+                if best is None or ratio > best[0]:
+                    best = (ratio, a, b)
+    _, a, b = best
+    for key, code in (("pa", a), ("pb", b)):
+        v[key] = t.at[code, "province_en"]
+        v[key + "_gdp"] = f"{t.at[code, 'gdp_per_capita_yuan']:,.0f}"
+        v[key + "_rd"] = t.at[code, "rd_intensity_pct"]
+        v[key + "_tert"] = t.at[code, "tertiary_share_pct"]
+    v["pair_rd_ratio"] = best[0]
+    # prompt 3: size against intensity
+    v["pop_gdp_pc_rho"] = t["population_10k"].rank().corr(t["gdp_per_capita_yuan"].rank())
+    v["rd_gdp_pc_rho"] = t["rd_intensity_pct"].rank().corr(t["gdp_per_capita_yuan"].rank())
+    v["n_indicators"] = len(tour.INDICATORS)
+    # misconception: share of provinces vs share of people in the West
+    region = t["nbs_region_en"]
+    v["west_provinces"] = int((region == "West").sum())
+    return v
+
+
+# ------------------------------------------------------------------------------------------ 11
+@lru_cache(maxsize=1)
+def lesson_11() -> dict:
+    import course
+    from course import growth
+
+    china = course.load("pwt_china")
+    v: dict = {}
+    full = growth.growth_accounting(china, 1978, 2019)
+    tab = full.table
+    v["g_y_full"] = full.output_growth
+    v["tfp_share_full"] = float(tab["share"].iloc[-1])
+    v["cap_share_full"] = float(tab["share"].iloc[0])
+    for a in (0.3, 0.5):
+        r = growth.growth_accounting(china, 2012, 2019, alpha=a)
+        v[f"tfp_recent_a{int(a * 10)}"] = float(r.table["contribution"].iloc[-1])
+    recent = growth.growth_accounting(china, 2012, 2019)
+    v["tfp_recent_pwt"] = float(recent.table["contribution"].iloc[-1])
+    v["cap_contrib_recent"] = float(recent.table["contribution"].iloc[0])
+    v["g_y_recent"] = recent.output_growth
+    official = growth.official_output_growth(course.load("province_gdp_index"), course.load("province_gdp"))
+    g_off = float(official.loc[2013:2019].mean())           # log growth, per cent a year, 2012-2019
+    v["g_y_official"] = g_off
+    v["tfp_recent_official"] = g_off - (recent.output_growth - v["tfp_recent_pwt"])
+    early = growth.growth_accounting(china, 2002, 2011)
+    v["tfp_early_pwt"] = float(early.table["contribution"].iloc[-1])
+    return v
+
+
+# ------------------------------------------------------------------------------------------ 12
+@lru_cache(maxsize=1)
+def lesson_12() -> dict:
+    import course
+    from course import measures
+
+    gdp, pop = _prov("province_gdp"), _prov("province_population")
+    gdp = gdp[gdp["vintage"] == "post_5th_census_revision"]
+    m = gdp.merge(pop[["province_code", "year", "resident_population_10k"]], on=["province_code", "year"])
+    m["pc"] = m["gdp_100m_yuan"] / m["resident_population_10k"]
+    v: dict = {}
+    for year in (2010, 2014, 2024):
+        y = m[m["year"] == year]
+        dec = measures.theil_decomposition(y["pc"], y["nbs_region_en"], weights=y["resident_population_10k"])
+        v[f"between_share_{year}"] = 100 * dec.between / dec.total
+        v[f"within_{year}"] = dec.within
+        v[f"cv_{year}"] = y["pc"].std(ddof=0) / y["pc"].mean()
+        tot = y["gdp_100m_yuan"].sum() / y["resident_population_10k"].sum()
+        rel = y.groupby("nbs_region_en").apply(
+            lambda g: g["gdp_100m_yuan"].sum() / g["resident_population_10k"].sum() / tot, include_groups=False)
+        for reg in ("East", "Central", "West", "Northeast"):
+            v[f"rel_{reg.lower()}_{year}"] = float(rel[reg])
+    en = _prov("province_energy_intensity_change_2020").set_index("province_en")["energy_intensity_change_pct"]
+    v["en_imongolia"], v["en_zhejiang"] = float(en["Inner Mongolia"]), float(en["Zhejiang"])
+    v["en_rose"] = int((en > 0).sum())
+    v["en_n"] = int(en.notna().sum())
+    inc = _prov("province_income_consumption")
+    r = {y: inc[inc["year"] == y].set_index("province_en") for y in (2013, 2019)}
+    ratio = {y: r[y]["disposable_income_per_capita_urban_yuan"] / r[y]["disposable_income_per_capita_rural_yuan"]
+             for y in r}
+    change = ratio[2019] - ratio[2013]
+    v["urb_rho"] = ratio[2013].rank().corr(change.rank())
+    v["urb_fell"] = int((change < 0).sum())
+    v["urb_max_2019_name"] = ratio[2019].idxmax()
+    v["urb_max_2019"] = float(ratio[2019].max())
+    v["urb_min_2019_name"] = ratio[2019].idxmin()
+    v["urb_min_2019"] = float(ratio[2019].min())
+    return v
+
+
+# ------------------------------------------------------------------------------------------ 13
+@lru_cache(maxsize=1)
+def lesson_13() -> dict:
+    import course
+
+    rd = course.load("rd_intensity_countries").pivot(index="year", columns="entity", values="rd_expenditure_pct_gdp")
+    oecd = course.load("rd_intensity_oecd_2019")
+    oecd_avg = float(oecd.loc[oecd["entity"].str.contains("OECD"), "gerd_pct_gdp"].iloc[0])
+    prof = _prov("province_profile_2023").set_index("province_en")["rd_intensity_pct"]
+    v: dict = {"oecd_avg": oecd_avg, "n_above_oecd": int((prof > oecd_avg).sum()),
+               "prov_rd_min": float(prof.min()), "prov_rd_min_name": prof.idxmin(),
+               "prov_rd_max": float(prof.max()), "prov_rd_max_name": prof.idxmax(),
+               "prov_rd_median": float(prof.median())}
+
+    def years_to(peer, start, end=2021):
+        gc = (rd.at[end, "China"] / rd.at[start, "China"]) ** (1 / (end - start)) - 1
+        gp = (rd.at[end, peer] / rd.at[start, peer]) ** (1 / (end - start)) - 1
+        if gc <= gp:
+            return float("inf"), gc, gp
+        return math.log(rd.at[end, peer] / rd.at[end, "China"]) / math.log((1 + gc) / (1 + gp)), gc, gp
+
+    for start in (2011, 2016):
+        t, gc, gp = years_to("United States", start)
+        v[f"us_years_{start}"] = "never (China grows no faster)" if math.isinf(t) else f"{t:.0f} years"
+        v[f"g_china_{start}"] = 100 * gc
+        v[f"g_us_{start}"] = 100 * gp
+    peers = course.load("pwt_peers")
+    ctfp = peers.pivot(index="year", columns="countrycode", values="ctfp_usa_eq1")
+    v["ctfp_2012"], v["ctfp_2019"] = float(ctfp.at[2012, "CHN"]), float(ctfp.at[2019, "CHN"])
+    v["rd_cn_2012"], v["rd_cn_2019"] = float(rd.at[2012, "China"]), float(rd.at[2019, "China"])
+    return v
+
+
+# ------------------------------------------------------------------------------------------ 14
+@lru_cache(maxsize=1)
+def lesson_14() -> dict:
+    import course
+    from course import structure
+
+    emp = course.load("province_employment_by_sector_2024")
+    lq = structure.location_quotients(emp)
+    v: dict = {}
+    names = emp.drop_duplicates("sector_code_gbt4754").set_index("sector_code_gbt4754")["sector_en"]
+    for code, key in ((140000, "sx"), (110000, "bj")):             # Shanxi, Beijing
+        row = lq.loc[code]
+        v[f"{key}_top_lq"] = float(row.max())
+        v[f"{key}_top_sector"] = str(names.get(row.idxmax(), row.idxmax()))
+    va = _prov("province_value_added")
+    post = va[va["vintage"] == "post_5th_census_revision"].copy()
+    post["tert"] = 100 * post["va_tertiary_100m_yuan"] / post["gdp_100m_yuan"]
+    piv = post.pivot(index="province_en", columns="year", values="tert")
+    fell = piv[2024] < piv[2019]
+    v["tert_fell_n"] = int(fell.sum())
+    region = post.drop_duplicates("province_en").set_index("province_en")["nbs_region_en"]
+    v["tert_fell_west"] = int((fell & (region.reindex(piv.index) == "West")).sum())
+    ht = _prov("province_hightech")
+    h23 = ht[ht["year"] == 2023].set_index("province_en")["hightech_revenue_100m_yuan"]
+    g23 = post[post["year"] == 2023].set_index("province_en")["gdp_100m_yuan"]
+    v["gd_js_ht_share"] = 100 * h23[["Guangdong", "Jiangsu"]].sum() / h23.sum()
+    v["gd_js_gdp_share"] = 100 * g23[["Guangdong", "Jiangsu"]].sum() / g23.sum()
+    return v
+
+
+# ------------------------------------------------------------------------------------------ 35
+@lru_cache(maxsize=1)
+def lesson_35() -> dict:
+    from course import talent
+
+    he = _prov("province_higher_education").query("year == 2019").set_index("province_en")
+    per = _prov("province_rd_personnel")
+    p19 = per.query("year == 2019").set_index("province_en")
+    grad = he["graduates_10k"] / he["graduates_10k"].sum()
+    staff = p19["rd_personnel_fte_manyears"] / p19["rd_personnel_fte_manyears"].sum()
+    v: dict = {}
+    for prov, key in (("Shaanxi", "sn"), ("Beijing", "bj"), ("Shanghai", "sh")):
+        v[f"{key}_grad_share"] = 100 * grad[prov]
+        v[f"{key}_staff_share"] = 100 * staff[prov]
+    inputs = talent.choice_inputs(2023)
+    r = talent.policy_experiment(inputs, "Shaanxi", bonus_pct=20.0)
+    t = r.table
+    v["sn_base"] = 100 * t.at["Shaanxi", "base_share"]
+    v["sn_policy"] = 100 * t.at["Shaanxi", "policy_share"]
+    v["sn_anyway"] = 100 * t.at["Shaanxi", "base_share"] / t.at["Shaanxi", "policy_share"]
+    p23 = per.query("year == 2023").set_index("province_en")
+    basic = 100 * p23["basic_research_fte_manyears"] / p23["rd_personnel_fte_manyears"]
+    v["basic_min_name"] = basic.idxmin()
+    v["basic_min"] = float(basic.min())
+    for prov, key in (("Zhejiang", "zj"), ("Jilin", "jl"), ("Heilongjiang", "hl")):
+        v[f"basic_{key}"] = float(basic[prov])
+    v["basic_median"] = float(basic.median())
+    return v
+
+
 #: guide name -> function returning its placeholder values
 VALUES = {
+    "00_start_here": lesson_00,
+    "11_high_quality_development": lesson_11,
+    "12_modernization_regional_balance": lesson_12,
+    "13_international_competition": lesson_13,
+    "14_modern_industrial_system": lesson_14,
     "15_new_development_philosophy": lesson_15,
+    "35_talent": lesson_35,
 }
