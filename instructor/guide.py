@@ -275,8 +275,11 @@ def fill(text: str, values: dict, where: str) -> str:
 
 
 def typed_numbers(text: str) -> list[str]:
-    """Numbers typed into a guide that should come from ``instructor/answers.py`` instead."""
-    return TYPED_NUMBER.findall(PLACEHOLDER.sub("", text))
+    """Numbers typed into a guide that should come from ``instructor/answers.py`` instead.
+
+    Inline code (a formula or a setting in backticks, such as `ln(1.03 / 1.01)`) is exempt: it states
+    the question's own parameters, not data."""
+    return TYPED_NUMBER.findall(re.sub(r"`[^`\n]*`", "", PLACEHOLDER.sub("", text)))
 
 
 # ------------------------------------------------------------------------------- session plans

@@ -68,7 +68,8 @@ def test_session_plan_rows_and_placeholders():
     assert guide.fill("rho {{ r:.2f }}, n {{n}}", {"r": 0.1234, "n": 31}, "x") == "rho 0.12, n 31"
     with pytest.raises(KeyError, match="nope"):
         guide.fill("{{ nope }}", {}, "x")
-    assert guide.typed_numbers("rho 0.18 and 27.2 % but section 3.1, 2023, F5.1 and {{ a:.2f }}") == ["0.18", "27.2 %"]
+    assert guide.typed_numbers("rho 0.18 and 27.2 % but section 3.1, 2023, F5.1, `ln(1.03)` and {{ a:.2f }}") \
+        == ["0.18", "27.2 %"]
 
 
 # ------------------------------------------------------------------------- the rendered guide
