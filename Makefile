@@ -9,13 +9,15 @@ STAMP  := $(VENV)/.installed
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 PYTEST_ARGS ?=
 
-.PHONY: lab test setup benchmark coverage clean guide site slides site-test web-deps
+N ?= 50
+
+.PHONY: lab test setup benchmark coverage classroom clean guide site slides site-test web-deps
 
 setup: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml classroom/package-lock.json
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,classroom]'
 	# PySAL's inequality (a test-only reference implementation) without its libpysal/geopandas stack,
 	# which the modules the tests use never import; the pin is the reference-nodeps extra in pyproject.toml.
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps \
@@ -23,6 +25,13 @@ $(STAMP): pyproject.toml
 	# rfc3987-syntax builds a grammar on every `import nbformat` (2+ s per notebook); nothing in
 	# the course needs the IRI format check it provides. See README, "Why these dependencies".
 	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
+	# The classroom's proxy (configurable-http-proxy, npm) goes into classroom/node_modules, pinned by
+	# its package-lock.json. Without npm the classroom cannot start; everything else still works.
+	if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix classroom --no-audit --no-fund --loglevel=error; \
+	else \
+		echo "npm not found: the JupyterHub classroom (classroom/) needs Node.js and npm for its proxy"; \
+	fi
 	touch $(STAMP)
 
 # jupyter-config/ holds the course's JupyterLab settings: no "official Jupyter news" prompt, no news
@@ -40,6 +49,11 @@ test: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python scripts/benchmark.py
 
+# A simulated class of N students on a real JupyterHub (root: one Unix user per student), graded
+# end to end; prints phase timings, memory per student server and peak load. See classroom/README.md.
+classroom: $(STAMP)
+	$(BIN)/python classroom/simulate.py --students $(N)
+
 coverage: $(STAMP)
 	$(BIN)/python -m course.syllabus
 
@@ -55,7 +69,7 @@ SITE_STAMP := $(VENV)/.installed-site
 WEB_STAMP  := web/node_modules/.installed
 
 $(SITE_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,site]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,classroom,site]'
 	$(BIN)/python -m pip uninstall --quiet --yes rfc3987-syntax
 	touch $(SITE_STAMP)
 
@@ -80,4 +94,4 @@ site-test: site
 	$(BIN)/python -m pytest -p no:cacheprovider tests/site $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) classroom/node_modules web/node_modules build

@@ -14,6 +14,8 @@ Dispersion and inequality (METHODS N2)
     :func:`theil_decomposition`, :func:`dagum_gini`, :func:`sigma_convergence`
 Specialisation (METHODS S3)
     :func:`location_quotient`
+Concentration (METHODS F1 and S4; lessons 24 and 31)
+    :func:`hhi`, :func:`top_share`
 Composite indices (METHODS section 2)
     :func:`minmax`, :func:`entropy_weights`, :func:`topsis`
 
@@ -58,6 +60,8 @@ __all__ = [
     "minmax",
     "entropy_weights",
     "topsis",
+    "hhi",
+    "top_share",
 ]
 
 
@@ -1528,3 +1532,105 @@ def topsis(frame, weights, directions=None, *, normalization="vector", weighting
     denom = d_plus + d_minus
     c = np.divide(d_minus, denom, out=np.full(arr.shape[0], 0.5), where=denom > 0)
     return pd.Series(c, index=df.index, name="closeness")
+
+
+# ---------------------------------------------------------------------------
+# Concentration (METHODS F1 and S4; lessons 24 and 31-32)
+# ---------------------------------------------------------------------------
+
+def _concentration_input(fname, values, dropna):
+    x, _, _ = _prepare(fname, values, None, dropna=dropna)
+    _require_nonnegative(fname, x)
+    total = x.sum()
+    if not total > 0:
+        raise ValueError(f"{fname}: the values add up to {total:g}; shares need a positive total")
+    return x / total
+
+
+def hhi(values, *, dropna=False):
+    """Herfindahl-Hirschman index: the sum of squared shares (as fractions).
+
+    Parameters
+    ----------
+    values : list, numpy.ndarray or pandas.Series
+        Non-negative amounts, one per unit (e.g. each province's output of a product).
+    dropna : bool, default False
+        Leave out units whose value is NaN (not published) instead of raising. The shares are
+        then shares of the sum over the units that *have* a value.
+
+    Returns
+    -------
+    float
+        Between ``1/n`` (n equal units) and 1 (one unit produces everything). Multiply by
+        10,000 for the "points" scale used in competition policy. ``1 / hhi`` is the
+        *equivalent number* of equal-sized producers.
+
+    References
+    ----------
+    Herfindahl, O. C. (1950). *Concentration in the Steel Industry*. PhD thesis, Columbia
+    University. Hirschman, A. O. (1964). The paternity of an index. *American Economic
+    Review* 54(5), 761. METHODS.md, S3 (Herfindahl of shares).
+
+    Examples
+    --------
+    Shares 0.5, 0.25, 0.25: 0.25 + 0.0625 + 0.0625 = 0.375.
+
+    >>> hhi([2, 1, 1])
+    0.375
+    >>> hhi([5, 5, 5, 5])          # four equal producers: 1/4
+    0.25
+    >>> hhi([7, 0, 0])             # a monopoly
+    1.0
+    """
+    s = _concentration_input("hhi", values, dropna)
+    return float(np.sum(s ** 2))
+
+
+def top_share(values, k=5, *, dropna=False):
+    """Share of the ``k`` largest units in the total (a concentration ratio, CR_k).
+
+    Parameters
+    ----------
+    values : list, numpy.ndarray or pandas.Series
+        Non-negative amounts (R&D spending, patents, population ...), one per unit.
+    k : int, default 5
+        How many of the largest units to add up; ``1 <= k <= n``.
+    dropna : bool, default False
+        Drop missing values instead of raising. The share is then of the sum of the units that
+        have a value: say so wherever it is shown.
+
+    Returns
+    -------
+    float
+        ``sum of the k largest values / sum of all values``, between ``k/n`` (all equal) and 1
+        (the k largest hold everything).
+
+    Notes
+    -----
+    Industrial economics calls this the k-firm concentration ratio. Unlike the Gini coefficient it
+    ignores how the total is spread among the other ``n - k`` units. When units differ in size
+    (provinces in population), compare it with the same ratio for population or GDP: a top-5 share
+    of 50 % means little by itself if the same five provinces hold 40 % of the people.
+
+    References
+    ----------
+    METHODS.md, F1 (regional concentration of innovation resources).
+
+    Examples
+    --------
+    >>> top_share([5, 3, 1, 1], k=2)    # (5 + 3) / 10
+    0.8
+    >>> top_share([2, 2, 2, 2], k=1)    # all equal: k / n
+    0.25
+    """
+    fname = "top_share"
+    x, _, _ = _prepare(fname, values, None, dropna=dropna)
+    _require_nonnegative(fname, x)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
+        raise ValueError(f"{fname}: k must be a whole number, got {k!r}")
+    if not 1 <= k <= x.size:
+        raise ValueError(f"{fname}: k must be between 1 and the number of units ({x.size}), got {k}")
+    total = float(x.sum())
+    if not total > 0:
+        raise ValueError(f"{fname}: the values add up to {total:g}; a share needs a positive total")
+    return float(np.sort(x)[::-1][:k].sum() / total)

@@ -71,6 +71,9 @@ __all__ = [
     "summary_html",
     "render",
     "build_explorer",
+    "URBAN_RURAL_YEARS",
+    "urban_rural",
+    "sign_test",
 ]
 
 #: The four NBS regions, in the order the course shows them (east to north-east).
@@ -731,3 +734,82 @@ def build_explorer(panels: dict, year: int = 2024):
         title="Regional disparity explorer",
         caption=lambda r: f"{r.label}: {INDICATORS[r.indicator].note}. Source: NBS (see Data used).",
     )
+
+
+# --------------------------------------------------------------------------- urban and rural (lesson 22, S2.2)
+#: Years in which the course's table splits income and consumption into urban and rural residents.
+URBAN_RURAL_YEARS = (2013, 2019)
+
+_UR_COLUMNS = {
+    "consumption": ("consumption_expenditure_per_capita_urban_yuan", "consumption_expenditure_per_capita_rural_yuan"),
+    "income": ("disposable_income_per_capita_urban_yuan", "disposable_income_per_capita_rural_yuan"),
+}
+
+
+def urban_rural(table: pd.DataFrame, kind: str = "consumption", start: int = 2013, end: int = 2019) -> pd.DataFrame:
+    """Urban against rural residents, per person, by province: the gap in yuan, the ratio and their growth.
+
+    Parameters
+    ----------
+    table : DataFrame
+        ``province_income_consumption``.
+    kind : {"consumption", "income"}
+        Per-capita consumption expenditure or disposable income (NBS household survey).
+    start, end : int
+        Two years within :data:`URBAN_RURAL_YEARS` (the split is blank after 2019).
+
+    Returns
+    -------
+    DataFrame indexed by province code: ``urban_start, rural_start, urban_end, rural_end``,
+    ``ratio_start, ratio_end`` (urban / rural), ``gap_start, gap_end`` (urban - rural, yuan),
+    ``growth_urban, growth_rural`` (compound annual growth, fractions; current prices) and
+    ``rural_faster`` (rural grew faster). A ratio falls exactly when rural grows faster; the gap in
+    yuan can still widen, because the same growth rate adds more yuan to the larger urban figure.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"province_code": [1, 1], "year": [2013, 2019],
+    ...                   "consumption_expenditure_per_capita_urban_yuan": [200, 260],
+    ...                   "consumption_expenditure_per_capita_rural_yuan": [100, 150]})
+    >>> r = urban_rural(t).loc[1]
+    >>> [round(float(r[c]), 3) for c in ("ratio_start", "ratio_end", "gap_start", "gap_end")], bool(r["rural_faster"])
+    ([2.0, 1.733, 100.0, 110.0], True)
+    """
+    if kind not in _UR_COLUMNS:
+        raise ValueError(f"kind must be one of {', '.join(_UR_COLUMNS)}")
+    first, last = URBAN_RURAL_YEARS
+    for y in (start, end):
+        if not first <= int(y) <= last:
+            raise EdgeCase(f"The urban/rural split is in the course's data for {first}-{last} only; "
+                           f"{y} is outside it (NBS publishes it, but the saved exports stop in {last}).")
+    if int(end) <= int(start):
+        raise EdgeCase("The end year must come after the start year.")
+    u_col, r_col = _UR_COLUMNS[kind]
+    rows = table[table["province_code"] != 100000]
+    u = rows.pivot(index="province_code", columns="year", values=u_col).astype(float)
+    r = rows.pivot(index="province_code", columns="year", values=r_col).astype(float)
+    span = int(end) - int(start)
+    out = pd.DataFrame({"urban_start": u[start], "rural_start": r[start], "urban_end": u[end], "rural_end": r[end]})
+    out["ratio_start"] = out["urban_start"] / out["rural_start"]
+    out["ratio_end"] = out["urban_end"] / out["rural_end"]
+    out["gap_start"] = out["urban_start"] - out["rural_start"]
+    out["gap_end"] = out["urban_end"] - out["rural_end"]
+    out["growth_urban"] = (out["urban_end"] / out["urban_start"]) ** (1 / span) - 1
+    out["growth_rural"] = (out["rural_end"] / out["rural_start"]) ** (1 / span) - 1
+    out["rural_faster"] = out["growth_rural"] > out["growth_urban"]
+    return out
+
+
+def sign_test(successes: int, n: int) -> float:
+    """One-sided sign test: the chance of at least ``successes`` heads in ``n`` fair coin tosses.
+
+    If provinces had no tendency either way, each would fall on either side with probability 1/2;
+    a small value says the observed count is hard to get by such chance.
+
+    >>> sign_test(3, 3), sign_test(0, 3)
+    (0.125, 1.0)
+    """
+    successes, n = int(successes), int(n)
+    if not 0 <= successes <= n or n < 1:
+        raise ValueError("sign_test: need 0 <= successes <= n and n >= 1")
+    return sum(math.comb(n, k) for k in range(successes, n + 1)) / 2 ** n

@@ -59,6 +59,7 @@ __all__ = [
     "employment_matrix",
     "location_quotients",
     "research_intensity",
+    "output_location_quotients",
     "Profile",
     "province_profile",
     "profile_title",
@@ -660,3 +661,56 @@ def profile_explorer(va: pd.DataFrame, lq: pd.DataFrame, hightech: pd.DataFrame,
         caption="Sources: NBS value added by sector (two vintages); NBS urban-unit employment by "
                 "sector, 2024; China Statistical Yearbook on Science and Technology, table 5-2.",
     )
+
+
+# --------------------------------------------------------------------------- products (lesson 22, S2.3)
+def output_location_quotients(output: pd.DataFrame, gdp: pd.DataFrame, column: str,
+                              vintage: str = PRE) -> pd.DataFrame:
+    """Location quotient of one industrial product, by province and year (lesson 22, paper S2.3).
+
+    :math:`LQ_{rt} = \\dfrac{q_{rt}/\\sum_{s\\in R_t} q_{st}}{GRP_{rt}/\\sum_{s\\in R_t} GRP_{st}}`: the
+    province's share of the product's output over its share of GRP, both taken over :math:`R_t`,
+    the provinces with a published output value in year :math:`t`. Above 1: the province makes
+    more of the product than its economic size alone would suggest.
+
+    Parameters
+    ----------
+    output : DataFrame
+        A product table (``province_output_steel_cement`` or ``province_output_ics_phones``):
+        ``province_code``, ``year`` and the value ``column``. A blank value means "not published"
+        (not "none produced"): the province gets no quotient and is left out of both sums.
+    gdp : DataFrame
+        ``province_gdp``; one ``vintage`` is used (pre-revision by default, which reaches back
+        to 2004).
+    column : str
+        The output column, e.g. ``"crude_steel_10k_tonnes"``.
+
+    Returns
+    -------
+    DataFrame
+        One row per province-year with a published value: ``province_code, year, output,
+        share_of_output, share_of_grp, lq, reporting`` (``reporting`` = provinces in :math:`R_t`).
+
+    Examples
+    --------
+    Two provinces of equal GRP, one making three quarters of the product:
+
+    >>> out = pd.DataFrame({"province_code": [1, 2], "year": 2020, "x": [3.0, 1.0]})
+    >>> g = pd.DataFrame({"province_code": [1, 2], "year": 2020, "vintage": PRE, "gdp_100m_yuan": [5.0, 5.0]})
+    >>> output_location_quotients(out, g, "x")["lq"].tolist()
+    [1.5, 0.5]
+    """
+    _check_vintage(vintage)
+    if column not in output.columns:
+        raise ValueError(f"output_location_quotients: no column {column!r} in the output table")
+    q = output.loc[output[column].notna(), ["province_code", "year", column]].rename(columns={column: "output"})
+    g = gdp.loc[gdp["vintage"] == vintage, ["province_code", "year", "gdp_100m_yuan"]]
+    m = q.merge(g, on=["province_code", "year"], how="inner", validate="one_to_one")
+    if m.empty:
+        raise _edge(f"No year has both {column} and {VINTAGE_LABELS[vintage]} GRP.")
+    by_year = m.groupby("year")
+    m["share_of_output"] = m["output"] / by_year["output"].transform("sum")
+    m["share_of_grp"] = m["gdp_100m_yuan"] / by_year["gdp_100m_yuan"].transform("sum")
+    m["lq"] = m["share_of_output"] / m["share_of_grp"]
+    m["reporting"] = by_year["province_code"].transform("size")
+    return m.drop(columns="gdp_100m_yuan").sort_values(["year", "province_code"]).reset_index(drop=True)

@@ -97,6 +97,13 @@ LESSONS: tuple[Entry, ...] = (
     Entry("notebooks/13_international_competition.ipynb", "International competition", ("N3",)),
     Entry("notebooks/14_modern_industrial_system.ipynb", "Modern industrial system", ("N4",)),
     Entry("notebooks/15_new_development_philosophy.ipynb", "New development philosophy", ("N5",)),
+    Entry("notebooks/21_seeking_truth_from_facts.ipynb", "Seeking truth from facts", ("S1", "S1.1", "S1.2", "S1.3")),
+    Entry("notebooks/22_national_conditions.ipynb", "National conditions", ("S2", "S2.1", "S2.2", "S2.3")),
+    Entry("notebooks/23_coordinating_the_whole.ipynb", "Coordinating the whole", ("S3", "S3.1", "S3.2", "S3.3")),
+    Entry("notebooks/24_avoiding_overcapacity.ipynb", "Avoiding overcapacity", ("S4", "S4.1", "S4.2", "S4.3")),
+    Entry("notebooks/31_science_and_technology_resources.ipynb", "Science and technology resources",
+          ("F1", "F1.1", "F1.2", "F1.3")),
+    Entry("notebooks/32_data_as_a_factor.ipynb", "Data as a factor of production", ("F2", "F2.1", "F2.2", "F2.3")),
     Entry("notebooks/35_talent.ipynb", "Talent", ("F5", "F5.1", "F5.2", "F5.3")),
 )
 

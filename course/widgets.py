@@ -261,7 +261,8 @@ class Explorer:
                     alt = self.alt(result) if callable(self.alt) else self.alt
                     cap = self.caption(result) if callable(self.caption) else self.caption
                     self.alt_text = alt
-                    parts.append(plots.figure_bundle(item, alt, cap)["text/html"])
+                    # the default view (also the static one) is encoded as usual; redraws faster
+                    parts.append(plots.figure_bundle(item, alt, cap, fast=not self._log_figures)["text/html"])
                     if self._log_figures:
                         plots._log(item, alt, cap)
                 finally:

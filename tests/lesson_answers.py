@@ -47,6 +47,9 @@ class Answer:
     refused: tuple = ()
     percent: bool = False
     fraction: bool = False
+    #: for a small whole-number answer (which occurs everywhere as a bare number): the phrases, with
+    #: ``{}`` for the number, in which printing it would give the answer away
+    contexts: tuple = ()
 
     @property
     def numeric(self) -> bool:
@@ -317,6 +320,137 @@ def lesson_35() -> list[Answer]:
             for name, value, decimals, wrong, refused, pct in lesson_35_answers()]
 
 
+def lesson_31() -> list[Answer]:
+    """Lesson 31's answers, recomputed from the raw CSV files in tests/test_innovation.py."""
+    from test_innovation import _raw_answers
+
+    a = _raw_answers()
+    return [
+        Answer("q1", a["q1"], 1, not_yet=(a["q1_national"],), refused=(a["q1"] / 100,), percent=True),
+        Answer("q2", a["q2"], 0, not_yet=(a["q2_revised"], a["q2_total"])),
+        Answer("q3", a["q3"], 2, not_yet=(a["q3_mean"],)),
+    ]
+
+
+def lesson_32() -> list[Answer]:
+    """Lesson 32's answers: q1 and q2 recomputed here by hand, q3 in tests/test_digital.py."""
+    from test_digital import _q3_answers
+
+    people = course.load("synthetic_residents")
+    # q1: 10-year age bands from 18, sex, NBS region, three income bands; classes of size 1
+    bands = pd.DataFrame({
+        "age": (people["age_years"] - 18) // 10,
+        "sex": people["sex"],
+        "region": people["nbs_region_en"],
+        "income": np.select([people["annual_income_yuan"] < 30_000, people["annual_income_yuan"] < 60_000],
+                            [0, 1], 2),
+    })
+    size = bands.groupby(list(bands.columns))["sex"].transform("size")
+    q1 = int((size == 1).sum())
+    q1_classes = bands.groupby(list(bands.columns)).ngroups
+    # q2: RMSE^2(p) = 1 / (10 p) + (0.03 (p - 1) / 2)^2, p = 1 ... 8 regions pooled
+    rmse2 = {p: 1 / (10 * p) + (0.03 * (p - 1) / 2) ** 2 for p in range(1, 9)}
+    q2 = min(rmse2, key=rmse2.get)
+    rho, pearson, rho_total = _q3_answers()
+    return [
+        Answer("q1", q1, 0, not_yet=(q1_classes, int(size.min())),
+               contexts=("{} unique", "{} records", "{} people", "{} residents")),
+        Answer("q2", q2, 0, not_yet=(8, 1), contexts=("{} regions", "p = {}", "{} pooled", "pool {}")),
+        Answer("q3", rho, 3, not_yet=(pearson, rho_total)),
+    ]
+
+
+def lesson_21() -> list[Answer]:
+    """Lesson 21's answers, recomputed by hand in tests/test_monitoring.py."""
+    from test_monitoring import q1_value, q2_values, q3_values
+
+    q1 = q1_value()
+    restated = course.load("province_rd_intensity_restated").set_index(["province_en", "year"])["rd_intensity_pct"]
+    spend = q1 * 0.0079
+    q2, q2_wrong = q2_values()
+    counts = q3_values()
+    return [
+        Answer("q1", q1, 0, not_yet=(spend * 100 / restated[("Inner Mongolia", 2016)],), refused=(spend / 0.79,)),
+        Answer("q2", q2, 1, not_yet=tuple(q2_wrong.values())),
+        Answer("q3", counts["reach"], 0,
+               not_yet=(counts["on track only"], counts["already only"], counts["reach, end points"]),
+               contexts=("{} provinces reach 50", "{} reach 50", "{} would reach 50", "{} of 31 provinces reach 50")),
+    ]
+
+
+def lesson_22() -> list[Answer]:
+    """Lesson 22's answers, recomputed by hand in tests/test_grouping.py (q3 stepped year by year)."""
+    from test_grouping import mining_shares
+
+    x, names = mining_shares()
+    i = names.index("Ningxia")
+    q1 = (x[i] - x.mean()) / x.std()
+    inc = course.load("province_income_consumption").set_index(["province_en", "year"])
+    u13, u19 = (inc.loc[("Guizhou", y), "consumption_expenditure_per_capita_urban_yuan"] for y in (2013, 2019))
+    r13, r19 = (inc.loc[("Guizhou", y), "consumption_expenditure_per_capita_rural_yuan"] for y in (2013, 2019))
+    gu, gr = (u19 / u13) ** (1 / 6), (r19 / r13) ** (1 / 6)
+    year, ratio = 2019, u19 / r19
+    while ratio >= 1.5:
+        year, ratio = year + 1, ratio * gu / gr
+    linear = 2019 + math.ceil((u19 / r19 - 1.5) / -((u19 / r19 - u13 / r13) / 6))
+    return [
+        Answer("q1", q1, 2, not_yet=((x[i] - x.mean()) / x.std(ddof=1),), refused=(x[i] - x.mean(),)),
+        Answer("q2", "Jiangsu", not_yet=("Tianjin", "Zhejiang", "Anhui")),
+        Answer("q3", year, 0, not_yet=tuple({linear, year - 1} - {year})),
+    ]
+
+
+def lesson_23() -> list[Answer]:
+    """Lesson 23's answers by hand (the same routes as tests/test_comparative_advantage.py)."""
+    from test_comparative_advantage import hand_table
+
+    sc = course.load("province_output_steel_cement").query("year == 2020").set_index("province_code")
+    gdp = course.load("province_gdp").query("year == 2020")
+    post = gdp[gdp["vintage"] == POST].set_index("province_code")["gdp_100m_yuan"]
+    pre = gdp[gdp["vintage"] == PRE].set_index("province_code")["gdp_100m_yuan"]
+    steel = sc["crude_steel_10k_tonnes"]
+    share = steel[120000] / steel.dropna().sum()
+    q1 = share / (post[120000] / post.sum())
+    q1_wrong = (share / (pre[120000] / pre.sum()),                              # the other GDP vintage
+                share / (post[120000] / post[steel.dropna().index].sum()))      # GRP of the reporters only
+    e = course.load("province_energy_intensity_change_2020").set_index("province_en")
+    d_e, d_i = e.loc["Zhejiang", "energy_consumption_growth_pct"], e.loc["Zhejiang", "energy_intensity_change_pct"]
+    q2 = 100 * ((1 + d_e / 100) / (1 + d_i / 100) - 1)
+    t = hand_table()
+    tech = (t.loc[["Beijing", "Tianjin"], "workers"] * t.loc[["Beijing", "Tianjin"], "tech"]).sum()
+    goods = t.loc["Hebei", "workers"] * t.loc["Hebei", "goods"]
+    q3 = 0.7 * goods / (0.3 * tech)
+    cost = t["goods"] / t["tech"]
+    return [
+        Answer("q1", q1, 3, not_yet=q1_wrong, refused=(share,)),
+        Answer("q2", q2, 2, not_yet=(d_e - d_i,), refused=(-q2,), percent=True),
+        Answer("q3", round(q3), 0, not_yet=(round(cost["Tianjin"]), round((cost["Beijing"] + cost["Hebei"]) / 2))),
+    ]
+
+
+def lesson_24() -> list[Answer]:
+    """Lesson 24's answers by hand (the same routes as tests/test_overcapacity.py)."""
+    from course import overcapacity as oc
+
+    r = oc.simulate(0.6, 0.5, 1.0, 0)
+    plants = r.plants[r.plants["industry"] == "Hot"]
+    q1 = 100 * plants["runs"].sum() / len(plants)
+    sc = course.load("province_output_steel_cement").query("year == 2020")
+    cement = sc["cement_10k_tonnes"]
+    east = sc["nbs_region_en"] == "East"
+    q2 = 100 * cement[east].sum() / cement.sum()
+    cu = course.load("capacity_utilization")
+    mv = cu[cu["industry_en"] == "Motor vehicles"]
+    q4 = mv[mv["period_type"] == "quarter"].set_index("period")["capacity_utilization_pct"]
+    q3 = q4["2024Q4"] - q4["2022Q4"]
+    annual = mv[(mv["period_type"] == "year") & (mv["period"] == "2024")]["capacity_utilization_pct"].iloc[0]
+    return [
+        Answer("q1", q1, 1, not_yet=(100 * r.utilisation,), refused=(q1 / 100,), percent=True),
+        Answer("q2", q2, 1, not_yet=((100 * cement / cement.sum())[east].mean(),), percent=True),
+        Answer("q3", q3, 1, not_yet=(annual - q4["2022Q4"], q4["2024Q4"] - q4["2021Q4"])),
+    ]
+
+
 ANSWERS = {
     "00_start_here": lesson_00,
     "11_high_quality_development": lesson_11,
@@ -324,5 +458,11 @@ ANSWERS = {
     "13_international_competition": lesson_13,
     "14_modern_industrial_system": lesson_14,
     "15_new_development_philosophy": lesson_15,
+    "21_seeking_truth_from_facts": lesson_21,
+    "22_national_conditions": lesson_22,
+    "23_coordinating_the_whole": lesson_23,
+    "24_avoiding_overcapacity": lesson_24,
+    "31_science_and_technology_resources": lesson_31,
+    "32_data_as_a_factor": lesson_32,
     "35_talent": lesson_35,
 }

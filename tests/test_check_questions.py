@@ -69,15 +69,26 @@ def answer_forms(a: Answer) -> list[str]:
     return sorted(f for f in forms if f.strip("-0.") != "")
 
 
-def find_printed(text: str, forms: list[str]) -> list[str]:
-    """The forms that occur in ``text`` as whole numbers (not as part of a longer number)."""
+def find_printed(text: str, forms: list[str], contexts: tuple = ()) -> list[str]:
+    """The forms that occur in ``text`` as whole numbers (not as part of a longer number).
+
+    With ``contexts`` (for a small whole-number answer, which occurs everywhere as a bare number) only
+    the occurrences inside one of those phrases count, e.g. ``"{} unique"``.
+    """
     hits = []
     for form in forms:
-        pattern = r"(?<![\d.])" + re.escape(form) + r"(?![\d])"
-        for m in re.finditer(pattern, text):
+        number = r"(?<![\d.])" + re.escape(form) + r"(?![\d])"
+        patterns = [re.escape(c).replace(r"\{\}", number) for c in contexts] or [number]
+        for m in (m for pattern in patterns for m in re.finditer(pattern, text, flags=re.I)):
             hits.append(f"{form!r} in ...{text[max(0, m.start() - 60):m.end() + 20]!r}...")
             break
     return hits
+
+
+def _planted(a, decimals: int) -> str:
+    """The answer as a broken copy would print it (inside its phrase when it has one)."""
+    number = _fmt(float(a.value), decimals)
+    return a.contexts[0].replace("{}", number) if a.contexts else f"value = {number}"
 
 
 def _load(stem: str) -> dict:
@@ -121,8 +132,10 @@ def test_plausible_wrong_answers_get_not_yet_and_a_hint(lesson):
         for wrong in a.not_yet:
             if a.numeric:
                 step = 10 ** -a.decimals
-                # more than the forgiven unit in the last decimal, or the test would prove nothing
-                assert abs(round(float(wrong), a.decimals) - round(float(a.value), a.decimals)) > 1.5 * step, \
+                # more than the forgiven unit in the last decimal (whole numbers are forgiven nothing),
+                # or the test would prove nothing
+                margin = 1.5 * step if a.decimals > 0 else 0.5
+                assert abs(round(float(wrong), a.decimals) - round(float(a.value), a.decimals)) > margin, \
                     (stem, a.question, wrong)
                 typed = _fmt(float(wrong), a.decimals)
                 right = _fmt(float(a.value), a.decimals)
@@ -138,7 +151,7 @@ def test_plausible_wrong_answers_get_not_yet_and_a_hint(lesson):
 @pytest.mark.parametrize("stem", sorted(ANSWERS))
 def test_no_answer_is_printed_in_the_lesson(stem):
     text = visible_text(_load(stem))
-    found = {a.question: find_printed(text, answer_forms(a)) for a in ANSWERS[stem]() if a.numeric}
+    found = {a.question: find_printed(text, answer_forms(a), a.contexts) for a in ANSWERS[stem]() if a.numeric}
     found = {k: v for k, v in found.items() if v}
     assert not found, f"{stem}: answers a student could copy: {found}"
 
@@ -152,8 +165,8 @@ def test_the_search_finds_an_answer_printed_in_an_output(stem):
         nb = copy.deepcopy(_load(stem))
         last = [c for c in nb["cells"] if c["cell_type"] == "code"][-1]
         last.setdefault("outputs", []).append(
-            {"output_type": "stream", "name": "stdout", "text": [f"value = {_fmt(float(a.value), a.decimals + 1)}\n"]})
-        assert find_printed(visible_text(nb), answer_forms(a)), (stem, a.question)
+            {"output_type": "stream", "name": "stdout", "text": [_planted(a, a.decimals + 1) + "\n"]})
+        assert find_printed(visible_text(nb), answer_forms(a), a.contexts), (stem, a.question)
 
 
 @pytest.mark.parametrize("stem", sorted(ANSWERS))
@@ -162,14 +175,14 @@ def test_the_search_finds_an_answer_typed_in_markdown_or_html(stem):
     for a in (a for a in ANSWERS[stem]() if a.numeric):
         nb = copy.deepcopy(_load(stem))
         nb["cells"].append({"cell_type": "markdown", "metadata": {}, "id": "broken",
-                            "source": [f"The result is {_fmt(float(a.value), a.decimals)}."]})
-        assert find_printed(visible_text(nb), answer_forms(a)), (stem, a.question)
+                            "source": [f"The result is {_planted(a, a.decimals)}."]})
+        assert find_printed(visible_text(nb), answer_forms(a), a.contexts), (stem, a.question)
         nb = copy.deepcopy(_load(stem))
         code = [c for c in nb["cells"] if c["cell_type"] == "code"][0]
         code.setdefault("outputs", []).append({"output_type": "display_data", "metadata": {}, "data": {
-            "text/html": [f"<table><tr><td>{_fmt(float(a.value), a.decimals)}</td></tr></table>"],
+            "text/html": [f"<table><tr><td>{_planted(a, a.decimals)}</td></tr></table>"],
             "text/plain": ["<table>"]}})
-        assert find_printed(visible_text(nb), answer_forms(a)), (stem, a.question)
+        assert find_printed(visible_text(nb), answer_forms(a), a.contexts), (stem, a.question)
 
 
 def test_the_search_respects_number_boundaries():

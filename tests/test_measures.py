@@ -649,3 +649,42 @@ def test_error_messages_are_clear(call, message):
     assert "\n" not in text                      # one line
     assert len(text) < 220                       # short enough to read
     assert ":" in text.split(" ")[0]             # starts with the function name
+
+
+# ---------------------------------------------------------------------------
+# Concentration: hhi and top_share (lesson 24)
+# ---------------------------------------------------------------------------
+
+def test_hhi_bounds_and_hand_values():
+    from course.measures import hhi
+    # n equal units: each share 1/n, sum of n * (1/n)^2 = 1/n
+    for n in (1, 2, 7, 31):
+        assert hhi([3.0] * n) == approx(1 / n)
+    assert hhi([9, 0, 0, 0]) == approx(1.0)                 # one unit has everything
+    # shares 0.6, 0.3, 0.1: 0.36 + 0.09 + 0.01 = 0.46
+    assert hhi([60, 30, 10]) == approx(0.46)
+    assert hhi(pd.Series([6, 3, 1]) * 1000) == approx(0.46)  # units do not matter
+
+
+def test_hhi_missing_values_are_refused_or_left_out():
+    from course.measures import hhi
+    with pytest.raises(ValueError, match="NaN"):
+        hhi([1.0, np.nan, 1.0])
+    assert hhi([1.0, np.nan, 1.0], dropna=True) == approx(0.5)
+    with pytest.raises(ValueError, match="non-negative"):
+        hhi([1.0, -1.0])
+    with pytest.raises(ValueError, match="positive total"):
+        hhi([0.0, 0.0])
+
+
+def test_top_share_hand_values():
+    from course.measures import top_share
+    # sorted 40, 30, 20, 10 of 100: top 1 = 0.4, top 3 = 0.9, top 9 = all
+    assert top_share([10, 40, 20, 30], k=1) == approx(0.4)
+    assert top_share([10, 40, 20, 30], k=3) == approx(0.9)
+    with pytest.raises(ValueError, match="between 1 and"):
+        top_share([10, 40, 20, 30], k=9)          # more units asked for than there are
+    assert top_share([5.0] * 10, k=5) == approx(0.5)          # equal units: k/n
+    for bad in (0, 2.5, True):
+        with pytest.raises(ValueError, match="k must be"):
+            top_share([1, 2], k=bad)

@@ -8,6 +8,7 @@ the code's own output.
 from __future__ import annotations
 
 import base64
+import io
 import itertools
 from html.parser import HTMLParser
 
@@ -591,3 +592,35 @@ def test_direct_labels_are_readable_text_on_white():
     ax = plots.line_chart(frame, "x", plots.REGIONS)
     for t in ax.texts:  # WCAG AA for body text: 4.5:1 against the white background
         assert contrast(t.get_color(), "#FFFFFF") >= 4.5
+
+
+def test_categorical_dtype_keeps_every_declared_level_and_its_colour():
+    # Two settings of the same widget: the second has no "B" province. Declared levels keep their
+    # colour and legend entry, so "C" is drawn in the same colour both times.
+    order = ["A", "B", "C"]
+    codes = list(POS)
+    first = pd.Series(pd.Categorical([order[i % 3] for i in range(len(codes))], categories=order), index=codes)
+    second = pd.Series(pd.Categorical(["A" if i % 2 else "C" for i in range(len(codes))], categories=order),
+                       index=codes)
+    ax1 = plots.tile_map(categories=first, provinces=PROVINCES)
+    ax2 = plots.tile_map(categories=second, provinces=PROVINCES)
+    c_code1 = next(c for c in codes if first[c] == "C")
+    c_code2 = next(c for c in codes if second[c] == "C")
+    assert mcolors.to_hex(tiles(ax1)[c_code1].get_facecolor()) == mcolors.to_hex(tiles(ax2)[c_code2].get_facecolor())
+    assert mcolors.to_hex(tiles(ax2)[c_code2].get_facecolor()) == mcolors.to_hex(plots.series_style(2)["color"])
+    assert [lab.split()[-1] for lab in legend_labels(ax2)] == order  # "B" is listed though absent
+    plots.close(ax1.figure)
+    plots.close(ax2.figure)
+def test_fast_png_of_redraws_has_the_same_pixels():
+    """Interactive redraws encode PNGs with less compression (issue 14): the image must not change."""
+    import base64
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1, 2], [2, 0, 1], label="a")
+    plots.finding_title(ax, "A line that falls then rises")
+    slow = plots.figure_bundle(fig, alt="A line.")
+    fast = plots.figure_bundle(fig, alt="A line.", fast=True)
+    plt.close(fig)
+    decode = lambda b: plt.imread(io.BytesIO(base64.b64decode(b["image/png"])))  # noqa: E731
+    assert np.array_equal(decode(slow), decode(fast))
+    assert slow["image/png"] != fast["image/png"]  # the encoding did change

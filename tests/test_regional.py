@@ -317,3 +317,44 @@ def test_doctests_pass():
 
     result = doctest.testmod(regional, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+# --------------------------------------------------------------------------- urban and rural (lesson 22, S2.2)
+def test_urban_rural_by_hand_and_identities():
+    t = pd.DataFrame({"province_code": [1, 1, 2, 2], "year": [2013, 2019, 2013, 2019],
+                      "consumption_expenditure_per_capita_urban_yuan": [200.0, 300.0, 100.0, 150.0],
+                      "consumption_expenditure_per_capita_rural_yuan": [100.0, 200.0, 50.0, 60.0],
+                      "disposable_income_per_capita_urban_yuan": [1.0, 2.0, 1.0, 2.0],
+                      "disposable_income_per_capita_rural_yuan": [1.0, 1.0, 1.0, 1.0]})
+    r = regional.urban_rural(t)
+    assert r.loc[1, "ratio_start"] == 2.0 and r.loc[1, "ratio_end"] == 1.5 and r.loc[1, "gap_end"] == 100.0
+    assert r.loc[1, "growth_rural"] == pytest.approx(2 ** (1 / 6) - 1) and bool(r.loc[1, "rural_faster"])
+    assert not r.loc[2, "rural_faster"] and r.loc[2, "ratio_end"] == pytest.approx(2.5)
+    # theory: the ratio changes by the factor ((1 + g_u) / (1 + g_r)) ** years, so it falls iff rural grows faster
+    factor = ((1 + r["growth_urban"]) / (1 + r["growth_rural"])) ** 6
+    assert np.allclose(r["ratio_end"], r["ratio_start"] * factor)
+    assert ((r["ratio_end"] < r["ratio_start"]) == r["rural_faster"]).all()
+    assert regional.urban_rural(t, "income").loc[1, "ratio_end"] == 2.0
+    with pytest.raises(EdgeCase, match="2013-2019 only"):
+        regional.urban_rural(t, start=2013, end=2020)
+    with pytest.raises(EdgeCase, match="after the start"):
+        regional.urban_rural(t, start=2019, end=2013)
+
+
+def test_urban_rural_on_the_real_table():
+    inc = course.load("province_income_consumption")
+    for kind in ("consumption", "income"):
+        r = regional.urban_rural(inc, kind)
+        assert len(r) == 31 and (r["ratio_start"] > 1).all() and (r["ratio_end"] > 1).all()   # urban above rural
+        assert ((r["ratio_end"] < r["ratio_start"]) == r["rural_faster"]).all()
+        assert np.allclose(r["gap_end"], r["urban_end"] - r["rural_end"])
+
+
+def test_sign_test_by_hand_and_symmetry():
+    assert regional.sign_test(3, 3) == 0.125 and regional.sign_test(0, 5) == 1.0
+    assert regional.sign_test(2, 3) == pytest.approx(0.5)                   # (3 + 1) / 8
+    for n in (5, 12, 31):
+        for k in range(1, n + 1):                                         # P(X >= k) + P(X >= n - k + 1) = 1
+            assert regional.sign_test(k, n) + regional.sign_test(n - k + 1, n) == pytest.approx(1)
+    with pytest.raises(ValueError):
+        regional.sign_test(4, 3)

@@ -425,3 +425,33 @@ def test_doctests_pass():
 
     result = doctest.testmod(st, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted >= 1
+
+
+# --------------------------------------------------------------------------- product location quotients (S2.3)
+def test_output_location_quotients_by_hand_and_blank_means_not_published():
+    out = pd.DataFrame({"province_code": [1, 2, 3, 1, 2, 3], "year": [2020] * 3 + [2021] * 3,
+                        "x": [6.0, 2.0, np.nan, 1.0, 1.0, 2.0]})
+    g = pd.DataFrame({"province_code": [1, 2, 3] * 2, "year": [2020] * 3 + [2021] * 3, "vintage": st.PRE,
+                      "gdp_100m_yuan": [10.0, 30.0, 60.0, 25.0, 25.0, 50.0]})
+    lq = st.output_location_quotients(out, g, "x").set_index(["year", "province_code"])
+    # 2020: province 3 unpublished -> left out; output shares 3/4, 1/4; GRP shares 1/4, 3/4
+    assert lq.loc[(2020, 1), "lq"] == pytest.approx(3.0) and lq.loc[(2020, 2), "lq"] == pytest.approx(1 / 3)
+    assert (2020, 3) not in lq.index and lq.loc[(2020, 1), "reporting"] == 2
+    # 2021: output mirrors GRP -> every LQ is 1
+    assert np.allclose(lq.loc[2021, "lq"], 1.0)
+    with pytest.raises(ValueError, match="no column"):
+        st.output_location_quotients(out, g, "y")
+
+
+def test_output_location_quotients_real_steel():
+    import course
+
+    steel = course.load("province_output_steel_cement")
+    gdp = course.load("province_gdp")
+    lq = st.output_location_quotients(steel, gdp, "crude_steel_10k_tonnes")
+    for year, part in lq.groupby("year"):
+        assert len(part) == steel[(steel["year"] == year)]["crude_steel_10k_tonnes"].notna().sum()
+        assert (part["share_of_grp"] * part["lq"]).sum() == pytest.approx(1.0)   # GRP-weighted mean LQ is 1
+    y2020 = lq[lq["year"] == 2020].set_index("province_code")
+    assert y2020["lq"].idxmax() == 130000                                  # Hebei: the steel province
+    assert 110000 not in y2020.index                                       # Beijing: not published

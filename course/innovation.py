@@ -1,0 +1,501 @@
+"""Science and technology resources by province: inputs, outputs and concentration (paper F1).
+
+Section 四(一) of Zhang & Ma (2024) (course id **F1**) asks regions to pool their science and
+technology resources (整合科技创新资源), to put more into basic research for core technologies
+(F1.1), to turn research into products (F1.2) and to make enterprises the main innovators, with
+regional linkage (F1.3). This module builds the provincial cross-section that lesson 31 measures,
+the concentration measures, and the scatter Explorer. It has three layers:
+
+* **data** -- :func:`indicator_table` builds one row per province with every indicator of
+  :data:`INDICATORS` from the course tables (2023);
+* **measures** -- :func:`concentration` (top-5 share, Gini and Theil T against population) and
+  :func:`fit_line` (least-squares line with R²);
+* **widget** -- :func:`scatter` is the pure function behind the lesson's Explorer (any indicator
+  against any other, coloured and shaped by region, the student's province highlighted),
+  :func:`render` draws it and :func:`build_explorer` wires the controls.
+
+Definitions (province :math:`i`, year 2023; amounts in current prices)
+-----------------------------------------------------------------------
+* R&D intensity :math:`= R_i / Y_i \\times 100`, **restated** series (CSYST 2024 table 1-8, on the
+  pre-revision GRP); for 2023 it equals the first-published bulletin figure in every province.
+* Activity shares: basic research / intramural R&D, and likewise applied research and experimental
+  development (CSYST 2024 table 1-7). They add up to 100 % up to rounding in the yearbook.
+* Funding shares: government, enterprise or foreign **funds** / intramural R&D (table 1-14). They
+  say who *paid for* the R&D performed in the province, not who *performed* it: a company's grant
+  to a university is enterprise money spent by a university.
+* Researchers per 10,000 residents: researchers (full-time equivalent, person-years) / year-end
+  resident population in 10,000 persons.
+* Invention patents granted per 100 million yuan of R&D: :math:`P_i / R_i` with :math:`R_i` in 亿元;
+  per 1,000 researchers: :math:`1000\\,P_i / \\text{researchers}_i`. Patents granted in a year
+  come from applications filed years earlier, so these are rough output-input ratios, not a
+  productivity estimate.
+* Technology-market turnover / R&D: the value of technology contracts whose **seller** is in the
+  province, divided by the province's R&D spending (both 亿元). A ratio, not a share: contract
+  value can exceed R&D spending.
+
+Examples
+--------
+>>> fit = fit_line([0, 1, 2, 3], [1, 3, 5, 7])    # exactly y = 1 + 2x
+>>> round(fit.slope, 12), round(fit.intercept, 12), round(fit.r2, 12)
+(2.0, 1.0, 1.0)
+>>> c = concentration(pd.Series([6.0, 2, 1, 1]), pd.Series([1.0, 1, 1, 1]), k=1)
+>>> float(round(c["top_share"], 2))
+0.6
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from course import measures
+from course.widgets import EdgeCase
+
+__all__ = [
+    "YEAR",
+    "REGIONS",
+    "Indicator",
+    "INDICATORS",
+    "indicator_table",
+    "concentration",
+    "Fit",
+    "fit_line",
+    "Scatter",
+    "scatter",
+    "describe",
+    "render",
+    "build_explorer",
+]
+
+#: The year of the cross-section (the funding tables exist for 2023 only).
+YEAR = 2023
+#: The four NBS regions, east to north-east.
+REGIONS = ("East", "Central", "West", "Northeast")
+NATIONAL = 100000
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of the cross-section: how to label it and what it measures."""
+
+    key: str
+    label: str
+    unit: str
+    note: str
+    positive: bool = True   # strictly positive in every province that has a value (log scale possible)
+
+
+INDICATORS: dict[str, Indicator] = {ind.key: ind for ind in [
+    Indicator("rd_intensity_pct", "R&D intensity", "% of GRP",
+              "R&D expenditure / GRP, restated series (CSYST 2024 table 1-8, pre-revision GRP)"),
+    Indicator("rd_100m_yuan", "R&D expenditure", "100 million yuan",
+              "R&D expenditure, 2023 R&D bulletin"),
+    Indicator("rd_per_resident_yuan", "R&D per resident", "yuan per person",
+              "R&D expenditure / year-end resident population (computed)"),
+    Indicator("basic_share_pct", "Basic-research share of R&D", "%",
+              "basic research / intramural R&D expenditure (CSYST 2024 table 1-7)"),
+    Indicator("enterprise_funded_pct", "Enterprise-funded share of R&D", "%",
+              "enterprise funds / intramural R&D (table 1-14): who pays, not who performs"),
+    Indicator("government_funded_pct", "Government-funded share of R&D", "%",
+              "government funds / intramural R&D (table 1-14): who pays, not who performs"),
+    Indicator("foreign_funded_pct", "Foreign-funded share of R&D", "%",
+              "foreign funds / intramural R&D (table 1-14); blank for Xizang and Ningxia in the yearbook"),
+    Indicator("researchers_per_10k", "Researchers per 10,000 residents", "FTE per 10,000 residents",
+              "researchers, full-time equivalent (CSYST table 1-4) / year-end population"),
+    Indicator("inventions_per_100m_rd", "Invention patents per 100 million yuan of R&D", "patents per 100 million yuan",
+              "domestic invention patents granted / R&D expenditure"),
+    Indicator("inventions_per_1k_researchers", "Invention patents per 1,000 researchers", "patents per 1,000 FTE",
+              "domestic invention patents granted / researchers (FTE) x 1,000"),
+    Indicator("inventions_in_force_per_10k", "Invention patents in force per 10,000 residents", "patents per 10,000 residents",
+              "valid invention patents at the end of 2023 (CSYST 2024 table 8-9) / year-end population"),
+    Indicator("tech_market_to_rd", "Technology-market turnover / R&D", "ratio",
+              "value of technology contracts sold by the province / its R&D expenditure"),
+    Indicator("tech_market_pct_grp", "Technology-market turnover", "% of GRP",
+              "value of technology contracts sold by the province / GRP (pre-revision)"),
+    Indicator("grp_per_capita_k_yuan", "GRP per capita (computed)", "thousand yuan per person",
+              "GRP (pre-revision vintage) / year-end resident population, computed by the course"),
+]}
+
+
+def _one_year(t: pd.DataFrame, column: str, year: int, **filters) -> pd.Series:
+    t = t[(t["province_code"] != NATIONAL) & (t["year"] == year)]
+    for col, value in filters.items():
+        t = t[t[col] == value]
+    return t.set_index("province_code")[column].astype("float64")
+
+
+def indicator_table(year: int = YEAR, load=None) -> pd.DataFrame:
+    """The provincial cross-section: one row per province, one column per indicator of :data:`INDICATORS`.
+
+    Parameters
+    ----------
+    year : int
+        Only 2023 has the funding tables; other years raise ``ValueError``.
+    load : callable, optional
+        ``load(name) -> DataFrame`` (default :func:`course.load`); the tests pass tiny tables.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``province_code``; columns ``province_en``, ``nbs_region_en`` and the indicator
+        keys. A value the source did not print stays missing (NaN).
+    """
+    if year != YEAR:
+        raise ValueError(f"indicator_table: the R&D funding tables cover {YEAR} only, not {year}")
+    if load is None:
+        from course import load
+    provinces = load("provinces").set_index("province_code")[["province_en", "nbs_region_en"]]
+    fund = load("province_rd_funding_2023")
+    fund = fund[(fund["province_code"] != NATIONAL) & (fund["year"] == year)].set_index("province_code")
+    fund = fund.astype({c: "float64" for c in fund.columns if c.endswith("_10k_yuan")})
+    rd = _one_year(load("province_rd_first_published"), "rd_expenditure_100m_yuan", year)
+    intensity = _one_year(load("province_rd_intensity_restated"), "rd_intensity_pct", year)
+    pop = _one_year(load("province_population"), "resident_population_10k", year)
+    grp = _one_year(load("province_gdp"), "gdp_100m_yuan", year, vintage="pre_5th_census_revision")
+    researchers = _one_year(load("province_rd_personnel"), "researchers_fte_manyears", year)
+    inventions = _one_year(load("province_patents_granted"), "patents_granted_invention", year)
+    in_force = _one_year(load("province_patents_2023"), "in_force_invention", year)
+    turnover = _one_year(load("province_tech_market"), "tech_market_turnover_100m_yuan", year)
+
+    out = provinces.copy()
+    total = fund["rd_intramural_10k_yuan"]
+    out["rd_intensity_pct"] = intensity
+    out["rd_100m_yuan"] = rd
+    out["rd_per_resident_yuan"] = rd / pop * 1e4                 # 1e8 yuan / 1e4 persons
+    out["basic_share_pct"] = fund["basic_research_10k_yuan"] / total * 100
+    out["enterprise_funded_pct"] = fund["enterprise_funds_10k_yuan"] / total * 100
+    out["government_funded_pct"] = fund["government_funds_10k_yuan"] / total * 100
+    out["foreign_funded_pct"] = fund["foreign_funds_10k_yuan"] / total * 100
+    out["researchers_per_10k"] = researchers / pop
+    out["inventions_per_100m_rd"] = inventions / rd
+    out["inventions_per_1k_researchers"] = inventions / researchers * 1000
+    out["inventions_in_force_per_10k"] = in_force / pop
+    out["tech_market_to_rd"] = turnover / rd
+    out["tech_market_pct_grp"] = turnover / grp * 100
+    out["grp_per_capita_k_yuan"] = grp / pop * 10                # 1e8 / 1e4 = 1e4 yuan = 10 thousand
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Concentration
+# --------------------------------------------------------------------------------------------
+
+def concentration(amounts: pd.Series, population: pd.Series, k: int = 5) -> pd.Series:
+    """How concentrated an amount is across provinces, three ways.
+
+    Parameters
+    ----------
+    amounts : Series
+        One amount per province (R&D spending, patents ...), indexed by province code.
+    population : Series
+        Population of the same provinces (same index), for the Theil index.
+    k : int
+        The top-k share counts the k largest provinces (default 5).
+
+    Returns
+    -------
+    Series
+        ``top_share``: share of the k largest provinces in the sum of the provinces;
+        ``gini``: Gini coefficient of the amounts, each province counted once;
+        ``theil_vs_population``: Theil's T of the amount per person with population weights,
+        :math:`T=\\sum_i s_i\\ln(s_i/p_i)` with :math:`s_i` the province's share of the amount and
+        :math:`p_i` its share of the population (0 when every province has its population share);
+        ``provinces``: how many provinces have a value (missing values are dropped and the shares
+        are of the sum of those provinces).
+    """
+    a = pd.Series(amounts, dtype="float64")
+    p = pd.Series(population, dtype="float64")
+    if not a.index.equals(p.index):
+        p = p.reindex(a.index)
+    keep = a.notna() & p.notna()
+    a, p = a[keep], p[keep]
+    if len(a) < 2:
+        raise EdgeCase("Concentration needs at least two provinces with a value.")
+    return pd.Series({
+        "top_share": measures.top_share(a, k=min(k, len(a))),
+        "gini": measures.gini(a),
+        "theil_vs_population": measures.theil_t(a / p, weights=p),
+        "provinces": float(len(a)),
+    })
+
+
+# --------------------------------------------------------------------------------------------
+# The fitted line
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Fit:
+    """Least-squares line ``y = intercept + slope * x`` and its R² over ``n`` points."""
+
+    slope: float
+    intercept: float
+    r2: float
+    n: int
+
+
+def fit_line(x, y) -> Fit:
+    """Ordinary least squares of ``y`` on ``x`` (pairs with a missing value are dropped).
+
+    :math:`b=\\sum(x-\\bar x)(y-\\bar y)/\\sum(x-\\bar x)^2`, :math:`a=\\bar y-b\\bar x`,
+    :math:`R^2=1-\\sum(y-a-bx)^2/\\sum(y-\\bar y)^2`. Raises :class:`EdgeCase` for fewer than three
+    points or when every ``x`` is the same (no line through them is defined).
+    """
+    frame = pd.DataFrame({"x": np.asarray(x, dtype="float64"), "y": np.asarray(y, dtype="float64")}).dropna()
+    if len(frame) < 3:
+        raise EdgeCase("A fitted line needs at least three provinces with both values.")
+    xv, yv = frame["x"].to_numpy(), frame["y"].to_numpy()
+    dx = xv - xv.mean()
+    sxx = float(dx @ dx)
+    if sxx == 0:
+        raise EdgeCase("Every province has the same x value, so no line can be fitted.")
+    slope = float(dx @ (yv - yv.mean()) / sxx)
+    intercept = float(yv.mean() - slope * xv.mean())
+    resid = yv - intercept - slope * xv
+    syy = float(((yv - yv.mean()) ** 2).sum())
+    r2 = 1 - float(resid @ resid) / syy if syy > 0 else float("nan")
+    return Fit(slope, intercept, r2, len(frame))
+
+
+def _spearman(x: np.ndarray, y: np.ndarray) -> float:
+    rx = pd.Series(x).rank().to_numpy()
+    ry = pd.Series(y).rank().to_numpy()
+    if rx.std() == 0 or ry.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(rx, ry)[0, 1])
+
+
+# --------------------------------------------------------------------------------------------
+# The scatter Explorer
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Scatter:
+    """What :func:`scatter` returns (and :func:`render` draws)."""
+
+    x: str
+    y: str
+    province: str
+    logx: bool
+    logy: bool
+    data: pd.DataFrame          # provinces with both values: province_en, nbs_region_en, x, y, abbr
+    missing: list               # provinces without one of the two values
+    fit: Fit                    # on the plotted scale (log10 where a log scale is chosen)
+    rho: float                  # Spearman rank correlation (does not depend on the scale)
+    highlight: pd.Series | None  # the student's province row, or None if it has no value
+
+    @property
+    def xlabel(self) -> str:
+        ind = INDICATORS[self.x]
+        return f"{ind.label} ({ind.unit})"
+
+    @property
+    def ylabel(self) -> str:
+        ind = INDICATORS[self.y]
+        return f"{ind.label} ({ind.unit})"
+
+
+def scatter(table: pd.DataFrame, x: str = "grp_per_capita_k_yuan", y: str = "rd_intensity_pct",
+            province: str = "Anhui", logx: bool = False, logy: bool = False) -> Scatter:
+    """The pure function behind the scatter Explorer.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`indicator_table` (needs ``province_en``, ``nbs_region_en`` and the two columns).
+    x, y : str
+        Indicator keys of :data:`INDICATORS`.
+    province : str
+        The province to highlight (its English name).
+    logx, logy : bool
+        Plot (and fit) on a log10 scale.
+
+    Raises
+    ------
+    EdgeCase
+        The same indicator on both axes, a log scale with a zero value, or fewer than three
+        provinces with both values.
+    """
+    from course.plots import PROVINCE_ABBR
+
+    for key in (x, y):
+        if key not in INDICATORS:
+            raise ValueError(f"unknown indicator {key!r}; use one of {', '.join(INDICATORS)}")
+    if x == y:
+        raise EdgeCase("Both axes show the same indicator, so every point lies on one line. "
+                       "Pick a different indicator for one axis.")
+    if province not in set(table["province_en"]):
+        raise ValueError(f"unknown province {province!r}")
+    both = table[["province_en", "nbs_region_en", x, y]].rename(columns={x: "x", y: "y"})
+    missing = both.loc[both[["x", "y"]].isna().any(axis=1), "province_en"].tolist()
+    data = both.dropna(subset=["x", "y"]).copy()
+    for flag, col, key in ((logx, "x", x), (logy, "y", y)):
+        if flag and (data[col] <= 0).any():
+            bad = data.loc[data[col] <= 0, "province_en"].iloc[0]
+            raise EdgeCase(f"A log scale needs positive values, but {bad} has "
+                           f"{data.loc[data[col] <= 0, col].iloc[0]:g} for {_lower_first(INDICATORS[key].label)}. "
+                           "Switch the log scale off for that axis.")
+    if len(data) < 3:
+        raise EdgeCase("Fewer than three provinces have both values: pick other indicators.")
+    data["abbr"] = [PROVINCE_ABBR.get(int(c), str(c)) for c in data.index]
+    fx = np.log10(data["x"]) if logx else data["x"]
+    fy = np.log10(data["y"]) if logy else data["y"]
+    fit = fit_line(fx, fy)
+    rho = _spearman(data["x"].to_numpy(), data["y"].to_numpy())
+    hl = data.loc[data["province_en"] == province]
+    highlight = hl.iloc[0] if len(hl) else None
+    return Scatter(x, y, province, bool(logx), bool(logy), data, missing, fit, rho, highlight)
+
+
+def _fmt(v: float) -> str:
+    a = abs(v)
+    if a >= 1000:
+        return f"{v:,.0f}"
+    if a >= 100:
+        return f"{v:.0f}"
+    if a >= 10:
+        return f"{v:.1f}"
+    return f"{v:.2f}"
+
+
+def _lower_first(label: str) -> str:
+    """'R&D intensity' stays, 'Basic-research share' -> 'basic-research share'."""
+    return label if label[:2].isupper() else label[0].lower() + label[1:]
+
+
+def _finding(s: Scatter) -> str:
+    ylab, xlab = INDICATORS[s.y].label, _lower_first(INDICATORS[s.x].label)
+    if not np.isfinite(s.rho) or abs(s.rho) < 0.2:
+        trend = f"{ylab} is hardly related to {xlab}"
+    else:
+        strength = "strongly " if abs(s.rho) >= 0.5 else ""
+        trend = f"{ylab} {strength}{'rises' if s.rho > 0 else 'falls'} with {xlab}"
+    return f"{trend} (Spearman rho = {s.rho:.2f}, {len(s.data)} provinces)"
+
+
+def describe(s: Scatter) -> str:
+    """Alt text stating the current numbers."""
+    hl = (f" {s.province} is ringed and labelled: x = {_fmt(s.highlight['x'])}, y = {_fmt(s.highlight['y'])}."
+          if s.highlight is not None else f" {s.province} has no value and is not shown.")
+    top = s.data.loc[s.data["y"].idxmax()]
+    scale = ", ".join(a for a, f in (("log x axis", s.logx), ("log y axis", s.logy)) if f)
+    return (f"Scatter plot of {len(s.data)} provinces{(' (' + scale + ')') if scale else ''}: {s.xlabel} on the "
+            f"x axis against {s.ylabel} on the y axis, colour and marker shape by NBS region, each point "
+            f"labelled with its two-letter code. Highest y: {top['province_en']} ({_fmt(top['y'])}). "
+            f"A dashed least-squares line has R² {s.fit.r2:.2f}; Spearman rho {s.rho:.2f}.{hl}")
+
+
+def _line_text(s: Scatter) -> str:
+    xs = "log10 x" if s.logx else "x"
+    ys = "log10 y" if s.logy else "y"
+    sign = "+" if s.fit.slope >= 0 else "-"
+    return f"least squares: {ys} = {s.fit.intercept:.3g} {sign} {abs(s.fit.slope):.3g} {xs} (R² = {s.fit.r2:.2f})"
+
+
+def summary_html(s: Scatter) -> str:
+    """One line under the figure: the line, the rank correlation, and who is missing."""
+    parts = [f"{html.escape(_line_text(s))}; Spearman rank correlation {s.rho:.2f} over {len(s.data)} provinces."]
+    if s.highlight is not None:
+        rx = int(s.data["x"].rank(ascending=False, method="min")[s.highlight.name])
+        ry = int(s.data["y"].rank(ascending=False, method="min")[s.highlight.name])
+        parts.append(f"{html.escape(s.province)}: rank {rx} on x and {ry} on y (1 = highest).")
+    if s.missing:
+        names = ", ".join(s.missing)
+        parts.append(f"No value (not plotted): {html.escape(names)}.")
+    notes = f"x: {INDICATORS[s.x].note}. y: {INDICATORS[s.y].note}."
+    return (f"<p class='course-summary' style='font-size:13px'>{' '.join(parts)}<br>"
+            f"<span style='color:#444'>{html.escape(notes)}</span></p>")
+
+
+def _minor_label(v: float, _pos=None) -> str:
+    """Label the minor ticks of a log axis at 2 and 5 times a power of ten only."""
+    if v <= 0:
+        return ""
+    mantissa = v / 10 ** np.floor(np.log10(v))
+    return f"{v:g}" if round(mantissa) in (2, 5) and abs(mantissa - round(mantissa)) < 1e-6 else ""
+
+
+def render(s: Scatter):
+    """The Explorer's view: the labelled scatter with the fitted line, and a summary line."""
+    import matplotlib.pyplot as plt
+    from matplotlib import ticker, transforms
+    from matplotlib.lines import Line2D
+
+    from course import plots
+
+    with plots.course_style():
+        fig = plt.figure(figsize=(6.6, 5.0), dpi=100)
+        ax = fig.add_axes([0.12, 0.22, 0.84, 0.64])
+        # one offset transform for all 31 labels (cheaper to draw than 31 annotations)
+        label_at = transforms.offset_copy(ax.transData, fig=fig, x=3, y=2, units="points")
+        handles = []
+        for region in REGIONS:
+            part = s.data[s.data["nbs_region_en"] == region]
+            st = plots.REGION_STYLE[region]
+            ax.scatter(part["x"], part["y"], color=st["color"], marker=st["marker"], s=40,
+                       edgecolor="white", linewidth=0.5, zorder=3)
+            handles.append(Line2D([], [], color=st["color"], marker=st["marker"], linestyle="",
+                                  markersize=7, label=region))
+            for xv, yv, abbr, name in zip(part["x"], part["y"], part["abbr"], part["province_en"]):
+                if name == s.province:
+                    continue          # labelled with its full name below
+                ax.text(xv, yv, abbr, transform=label_at, fontsize=7.5, color="#333333")
+        plain = ticker.FuncFormatter(lambda v, _pos: f"{v:g}")      # 3, 10, 30 rather than 3 x 10^0
+        for flag, axis, setter in ((s.logx, ax.xaxis, ax.set_xscale), (s.logy, ax.yaxis, ax.set_yscale)):
+            if flag:
+                setter("log")
+                axis.set_major_formatter(plain)
+                axis.set_minor_formatter(ticker.FuncFormatter(_minor_label))
+        lo, hi = float(s.data["x"].min()), float(s.data["x"].max())
+        grid = np.geomspace(lo, hi, 50) if s.logx else np.linspace(lo, hi, 50)
+        gx = np.log10(grid) if s.logx else grid
+        gy = s.fit.intercept + s.fit.slope * gx
+        ax.plot(grid, 10 ** gy if s.logy else gy, color="black", linestyle="--", linewidth=1.3, zorder=2)
+        handles.append(Line2D([], [], color="black", linestyle="--", label="least-squares line"))
+        if s.highlight is not None:
+            h = s.highlight
+            ax.scatter([h["x"]], [h["y"]], s=260, facecolor="none", edgecolor="black", linewidth=2.2, zorder=4)
+            ax.text(h["x"], h["y"], s.province, zorder=5, fontsize=10, fontweight="bold",
+                    transform=transforms.offset_copy(ax.transData, fig=fig, x=10, y=-4, units="points"))
+            handles.append(Line2D([], [], marker="o", markersize=12, markerfacecolor="none",
+                                  markeredgecolor="black", markeredgewidth=2, linestyle="",
+                                  label="your province"))
+        ax.set_xlabel(s.xlabel)
+        ax.set_ylabel(s.ylabel)
+        # a fixed place under the axes: "best" would search for a free spot on every redraw
+        fig.legend(handles=handles, fontsize=8.5, loc="lower center", ncol=3, frameon=False,
+                   bbox_to_anchor=(0.5, 0.0))
+        plots.finding_title(fig, _finding(s), width=64)
+    return [fig, summary_html(s)]
+
+
+def build_explorer(table: pd.DataFrame, x: str = "grp_per_capita_k_yuan", y: str = "rd_intensity_pct",
+                   province: str = "Anhui"):
+    """The lesson's Explorer: x and y indicators, the student's province, log scales."""
+    import ipywidgets as w
+
+    from course.widgets import Explorer
+
+    options = [(f"{ind.label} ({ind.unit})", key) for key, ind in INDICATORS.items()]
+    names = sorted(table["province_en"])
+    wide = {"description_width": "110px"}
+    controls = {
+        "x": w.Dropdown(options=options, value=x, description="x axis", style=wide,
+                        layout=w.Layout(width="470px")),
+        "y": w.Dropdown(options=options, value=y, description="y axis", style=wide,
+                        layout=w.Layout(width="470px")),
+        "province": w.Dropdown(options=names, value=province, description="Your province", style=wide,
+                               layout=w.Layout(width="320px")),
+        "logx": w.Checkbox(value=False, description="log scale for x", indent=False),
+        "logy": w.Checkbox(value=False, description="log scale for y", indent=False),
+    }
+
+    def compute(x, y, province, logx, logy):
+        return scatter(table, x=x, y=y, province=province, logx=logx, logy=logy)
+
+    return Explorer(controls, compute, render, alt=describe,
+                    title="Science and technology resources: pick two indicators",
+                    caption=f"31 provinces, {YEAR}. Sources: NBS/MOST/MOF R&D bulletin; China Statistical "
+                            "Yearbook on Science and Technology 2024; NBS National Data (see Data used).")
