@@ -314,6 +314,111 @@ def lesson_35() -> dict:
     return v
 
 
+# ------------------------------------------------------------------------------------------ 21
+@lru_cache(maxsize=1)
+def lesson_21() -> dict:
+    import numpy as np
+
+    first = _prov("province_rd_first_published").set_index(["province_en", "year"])["rd_intensity_pct"]
+    restated = _prov("province_rd_intensity_restated").set_index(["province_en", "year"])["rd_intensity_pct"]
+    v: dict = {"tj16_first": float(first[("Tianjin", 2016)]), "tj16_restated": float(restated[("Tianjin", 2016)])}
+    years = list(range(2018, 2024))
+    for prov, key in (("Anhui", "ah"), ("Xinjiang", "xj")):
+        x = np.array([restated[(prov, y)] for y in years], float)
+        g = float(np.exp(np.polyfit(years, np.log(x), 1)[0]) - 1)        # log-linear trend
+        v[f"{key}_2023"] = float(x[-1])
+        v[f"{key}_trend"] = 100 * g
+        need = (3.0 / x[-1]) ** (1 / 7) - 1                                # to 3 % by 2030
+        v[f"{key}_need"] = 100 * need
+    return v
+
+
+# ------------------------------------------------------------------------------------------ 22
+@lru_cache(maxsize=1)
+def lesson_22() -> dict:
+    inc = _prov("province_income_consumption")
+    a = inc[inc["year"] == 2013].set_index("province_en")
+    b = inc[inc["year"] == 2019].set_index("province_en")
+    u, r = "consumption_expenditure_per_capita_urban_yuan", "consumption_expenditure_per_capita_rural_yuan"
+    ratio_fell = int(((b[u] / b[r]) < (a[u] / a[r])).sum())
+    gap_wider = int(((b[u] - b[r]) > (a[u] - a[r])).sum())
+    med_gap_a, med_gap_b = float((a[u] - a[r]).median()), float((b[u] - b[r]).median())
+    return {"ratio_fell": ratio_fell, "gap_wider": gap_wider, "gap_2013": f"{med_gap_a:,.0f}",
+            "gap_2019": f"{med_gap_b:,.0f}", "ratio_2013": float((a[u] / a[r]).median()),
+            "ratio_2019": float((b[u] / b[r]).median())}
+
+
+# ------------------------------------------------------------------------------------------ 23
+@lru_cache(maxsize=1)
+def lesson_23() -> dict:
+    sc = _prov("province_output_steel_cement").query("year == 2020").set_index("province_en")
+    gdp = _prov("province_gdp").query("year == 2020 and vintage == 'post_5th_census_revision'").set_index("province_en")
+    steel = sc["crude_steel_10k_tonnes"].dropna()
+    grp_share = gdp["gdp_100m_yuan"] / gdp["gdp_100m_yuan"].sum()
+    lq = (steel / steel.sum()) / grp_share.reindex(steel.index)
+    en = _prov("province_energy_intensity_change_2020").set_index("province_en")
+    v = {"hb_steel_share": 100 * float(steel["Hebei"] / steel.sum()), "hb_steel_lq": float(lq["Hebei"]),
+         "gd_steel_lq": float(lq["Guangdong"])}
+    for prov, key in (("Beijing", "bj"), ("Hebei", "hb")):
+        v[f"{key}_energy"] = float(en.loc[prov, "energy_consumption_growth_pct"])
+        v[f"{key}_intensity"] = float(en.loc[prov, "energy_intensity_change_pct"])
+    return v
+
+
+# ------------------------------------------------------------------------------------------ 24
+@lru_cache(maxsize=1)
+def lesson_24() -> dict:
+    import course
+
+    cu = course.load("capacity_utilization")
+    year = cu[cu["period_type"] == "year"].set_index(["industry_en", "period"])["capacity_utilization_pct"]
+    nm = "Non-metallic mineral products (incl. cement, glass)"
+    el = "Electrical machinery and equipment (incl. batteries, PV equipment)"
+    v = {"nm_2024": float(year[(nm, "2024")]), "nm_2021": float(year[(nm, "2021")]),
+         "el_2024": float(year[(el, "2024")]), "el_2021": float(year[(el, "2021")]),
+         "all_2024": float(year[("Industry (all)", "2024")])}
+    sc = _prov("province_output_steel_cement").query("year == 2020")
+    v["cement_makers"] = int((sc["cement_10k_tonnes"] > 0).sum())
+    return v
+
+
+# ------------------------------------------------------------------------------------------ 31
+@lru_cache(maxsize=1)
+def lesson_31() -> dict:
+    f = _prov("province_rd_funding_2023").set_index("province_en")
+    basic = 100 * f["basic_research_10k_yuan"] / f["rd_intramural_10k_yuan"]
+    ent = 100 * f["enterprise_funds_10k_yuan"] / f["rd_intramural_10k_yuan"]
+    v: dict = {"basic_median": float(basic.median())}
+    for prov in ("Beijing", "Shanghai", "Shandong", "Fujian", "Henan", "Jiangsu", "Guangdong"):
+        v[f"basic_{prov.lower()}"] = float(basic[prov])
+        v[f"ent_{prov.lower()}"] = float(ent[prov])
+    tm = _prov("province_tech_market").query("year == 2023").set_index("province_en")["tech_market_turnover_100m_yuan"]
+    rd = _prov("province_rd_first_published").query("year == 2023").set_index("province_en")["rd_expenditure_100m_yuan"]
+    for prov in ("Jiangsu", "Guangdong", "Beijing"):
+        v[f"tm_rd_{prov.lower()}"] = float(tm[prov] / rd[prov])
+    return v
+
+
+# ------------------------------------------------------------------------------------------ 32
+@lru_cache(maxsize=1)
+def lesson_32() -> dict:
+    import numpy as np
+
+    def rmse(p, n=10, sigma=1.0, tau=0.03):
+        return float(np.sqrt(sigma ** 2 / (p * n) + (tau * (p - 1) / 2) ** 2))
+
+    v = {f"rmse_{p}": rmse(p) for p in (1, 4, 6, 8)}
+    v.update({f"rmse_big_tau_{p}": rmse(p, tau=0.1) for p in (1, 2, 3, 8)})
+    net = _prov("province_internet").query("year == 2019").set_index("province_en")
+    pop = _prov("province_population").query("year == 2019").set_index("province_en")["resident_population_10k"]
+    for col, key in (("broadband_users_10k_accounts", "bb"), ("web_pages_10k_units", "wp")):
+        x = (net[col] / pop).dropna().sort_values().to_numpy()
+        n = len(x)
+        gini = float((2 * np.arange(1, n + 1) - n - 1).dot(x) / (n * x.sum()))
+        v[f"gini_{key}"] = gini
+    return v
+
+
 #: guide name -> function returning its placeholder values
 VALUES = {
     "00_start_here": lesson_00,
@@ -322,5 +427,11 @@ VALUES = {
     "13_international_competition": lesson_13,
     "14_modern_industrial_system": lesson_14,
     "15_new_development_philosophy": lesson_15,
+    "21_seeking_truth_from_facts": lesson_21,
+    "22_national_conditions": lesson_22,
+    "23_coordinating_the_whole": lesson_23,
+    "24_avoiding_overcapacity": lesson_24,
+    "31_science_and_technology_resources": lesson_31,
+    "32_data_as_a_factor": lesson_32,
     "35_talent": lesson_35,
 }
