@@ -104,6 +104,8 @@ LESSONS: tuple[Entry, ...] = (
     Entry("notebooks/31_science_and_technology_resources.ipynb", "Science and technology resources",
           ("F1", "F1.1", "F1.2", "F1.3")),
     Entry("notebooks/32_data_as_a_factor.ipynb", "Data as a factor of production", ("F2", "F2.1", "F2.2", "F2.3")),
+    Entry("notebooks/33_deepening_reform.ipynb", "Deepening reform", ("F3", "F3.1", "F3.2", "F3.3")),
+    Entry("notebooks/34_finance.ipynb", "Finance", ("F4", "F4.1", "F4.2", "F4.3")),
     Entry("notebooks/35_talent.ipynb", "Talent", ("F5", "F5.1", "F5.2", "F5.3")),
 )
 

@@ -451,6 +451,51 @@ def lesson_24() -> list[Answer]:
     ]
 
 
+def lesson_33() -> list[Answer]:
+    """Lesson 33's answers by hand (tests/test_evaluation.py scores the provinces by hand)."""
+    from test_evaluation import KEYS, Q3_OPTIONS, hand_reversals, hand_score
+    from course import evaluation as ev
+
+    p = course.load("province_profile_2023").set_index("province_code")     # the 2023 indicators by hand
+    population = p["yearend_resident_population_10k"]
+    profile = pd.DataFrame({
+        "rd_intensity_pct": p["rd_intensity_pct"],
+        "patents_per_10k": p["patents_granted_total"] / population,
+        "invention_patents_per_10k": p["patents_granted_invention"] / population,
+        "transfer_ratio": p["tech_market_turnover_100m_yuan"] / p["rd_expenditure_100m_yuan"],
+        "hightech_revenue_pct_grp": p["hightech_revenue_100m_yuan"] / p["gdp_100m_yuan_pre_revision"] * 100,
+    })
+    base = hand_score(profile, ev.PRESETS["output counts"])
+    q1 = hand_reversals(base, hand_score(profile, {k: 1.0 for k in KEYS}))
+    transfer = hand_reversals(base, hand_score(profile, ev.PRESETS["transfer and application"]))
+    a, c, keep, s = 3.0, 1.0, 0.4, 0.30          # the model at 60 % spillover and a 30 % subsidy
+    q2 = keep * a / ((1 - s) * c) - 1
+    f = course.load("province_fiscal").set_index(["province_en", "year"])
+    share = f["local_fiscal_sci_tech_expenditure_100m_yuan"] / f["local_general_budget_expenditure_100m_yuan"]
+    change = {p: share[(p, 2023)] - share[(p, 2011)] for p in Q3_OPTIONS}
+    q3 = max(change, key=change.get)
+    level = max(Q3_OPTIONS, key=lambda p: share[(p, 2023)])
+    return [
+        Answer("q1", q1, 0, not_yet=(transfer, 465 - q1),
+               contexts=("{} of 465", "{} pairs", "{} reversals", "{} of the 465")),
+        Answer("q2", q2, 2, not_yet=(keep * a / c - 1, a / c - 1)),
+        Answer("q3", q3, not_yet=(level,)),
+    ]
+
+
+def lesson_34() -> list[Answer]:
+    """Lesson 34's answers by hand (the formulas of tests/test_credit.py)."""
+    from test_credit import q1_answer, q2_answer, q3_answer
+
+    q1, q2, q3 = q1_answer(), q2_answer(), q3_answer()
+    return [
+        Answer("q1", q1, 2, not_yet=(100 * (0.03 + 0.08 * 0.7 * 0.5), 100 * (1.03 / (1 - 0.08 * 0.7) - 1)),
+               percent=True),
+        Answer("q2", q2, 4, not_yet=(q2_answer(column="dfii_total"), q2_answer(2016, 2023))),
+        Answer("q3", q3, 2, not_yet=(q3 + 100 * 0.02 * 0.6, q3_answer(alpha=0.999)), percent=True),
+    ]
+
+
 ANSWERS = {
     "00_start_here": lesson_00,
     "11_high_quality_development": lesson_11,
@@ -464,5 +509,7 @@ ANSWERS = {
     "24_avoiding_overcapacity": lesson_24,
     "31_science_and_technology_resources": lesson_31,
     "32_data_as_a_factor": lesson_32,
+    "33_deepening_reform": lesson_33,
+    "34_finance": lesson_34,
     "35_talent": lesson_35,
 }
