@@ -419,6 +419,37 @@ def lesson_32() -> dict:
     return v
 
 
+# ------------------------------------------------------------------------------------------ 33
+@lru_cache(maxsize=1)
+def lesson_33() -> dict:
+    f = _prov("province_fiscal")
+    tot = f.groupby("year")[["local_fiscal_sci_tech_expenditure_100m_yuan", "local_general_budget_expenditure_100m_yuan"]].sum()
+    share = 100 * tot.iloc[:, 0] / tot.iloc[:, 1]
+    from course import spillover as sp
+
+    r = sp.model(spillover=0.75, subsidy=0.0)          # the model of section 5.3: the region keeps a quarter
+    v = {"st_share_2011": float(share[2011]), "st_share_2023": float(share[2023]),
+         "x_optimum": float(r.x_social), "x_keep_quarter": float(r.x_private),
+         "subsidy_needed": 100 * float(r.pigouvian)}
+    west = f[f["nbs_region_en"] == "West"]
+    wt = west.groupby("year")[["local_fiscal_sci_tech_expenditure_100m_yuan", "local_general_budget_expenditure_100m_yuan"]].sum()
+    v["west_share_2023"] = float(100 * wt.iloc[:, 0][2023] / wt.iloc[:, 1][2023])
+    return v
+
+
+# ------------------------------------------------------------------------------------------ 34
+@lru_cache(maxsize=1)
+def lesson_34() -> dict:
+    d = _prov("province_digital_finance_pku")
+    m = d.groupby(["year", "nbs_region_en"])[["dfii_total", "dfii_coverage_breadth", "dfii_usage_depth"]].mean()
+    v = {}
+    for y in (2011, 2023):
+        v[f"west_east_{y}"] = 100 * float(m.loc[(y, "West"), "dfii_total"] / m.loc[(y, "East"), "dfii_total"])
+        v[f"gap_points_{y}"] = float(m.loc[(y, "East"), "dfii_total"] - m.loc[(y, "West"), "dfii_total"])
+    v["west_east_depth_2023"] = 100 * float(m.loc[(2023, "West"), "dfii_usage_depth"] / m.loc[(2023, "East"), "dfii_usage_depth"])
+    return v
+
+
 #: guide name -> function returning its placeholder values
 VALUES = {
     "00_start_here": lesson_00,
@@ -433,5 +464,7 @@ VALUES = {
     "24_avoiding_overcapacity": lesson_24,
     "31_science_and_technology_resources": lesson_31,
     "32_data_as_a_factor": lesson_32,
+    "33_deepening_reform": lesson_33,
+    "34_finance": lesson_34,
     "35_talent": lesson_35,
 }
