@@ -5,9 +5,14 @@ repository, released problem sets) and returns every leak it finds:
 
 * **check-question answers**: every numeric answer in ``tests/lesson_answers.py`` in the forms a
   student could copy (at the decimals asked for and one or two more, as a fraction or a percentage
-  for shares: :func:`test_check_questions.answer_forms`), searched in the *text* of each page (HTML
-  tags removed, alt text kept) -- only on pages of the lesson the answer belongs to and on pages that
-  belong to no lesson, so a number one lesson prints is not blamed on another lesson's question;
+  for shares: :func:`test_check_questions.answer_forms`; a small whole number only inside the phrases
+  its question names, as ``tests/test_check_questions.py`` does), searched in the *text* of each page
+  (HTML tags and the site's footer removed, alt text kept). On the pages of the answer's own lesson
+  (its page, its slides) every answer is searched; on pages of another lesson it is not (that lesson's
+  own test already refuses numbers that coincide with its printed ones); on pages of no lesson (start
+  page, glossary, datasets, sources, search) only answers asked for with two or more decimals, or whole
+  numbers inside their phrases -- a bare "10" or "4.0" in a data dictionary or a licence name
+  ("CC BY 4.0") is not an answer a student could copy;
 * **instructor-guide text**: the guide's warning line, its "Answer:" lines, every explanation of a
   wrong answer and every model answer's first sentence (from ``instructor/``), and the markers of
   instructor sources (``### BEGIN SOLUTION``, ``### BEGIN HIDDEN TESTS``, "Rubric");
@@ -45,7 +50,7 @@ def page_text(path: Path) -> str:
 
         return visible_text(json.loads(raw))
     if path.suffix in (".html", ".htm"):
-        raw = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", raw)
+        raw = re.sub(r"(?is)<(script|style|footer)\b.*?</\1>", " ", raw)
         attrs = " ".join(re.findall(r'\b(?:alt|title|aria-label)="([^"]*)"', raw))
         raw = re.sub(r"<[^>]+>", " ", raw) + " " + attrs
         raw = htmllib.unescape(raw)
@@ -114,7 +119,10 @@ def scan(paths) -> list[str]:
             for a in items:
                 if not a.numeric or f.suffix in (".csv", ".json", ".js", ".py"):
                     continue
-                hits = find_printed(text, answer_forms(a))
+                contexts = getattr(a, "contexts", ())
+                if lesson is None and (a.decimals or 0) < 2 and not contexts:
+                    continue
+                hits = find_printed(text, answer_forms(a), contexts)
                 if hits:
                     leaks.append(f"{f}: answer to {stem} {a.question}: {hits[0]}")
         for marker in MARKERS:

@@ -49,6 +49,7 @@ myst_heading_anchors = 4
 nb_execution_mode = "off"          # stored outputs only: nothing is executed during the build
 nb_ipywidgets_js = {{}}              # no widget JavaScript from a CDN: the static default views are shown
 nb_merge_streams = True
+smartquotes = False               # print text exactly as the course writes it (the glossary's quotes)
 html_theme = "furo"
 html_title = {html_title!r}
 html_static_path = ["_static"]

@@ -41,8 +41,8 @@ def test_the_scan_finds_every_kind_of_leak_in_the_instructor_site(built):
     leaks = answer_leaks.scan([built / "instructor-site"])
     text = "\n".join(leaks)
     for stem, fn in ANSWERS.items():                     # every lesson's numeric answers are found
-        for a in fn():
-            if a.numeric:
+        for a in fn():                                   # (a small whole number only in its phrases:
+            if a.numeric and not getattr(a, "contexts", ()):   # the 'Answer:' line check finds those)
                 assert f"answer to {stem} {a.question}" in text, (stem, a.question)
     assert "instructor marker 'Instructor material'" in text
     assert "an 'Answer:' line" in text
