@@ -43,8 +43,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 pytestmark = pytest.mark.browser
 
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-# the Chinese edition (notebooks/zh/, built from the same code cells) is tested like any lesson
-LESSONS += sorted((ROOT / "notebooks" / "zh").glob("*.ipynb"))
+# The Chinese edition (notebooks/zh/, built from the same code cells) is tested like any lesson, in
+# test_lessons_in_browser_zh.py, so that a parallel run gives the two files to different workers
+# (both drive the same JupyterLab server: tests/conftest.py).
 
 # Per-step time limits (ms). A lesson takes 10-20 s in total on two cores.
 T_OPEN = 90_000
@@ -368,7 +369,7 @@ def check_notebook_in_browser(chromium, lab_server, path: Path) -> dict:
     finally:
         page.close()
         try:
-            lab_server.shutdown_kernels()
+            lab_server.shutdown_kernels(relpath)
         except OSError:
             pass
         with open(lab_server.log, encoding="utf-8", errors="replace") as fh:  # autosave is off
@@ -458,4 +459,4 @@ def test_lab_does_not_ask_about_news_or_fetch_it(chromium, lab_server):
         assert NEWS_PROMPT not in page.evaluate("() => document.body.innerText"), "the news prompt is shown"
     finally:
         page.close()
-        lab_server.shutdown_kernels()
+        lab_server.shutdown_kernels("notebooks/00_start_here.ipynb")
