@@ -3,7 +3,8 @@
 The server runs on 127.0.0.1 with a random free port and a random token, with the repository as
 its root directory, and with fresh temporary config, runtime, settings and workspace directories
 so that nothing from the developer's own JupyterLab (saved layouts, settings, autosave) leaks into
-the tests. The course's own ``jupyter-config/`` is on the config path, as ``make lab`` puts it (no
+the tests. In a parallel run (``make test``: ``-n 2``) the xdist controller starts it once, before the
+workers, and both workers use it (``tests/conftest.py``). The course's own ``jupyter-config/`` is on the config path, as ``make lab`` puts it (no
 news prompt, no news feed, no update check). Its user settings turn **autosave off** (running a lesson in the browser must never
 rewrite the lesson file) and render every cell (``windowingMode: none``) so that every output is in
 the page. The server is stopped at the end of the session.
