@@ -55,6 +55,19 @@ print("OFFLINE" + _json.dumps(_reached))
 
 PROBES = [("A11Y", A11Y_PROBE), ("SWEEP", SWEEP_PROBE), ("OFFLINE", OFFLINE_PROBE)]
 
+# A Chinese lesson runs exactly the English code cells (tests/test_translations.py checks it), so the
+# English sweep has already driven its compute and render code through every option and twelve points
+# of every slider. The twin's sweep checks the language layer (translated labels, notes, titles and
+# alt text, the CJK font) at every control's extremes, the middle of each slider and at most six
+# options of each selection, first and last included: about a third of the English sweep's redraws.
+ZH_SWEEP = (4, 6)  # (points per slider, options per selection)
+_CALL = "records = _sweep(ex)"
+assert _CALL in SWEEP_PROBE, "tests/test_widget_sweeps.py PROBE changed: update tests/lesson_run.py"
+ZH_PROBES = [(m, SWEEP_PROBE.replace(_CALL, f"records = _sweep(ex, limit={ZH_SWEEP[0]}, "
+                                              f"max_options={ZH_SWEEP[1]})") if m == "SWEEP" else code)
+             for m, code in PROBES]
+ZH = (ROOT / "notebooks" / "zh").resolve()
+
 _CACHE: dict[Path, dict] = {}
 
 
@@ -71,7 +84,8 @@ def lesson_run(path: Path) -> dict:
         tmp = Path(tmp)
         spec = tmp / "spec.json"
         out = tmp / "executed.ipynb"
-        spec.write_text(json.dumps({"path": str(path), "out": str(out), "probes": PROBES}))
+        probes = ZH_PROBES if path.is_relative_to(ZH) else PROBES
+        spec.write_text(json.dumps({"path": str(path), "out": str(out), "probes": probes}))
         env = dict(os.environ, MPLBACKEND="Agg")
         if namespaces_work():
             cmd = [shutil.which("unshare"), "-rn", sys.executable, str(RUNNER), "namespace", str(spec)]

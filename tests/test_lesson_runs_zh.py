@@ -5,7 +5,8 @@ once offline, then checked three ways (see ``tests/lesson_run.py``).
   reach a public address or resolve a name (``tests/test_offline.py`` explains the method);
 * ``test_lesson_figures_are_accessible``: titles and alt text on every figure, no bare image
   (``tests/test_accessibility.py``);
-* ``test_widget_sweep``: every control of every Explorer pushed to its limits without an error
+* ``test_widget_sweep``: every control of every Explorer pushed to its limits without an error (a
+  lighter sweep than the English one: `tests/lesson_run.py`, `ZH_SWEEP`, says why)
   (``tests/test_widget_sweeps.py``).
 
 The proofs that each check can fail (synthetic notebooks) are in those three modules.
