@@ -123,6 +123,20 @@ EXERCISES: tuple[Entry, ...] = (
     Entry("exercises/source/ps1/ps1.ipynb#q6_cagr_test", "PS1 q6: compound annual growth function", ("N1", "N3")),
     Entry("exercises/source/ps1/ps1.ipynb#w1_written", "PS1 w1: written answer on local conditions",
           ("N1", "N2", "N3", "N4", "N5")),
+    Entry("exercises/source/ps2/ps2.ipynb#q1_grp_revision_test", "PS2 q1: GRP behind a first-published R&D intensity",
+          ("S1.1",)),
+    Entry("exercises/source/ps2/ps2.ipynb#q2_years_test", "PS2 q2: years to a target at the province's own trend",
+          ("S1.2", "S1.3")),
+    Entry("exercises/source/ps2/ps2.ipynb#q3_nearest_test", "PS2 q3: distance to the closest standardised profile",
+          ("S2.1",)),
+    Entry("exercises/source/ps2/ps2.ipynb#q4_ratio_test", "PS2 q4: projected urban/rural consumption ratio", ("S2.2",)),
+    Entry("exercises/source/ps2/ps2.ipynb#q5_steel_lq_test", "PS2 q5: crude-steel location quotient", ("S2.3", "S3.1")),
+    Entry("exercises/source/ps2/ps2.ipynb#q6_gain_test", "PS2 q6: gain from specialising (comparative advantage)",
+          ("S3.3",)),
+    Entry("exercises/source/ps2/ps2.ipynb#q7_utilisation_test", "PS2 q7: capacity utilisation in the tide model",
+          ("S4", "S4.1")),
+    Entry("exercises/source/ps2/ps2.ipynb#w1_written", "PS2 w1: written plan that fits the place, and the data's limits",
+          ("S1", "S2", "S3", "S3.2", "S4", "S4.2", "S4.3")),
 )
 
 
