@@ -137,6 +137,20 @@ EXERCISES: tuple[Entry, ...] = (
           ("S4", "S4.1")),
     Entry("exercises/source/ps2/ps2.ipynb#w1_written", "PS2 w1: written plan that fits the place, and the data's limits",
           ("S1", "S2", "S3", "S3.2", "S4", "S4.2", "S4.3")),
+    Entry("exercises/source/ps3/ps3.ipynb#q0_concentration_test", "PS3 q0: top-k shares of R&D spending and basic research",
+          ("F1", "F1.1", "F1.3")),
+    Entry("exercises/source/ps3/ps3.ipynb#q1_inventions_test", "PS3 q1: invention patents per 1,000 researchers", ("F1.2",)),
+    Entry("exercises/source/ps3/ps3.ipynb#q2_kanon_test", "PS3 q2: k-anonymity check (synthetic records)", ("F2", "F2.1")),
+    Entry("exercises/source/ps3/ps3.ipynb#q3_pooling_test", "PS3 q3: how many regions to pool (model)", ("F2.2",)),
+    Entry("exercises/source/ps3/ps3.ipynb#q4_reversals_test", "PS3 q4: rank reversals in research and talent evaluation",
+          ("F3.1", "F5.3")),
+    Entry("exercises/source/ps3/ps3.ipynb#q5_spillover_test", "PS3 q5: spillover and a Pigouvian subsidy (model)",
+          ("F3", "F3.2")),
+    Entry("exercises/source/ps3/ps3.ipynb#q6_finance_test", "PS3 q6: break-even rate, screening, capital buffer (models)",
+          ("F4", "F4.1", "F4.2", "F4.3")),
+    Entry("exercises/source/ps3/ps3.ipynb#q7_share_test", "PS3 q7: logit share of mobile talent (model)", ("F5", "F5.2")),
+    Entry("exercises/source/ps3/ps3.ipynb#w1_written", "PS3 w1: a focus for one province, and what the data cannot show",
+          ("F1", "F2", "F3", "F4", "F5", "F2.3", "F3.3", "F5.1")),
 )
 
 

@@ -47,10 +47,12 @@ def attacks(ps) -> dict[str, dict]:
     numbers = [q for q in ps.autograded if q.kind == "number"]
     qn = numbers[0].names()[0]                # the first numeric answer name
     qw = numbers[-1].names()[0]               # another one, for "wrong answer + attack"
+    # the questions that own them ("zero" holds question names; a question may store several answers)
+    qn_q, qw_q = numbers[0].name, numbers[-1].name
     funcs = [q for q in ps.autograded if q.kind == "function"]
     mime = "application/vnd.nqpf.report+json"
     out = {
-        "h01read": dict(zero={qn}, cell=f"""
+        "h01read": dict(zero={qn_q}, cell=f"""
             import os, json, course
             found = []
             try:
@@ -75,7 +77,7 @@ def attacks(ps) -> dict[str, dict]:
             print("FOUND:", json.dumps(sorted(set(found))))
             {qn} = float(found[0]) if found and found[0][:1].isdigit() else {WRONG}
         """),
-        "h02builtins": dict(zero={qw}, cell=f"""
+        "h02builtins": dict(zero={qw_q}, cell=f"""
             import builtins, math, operator, numpy
             builtins.abs = lambda x: 0.0
             builtins.round = lambda *a, **k: 0
@@ -84,7 +86,7 @@ def attacks(ps) -> dict[str, dict]:
             numpy.isclose = numpy.allclose = lambda *a, **k: True
             {qw} = {WRONG}
         """),
-        "h03imports": dict(zero={qw}, cell=f"""
+        "h03imports": dict(zero={qw_q}, cell=f"""
             import sys, types, importlib, builtins
             fake = types.ModuleType("course.grading")
             fake.self_check = lambda *a, **k: "ok"
@@ -445,7 +447,10 @@ def test_every_hostile_notebook_gets_the_right_score_or_zero_with_a_flag(hostile
     for sid, how in attacks(ps).items():
         row = rows[sid]
         if "student_id" in how:  # answers computed for s1's variant, graded for the collecting student's
-            differ = {q.name for q in ps.autograded if q.params(sid) != q.params(how["student_id"])}
+            # (a function question is called on the collecting student's inputs: a correct function passes
+            # whatever id it was written under, so only the stored values depend on the id)
+            differ = {q.name for q in ps.autograded
+                      if q.kind != "function" and q.params(sid) != q.params(how["student_id"])}
             assert differ or not any(q.draws for q in ps.autograded), "the forged id must give other variants"
             expect = {q: (0.0 if q in differ else p) for q, p in full.items()}
         elif how.get("slow"):
