@@ -123,6 +123,18 @@ EXERCISES: tuple[Entry, ...] = (
     Entry("exercises/source/ps1/ps1.ipynb#q6_cagr_test", "PS1 q6: compound annual growth function", ("N1", "N3")),
     Entry("exercises/source/ps1/ps1.ipynb#w1_written", "PS1 w1: written answer on local conditions",
           ("N1", "N2", "N3", "N4", "N5")),
+    # the graded capstone (lesson 40): one index per student, one province
+    Entry("exercises/source/capstone/capstone.ipynb#q1_norm_test", "Capstone q1: min-max with a cost indicator", ("N5",)),
+    Entry("exercises/source/capstone/capstone.ipynb#q2_weight_test", "Capstone q2: entropy weights", ("F3.1",)),
+    Entry("exercises/source/capstone/capstone.ipynb#q3_closeness_test", "Capstone q3: TOPSIS score of a province",
+          ("P0", "F1", "F2", "F4.2", "F5")),
+    Entry("exercises/source/capstone/capstone.ipynb#q4_rank_test", "Capstone q4: rank by closeness", ("P0", "N2")),
+    Entry("exercises/source/capstone/capstone.ipynb#q5_equal_test", "Capstone q5: rank under equal weights", ("F3.1",)),
+    Entry("exercises/source/capstone/capstone.ipynb#q6_gap_share_test", "Capstone q6: gap to the ideal by element",
+          ("S1.2", "S1.3")),
+    Entry("exercises/source/capstone/capstone.ipynb#w1_recommendation",
+          "Capstone w1: a recommendation according to local conditions",
+          ("P0", "N2", "N4", "S1.2", "S1.3", "S2.1", "S2.3")),
 )
 
 
