@@ -40,6 +40,11 @@ SUBSETS = {
 YEARS = (2019, 2020, 2021, 2022, 2023)
 #: Xizang has no energy figure (it is not in the index); Shaanxi is lesson 40's worked example.
 LEFT_OUT = ("Xizang (Tibet)", "Shaanxi")
+#: Variants left out because one of their reference values, in a form the leak scan of the student
+#: edition tries (tests/grading_helpers.py, number_forms), equals an unrelated number printed in a
+#: lesson: E 2020 Liaoning's closeness as a percent (10.481) is a figure of lesson 24. The scan
+#: (tests/test_grading.py) fails on any new coincidence; add the variant here.
+AVOID = {("E", 2020, "Liaoning")}
 # how far a misconception's answer must be from the reference for the variant to be used
 MARGIN = {"q1_norm": 0.02, "q2_weight": 0.01, "q3_closeness": 0.01, "q6_gap_share": 0.01}
 TOL = {"q1_norm": 2e-3, "q2_weight": 2e-3, "q3_closeness": 2e-3, "q6_gap_share": 2e-3}
@@ -162,7 +167,7 @@ def variants() -> tuple[dict, ...]:
     for index in SUBSETS:
         for year in YEARS:
             for province, row in answers_table(index, year).iterrows():
-                if province not in LEFT_OUT and _bites(row):
+                if province not in LEFT_OUT and (index, year, province) not in AVOID and _bites(row):
                     out.append({"index": index, "year": year, "province": province})
     return tuple(out)
 
