@@ -486,6 +486,7 @@ def capstone() -> dict:
 
     p = {"index": "B", "year": 2023, "province": "Henan"}
     assert p in cap.variants()
+    v0 = {"n_variants": len(cap.variants())}
     parts = cap.index_parts("B", 2023)
     raw, norm, w = cap.raw_table("B", 2023), parts["norm"], parts["w"]
     prof = ni.province_profile(ni.build_index(), "Henan")      # lesson 40's default index, 1,000 draws
@@ -495,7 +496,7 @@ def capstone() -> dict:
     stu = ind.loc[ni.CATALOGUE["students_per_10k"].label]
     phones = prof.product_lq["Mobile phones (2021)"]
     v = {
-        "we_closeness": cap.ref_closeness(**p), "we_rank": int(cap.ref_rank(**p)),
+        **v0, "we_closeness": cap.ref_closeness(**p), "we_rank": int(cap.ref_rank(**p)),
         "we_rank_equal": int(parts["rank_equal"]["Henan"]), "we_equal": cap.ref_equal(**p),
         "we_gap_share": 100 * cap.ref_gap_share(**p), "we_w_max": 100 * float(w.max()),
         "we_w_max_label": ni.CATALOGUE[str(w.idxmax())].label.lower(),

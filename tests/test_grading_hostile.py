@@ -47,10 +47,11 @@ def attacks(ps) -> dict[str, dict]:
     numbers = [q for q in ps.autograded if q.kind == "number"]
     qn = numbers[0].names()[0]                # the first numeric answer name
     qw = numbers[-1].names()[0]               # another one, for "wrong answer + attack"
+    zn, zw = numbers[0].name, numbers[-1].name  # their questions (a question may store several names)
     funcs = [q for q in ps.autograded if q.kind == "function"]
     mime = "application/vnd.nqpf.report+json"
     out = {
-        "h01read": dict(zero={qn}, cell=f"""
+        "h01read": dict(zero={zn}, cell=f"""
             import os, json, course
             found = []
             try:
@@ -75,7 +76,7 @@ def attacks(ps) -> dict[str, dict]:
             print("FOUND:", json.dumps(sorted(set(found))))
             {qn} = float(found[0]) if found and found[0][:1].isdigit() else {WRONG}
         """),
-        "h02builtins": dict(zero={qw}, cell=f"""
+        "h02builtins": dict(zero={zw}, cell=f"""
             import builtins, math, operator, numpy
             builtins.abs = lambda x: 0.0
             builtins.round = lambda *a, **k: 0
@@ -84,7 +85,7 @@ def attacks(ps) -> dict[str, dict]:
             numpy.isclose = numpy.allclose = lambda *a, **k: True
             {qw} = {WRONG}
         """),
-        "h03imports": dict(zero={qw}, cell=f"""
+        "h03imports": dict(zero={zw}, cell=f"""
             import sys, types, importlib, builtins
             fake = types.ModuleType("course.grading")
             fake.self_check = lambda *a, **k: "ok"
