@@ -151,6 +151,18 @@ EXERCISES: tuple[Entry, ...] = (
     Entry("exercises/source/ps3/ps3.ipynb#q7_share_test", "PS3 q7: logit share of mobile talent (model)", ("F5", "F5.2")),
     Entry("exercises/source/ps3/ps3.ipynb#w1_written", "PS3 w1: a focus for one province, and what the data cannot show",
           ("F1", "F2", "F3", "F4", "F5", "F2.3", "F3.3", "F5.1")),
+    # the graded capstone (lesson 40): one index per student, one province
+    Entry("exercises/source/capstone/capstone.ipynb#q1_norm_test", "Capstone q1: min-max with a cost indicator", ("N5",)),
+    Entry("exercises/source/capstone/capstone.ipynb#q2_weight_test", "Capstone q2: entropy weights", ("F3.1",)),
+    Entry("exercises/source/capstone/capstone.ipynb#q3_closeness_test", "Capstone q3: TOPSIS score of a province",
+          ("P0", "F1", "F2", "F4.2", "F5")),
+    Entry("exercises/source/capstone/capstone.ipynb#q4_rank_test", "Capstone q4: rank by closeness", ("P0", "N2")),
+    Entry("exercises/source/capstone/capstone.ipynb#q5_equal_test", "Capstone q5: rank under equal weights", ("F3.1",)),
+    Entry("exercises/source/capstone/capstone.ipynb#q6_gap_share_test", "Capstone q6: gap to the ideal by element",
+          ("S1.2", "S1.3")),
+    Entry("exercises/source/capstone/capstone.ipynb#w1_recommendation",
+          "Capstone w1: a recommendation according to local conditions",
+          ("P0", "N2", "N4", "S1.2", "S1.3", "S2.1", "S2.3")),
 )
 
 

@@ -468,3 +468,53 @@ VALUES = {
     "34_finance": lesson_34,
     "35_talent": lesson_35,
 }
+
+
+# ------------------------------------------------------------------------------------------ capstone
+@lru_cache(maxsize=1)
+def capstone() -> dict:
+    """The worked example answer of the graded capstone: Henan, index B, 2023 (a variant students can draw)."""
+    import sys
+    from pathlib import Path
+
+    from course import nqpf_index as ni
+
+    exercises = str(Path(__file__).resolve().parent.parent / "exercises")
+    if exercises not in sys.path:
+        sys.path.insert(0, exercises)
+    from problemsets import capstone as cap
+
+    p = {"index": "B", "year": 2023, "province": "Henan"}
+    assert p in cap.variants()
+    v0 = {"n_variants": len(cap.variants())}
+    parts = cap.index_parts("B", 2023)
+    raw, norm, w = cap.raw_table("B", 2023), parts["norm"], parts["w"]
+    prof = ni.province_profile(ni.build_index(), "Henan")      # lesson 40's default index, 1,000 draws
+    ind, emp = prof.indicators, prof.employment_lq
+    pat = ind.loc[ni.CATALOGUE["invention_patents_per_10k"].label]
+    rdp = ind.loc[ni.CATALOGUE["rd_personnel_per_10k"].label]
+    stu = ind.loc[ni.CATALOGUE["students_per_10k"].label]
+    phones = prof.product_lq["Mobile phones (2021)"]
+    v = {
+        **v0, "we_closeness": cap.ref_closeness(**p), "we_rank": int(cap.ref_rank(**p)),
+        "we_rank_equal": int(parts["rank_equal"]["Henan"]), "we_equal": cap.ref_equal(**p),
+        "we_gap_share": 100 * cap.ref_gap_share(**p), "we_w_max": 100 * float(w.max()),
+        "we_w_max_label": ni.CATALOGUE[str(w.idxmax())].label.lower(),
+        "we_tm": float(raw.at["Henan", "tech_market_pct_grp"]), "we_tm_norm": float(norm.at["Henan", "tech_market_pct_grp"]),
+        "we_energy": float(raw.at["Henan", cap.COST]), "we_energy_norm": float(norm.at["Henan", cap.COST]),
+        "we_students": float(stu["value"]), "we_students_rank": int(stu["rank of 31"]),
+        "we_rank31": prof.rank, "we_band_low": int(prof.band[0]), "we_band_high": int(prof.band[1]),
+        "we_peers": len(prof.peers), "we_phones": float(phones),
+        "we_pat": float(pat["value"]), "we_pat_rank": int(pat["rank of 31"]), "we_pat_peers": float(pat["peer median"]),
+        "we_rdp": float(rdp["value"]), "we_rdp_peers": float(rdp["peer median"]),
+        "we_mining": float(emp["Mining"]), "we_manuf": float(emp["Manufacturing"]),
+    }
+    # the worked answer states these facts: keep them true to the data
+    assert v["we_equal"] == "worse" and v["we_gap_share"] > 75 and phones > 1.5 and v["we_manuf"] < 1.1
+    assert pat["below peers"] and rdp["below peers"] and not stu["below peers"] and v["we_energy"] > 0
+    assert "Invention patents granted per 10k" in prof.gaps(3).index and str(w.idxmax()) == "tech_market_pct_grp"
+    assert pd.isna(prof.product_lq["Integrated circuits (2021)"]) and v["we_mining"] > 1
+    return v
+
+
+VALUES["capstone"] = capstone

@@ -547,12 +547,17 @@ def check_problem_set(name: str) -> list[str]:
     return [f"{name}: {p}" for p in problems]
 
 
+def ps_title(name: str) -> str:
+    """"Problem set 1" for ``ps1``; a problem set with another name (``capstone``) is called by its name."""
+    return f"Problem set {name.removeprefix('ps')}" if re.fullmatch(r"ps\d+", name) else f"The graded {name}"
+
+
 def render_problem_set(name: str) -> str:
     src = parse_source(PS_GUIDES / f"{name}.md")
     values = placeholder_values(name)
     items = ps_items(name)
     ids = ps_paper_ids(name)
-    out = [f"# Problem set {name.removeprefix('ps')}: instructor guide\n",
+    out = [f"# {ps_title(name)}: instructor guide\n",
            "> **Instructor material.** This page contains the rubric and the misconceptions the hidden "
            "tests catch. Do not give it to students.\n"]
     if src.preamble:
@@ -604,7 +609,7 @@ def build(out: Path) -> list[Path]:
         path = out / f"{name}.md"
         path.write_text(render_problem_set(name), encoding="utf-8")
         written.append(path)
-        index.append(f"* [Problem set {name.removeprefix('ps')}]({name}.md)")
+        index.append(f"* [{ps_title(name)}]({name}.md)")
     (out / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
     return [out / "index.md", *written]
 
