@@ -34,6 +34,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -185,9 +186,17 @@ def _lesson_answers():
 
 
 def check_answers(stem: str) -> list:
-    """The lesson's answers from ``tests/lesson_answers.py`` (an empty list if it has no questions)."""
+    """The lesson's answers from ``tests/lesson_answers.py`` (an empty list if it has no questions).
+
+    Computed once per process (the capstone's take seconds): the check, the rendering and the tests
+    all ask for them."""
+    return list(_check_answers(stem))
+
+
+@lru_cache(maxsize=None)
+def _check_answers(stem: str) -> tuple:
     la = _lesson_answers()
-    return la.ANSWERS[stem]() if stem in la.ANSWERS else []
+    return tuple(la.ANSWERS[stem]()) if stem in la.ANSWERS else ()
 
 
 def notebook_questions(stem: str) -> dict:
