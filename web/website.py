@@ -79,6 +79,8 @@ table { display: block; overflow-x: auto; max-width: 100%; }
 body { font-family: var(--font-stack), "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
        "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; }
 .course-slides-link { font-size: 0.9em; }
+/* Chinese may break between any two characters: keep a table's short row labels (论文章节) on one line */
+:lang(zh) td:first-child { white-space: nowrap; }
 """
 
 MATHJAX_FILES = {
@@ -155,10 +157,13 @@ def _link_cell(html_text: str) -> dict:
 
 
 def zh_notebook(stem: str) -> dict:
-    """A Chinese lesson as the site shows it (stored outputs, static widget views), with a link to its
-    English original and the English slides, placed after the lesson's title cell."""
+    """A Chinese lesson as the site shows it (stored outputs, static widget views, without the cell that
+    switches a running kernel to Chinese), with a link to its English original and the English slides,
+    placed after the lesson's title cell."""
     nb = json.loads((ZH_NOTEBOOKS / f"{stem}.ipynb").read_text(encoding="utf-8"))
     nb.get("metadata", {}).pop("widgets", None)
+    # the cell that switches a running kernel to Chinese (tag course-language) is machinery, not content
+    nb["cells"] = [c for c in nb["cells"] if "course-language" not in c.get("metadata", {}).get("tags", [])]
     for cell in nb["cells"]:
         for out in cell.get("outputs", []):
             if out.get("data") and WIDGET_MIME in out["data"]:
