@@ -255,7 +255,10 @@ def render_check_answers(stem: str, meta: dict) -> str:
             for i, w in enumerate(wrong):
                 feedback = "Not yet. + hint" if i < len(a.not_yet) else "refused (range or units)"
                 reason = fill(" ".join(str(why[i]).split()), values, stem) if i < len(why) else "*(missing)*"
-                out.append(f"| {_fmt_value(a, w) if a.numeric else w} | {feedback} | {reason} |")
+                shown = _fmt_value(a, w) if a.numeric else w
+                if a.numeric and i >= len(a.not_yet) and float(shown.split()[0]) != float(w):
+                    shown = f"{float(w):g}"          # a refused value as typed (0.214, not 0.2 per cent)
+                out.append(f"| {shown} | {feedback} | {reason} |")
             out.append("")
         if q is not None and getattr(q, "hint", ""):
             out.append(f"**Hint students see after a wrong answer:** {q.hint}\n")
