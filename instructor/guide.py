@@ -34,6 +34,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -185,9 +186,17 @@ def _lesson_answers():
 
 
 def check_answers(stem: str) -> list:
-    """The lesson's answers from ``tests/lesson_answers.py`` (an empty list if it has no questions)."""
+    """The lesson's answers from ``tests/lesson_answers.py`` (an empty list if it has no questions).
+
+    Computed once per process (the capstone's take seconds): the check, the rendering and the tests
+    all ask for them."""
+    return list(_check_answers(stem))
+
+
+@lru_cache(maxsize=None)
+def _check_answers(stem: str) -> tuple:
     la = _lesson_answers()
-    return la.ANSWERS[stem]() if stem in la.ANSWERS else []
+    return tuple(la.ANSWERS[stem]()) if stem in la.ANSWERS else ()
 
 
 def notebook_questions(stem: str) -> dict:
@@ -246,7 +255,10 @@ def render_check_answers(stem: str, meta: dict) -> str:
             for i, w in enumerate(wrong):
                 feedback = "Not yet. + hint" if i < len(a.not_yet) else "refused (range or units)"
                 reason = fill(" ".join(str(why[i]).split()), values, stem) if i < len(why) else "*(missing)*"
-                out.append(f"| {_fmt_value(a, w) if a.numeric else w} | {feedback} | {reason} |")
+                shown = _fmt_value(a, w) if a.numeric else w
+                if a.numeric and i >= len(a.not_yet) and float(shown.split()[0]) != float(w):
+                    shown = f"{float(w):g}"          # a refused value as typed (0.214, not 0.2 per cent)
+                out.append(f"| {shown} | {feedback} | {reason} |")
             out.append("")
         if q is not None and getattr(q, "hint", ""):
             out.append(f"**Hint students see after a wrong answer:** {q.hint}\n")
