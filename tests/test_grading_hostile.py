@@ -349,7 +349,16 @@ def _submission(root, name, sid, sol, how, ps):
     return nb
 
 
-@pytest.fixture(scope="module", params=PROBLEM_SETS)
+# The attacks target the pipeline (the sandbox, the grader's process, the gradebook, the feedback), which
+# is the same code for every problem set; each attack is aimed at the given problem set's own answers.
+# They run on problem set 1 (the pipeline's reference) and on the graded capstone (issue 12 asks for it
+# by name); problem sets 2 and 3 get the rest of the grading suite (tests/test_grading.py: full marks,
+# blank zero, every misconception, nothing leaked in release, feedback or the student edition), which
+# keeps the whole suite inside CI's time limit on two cores.
+HOSTILE_SETS = [name for name in PROBLEM_SETS if name in ("ps1", "capstone")]
+
+
+@pytest.fixture(scope="module", params=HOSTILE_SETS)
 def hostile(request, tmp_path_factory):
     sandbox_or_skip()
     name = request.param
