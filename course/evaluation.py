@@ -332,7 +332,7 @@ def evaluate(rd_intensity_pct: float = 0.0, patents_per_10k: float = 0.0, invent
 
 def _weights_text(weights: dict[str, float]) -> str:
     short = {i.key: _(i.short) for i in INDICATORS}
-    return ", ".join(f"{short[k]} {v:g}" for k, v in weights.items())
+    return _(", ").join(f"{short[k]} {v:g}" for k, v in weights.items())
 
 
 def _finding(r: Evaluation) -> str:
@@ -431,8 +431,8 @@ def render(r: Evaluation):
     base_w, your_w = html.escape(_weights_text(r.baseline_weights)), html.escape(_weights_text(r.weights))
     yours = _(" and your province (thickest)") if r.province != NO_PROVINCE else ""
     method = html.escape(r.method)
-    names_base = html.escape(", ".join(_province(p) for p in top_base))
-    names_now = html.escape(", ".join(_province(p) for p in top_now))
+    names_base = html.escape(_(", ").join(_province(p) for p in top_base))
+    names_now = html.escape(_(", ").join(_province(p) for p in top_now))
     n_stayed = len(stayed)
     summary = (
         "<p class='course-summary' style='font-size:13px'>"

@@ -414,7 +414,7 @@ def summary_html(s: Scatter) -> str:
         name = _province(s.province)
         parts.append(html.escape(_f("{name}: rank {rx} on x and {ry} on y (1 = highest).")))
     if s.missing:
-        names = ", ".join(_province(m) for m in s.missing)
+        names = _(", ").join(_province(m) for m in s.missing)
         parts.append(html.escape(_f("No value (not plotted): {names}.")))
     xnote, ynote = _(INDICATORS[s.x].note), _(INDICATORS[s.y].note)
     notes = _f("x: {xnote}. y: {ynote}.")
