@@ -51,9 +51,11 @@ sandbox:
 lab: $(STAMP)
 	$(LAB_CONFIG) $(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
-test: $(STAMP)
+# The whole suite in one pytest run: the website and slides are built first (from stored outputs, no kernel;
+# nothing is rebuilt when no input changed), then every test, including the site's browser tests (tests/site).
+test: site
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -p no:cacheprovider \
-		--ignore=tests/site tests notebooks exercises/source $(PYTEST_ARGS)
+		tests notebooks exercises/source $(PYTEST_ARGS)
 
 benchmark: $(STAMP)
 	$(BIN)/python scripts/benchmark.py
