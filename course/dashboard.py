@@ -709,6 +709,7 @@ def dashboard(provinces=("Beijing", "Guangdong", "Guizhou"), innovation: float =
                      equal_rank=equal.astype("Int64"), note_provinces=note_provinces)
 
 
+_COLUMNS = (N_("Overall"),)   # the score table's other column name, for the catalogue
 _AXIS_LABEL = {"innovation": N_("Innovation"), "coordination": N_("Coordination"), "green": N_("Green"),
                "openness": N_("Openness"), "sharing": N_("Sharing")}
 
@@ -762,10 +763,10 @@ def picked_table(result: Dashboard) -> pd.DataFrame:
     """The picked provinces' dimension scores, overall score and rank, rounded for display."""
     cols = result.measured + ["overall"]
     out = result.picked[cols].astype("float64").round(2)
-    out.columns = [c.capitalize() for c in cols]
-    out["Rank of 31"] = result.picked["rank"].astype("Int64")
-    out["Openness"] = "not measured"
-    out.index.name = "Province"
+    out.columns = [_(c.capitalize()) for c in cols]
+    out[_("Rank of 31")] = result.picked["rank"].astype("Int64")
+    out[_("Openness")] = _("not measured")
+    out.index = pd.Index([province(n) for n in out.index], name=_("Province"))
     return out
 
 
