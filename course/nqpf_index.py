@@ -79,6 +79,7 @@ import pandas as pd
 
 from course import measures
 from course.data import NATIONAL_CODE
+from course.i18n import N_, _, _f, is_chinese, province as _province_name
 
 
 def _edge(message: str) -> Exception:
@@ -88,8 +89,6 @@ def _edge(message: str) -> Exception:
 
     return EdgeCase(message)
 
-from course.i18n import N_, _, _f, is_chinese, province as _province_name
-from course.widgets import EdgeCase
 
 __all__ = [
     "ELEMENTS", "ELEMENT_ZH", "THEMES", "FRAMES", "Indicator", "CATALOGUE", "DEFAULT_INDICATORS",
@@ -787,8 +786,7 @@ def build_index(keys=None, year: int = DEFAULT_YEAR, weighting: str = "entropy",
     """
     keys = _check_keys(keys)
     if not keys:
-        raise _edge("Choose at least one indicator.")
-        raise EdgeCase(_("Choose at least one indicator."))
+        raise _edge(_("Choose at least one indicator."))
     if raw is None:
         raw = _cached_raw(_check_year(year), gdp_vintage, rd_series)[keys]
     else:
@@ -1051,19 +1049,13 @@ def explore(indicators=DEFAULT_INDICATORS, frame: str = "elements", weighting: s
     """
     keys = tuple(indicators or ())
     if not keys:
-        raise _edge("Choose at least one indicator (hold Ctrl or Cmd to pick several).")
-    result = _result_for(keys, frame, weighting, normalisation, spread)
-    code = int(province)
-    if pd.isna(result.closeness.get(code)):
-        raise _edge(f"{result.names[code]} has no value for the chosen indicator(s) "
-                       f"({', '.join(CATALOGUE[k].label for k in keys)}), so it has no score; add another indicator.")
-        raise EdgeCase(_("Choose at least one indicator (hold Ctrl or Cmd to pick several)."))
+        raise _edge(_("Choose at least one indicator (hold Ctrl or Cmd to pick several)."))
     result = _result_for(keys, frame, weighting, normalisation, spread)
     code = int(province)
     if pd.isna(result.closeness.get(code)):
         name = _province_name(result.names[code])
         chosen = _(", ").join(_(CATALOGUE[k].label) for k in keys)
-        raise EdgeCase(_f("{name} has no value for the chosen indicator(s) "
+        raise _edge(_f("{name} has no value for the chosen indicator(s) "
                           "({chosen}), so it has no score; add another indicator."))
     return View(result, province_profile(result, code))
 
