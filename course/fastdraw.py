@@ -40,6 +40,7 @@ b'\\x89PNG\\r\\n\\x1a\\n'
 from __future__ import annotations
 
 import io
+import warnings
 
 import matplotlib as mpl
 import numpy as np
@@ -85,6 +86,27 @@ def clear_caches() -> None:
         _STATS[k] = 0
 
 
+def _computed(compute):
+    """``(compute(), warnings)``: the missing-glyph warnings ``compute`` gave, kept to be repeated.
+
+    Matplotlib warns "Glyph ... missing from font(s) ..." while it shapes or measures a string;
+    a cache hit skips that work, so the cache keeps the warnings and :func:`_repeat` gives them
+    again on every hit (``course.plots.figure_bundle`` refuses a figure that gives one). Every
+    warning ``compute`` gave is passed on at once, as if it had not been caught.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = compute()
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return value, tuple(w.message for w in caught if "missing from font" in str(w.message))
+
+
+def _repeat(missing: tuple) -> None:
+    for message in missing:
+        warnings.warn(message, stacklevel=3)
+
+
 def _store(cache: dict, key, value):
     if len(cache) >= MAX_ENTRIES:
         cache.clear()
@@ -114,9 +136,12 @@ class FastRendererAgg(RendererAgg):
         found = _METRICS.get(key)
         if found is not None:
             _STATS["metric_hits"] += 1
-            return found
+            value, missing = found
+            _repeat(missing)
+            return value
         _STATS["metric_misses"] += 1
-        return _store(_METRICS, key, super().get_text_width_height_descent(s, prop, ismath))
+        found = _computed(lambda: super(FastRendererAgg, self).get_text_width_height_descent(s, prop, ismath))
+        return _store(_METRICS, key, found)[0]
 
     def _get_font_height_metrics(self, prop):
         """Ascent, descent and line gap of the font, as ``Text`` computes them (cached).
@@ -154,14 +179,16 @@ class FastRendererAgg(RendererAgg):
         size = prop.get_size_in_points()
         dpi = self.dpi
         key = (s, _font_files(prop), size, dpi, flags)
-        items = _LAYOUTS.get(key)
-        if items is None:
+        found = _LAYOUTS.get(key)
+        if found is None:
             _STATS["layout_misses"] += 1
             font = self._prepare_font(prop)
-            items = _store(_LAYOUTS, key, tuple((it.ft_object, it.glyph_index, it.x, it.y)
-                                                for it in font._layout(s, flags=flags)))
+            found = _store(_LAYOUTS, key, _computed(lambda: tuple(
+                (it.ft_object, it.glyph_index, it.x, it.y) for it in font._layout(s, flags=flags))))
         else:
             _STATS["layout_hits"] += 1
+            _repeat(found[1])
+        items = found[0]
         aa = bool(gc.get_antialiased())
         height = self.height
         top_edge = int(height)

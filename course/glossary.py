@@ -2,7 +2,9 @@
 
 Lessons put the Chinese term beside the English on first use; this list is where both are kept
 together, with a short explanation in the course's words and the paper section where the term
-matters most. ``python -m course.glossary`` prints it.
+matters most. ``python -m course.glossary`` prints it; ``python -m course.glossary zh`` prints the
+Chinese glossary (the explanations from the package catalogue ``course/locale/zh_CN/...``, where
+each has the context ``glossary <term>``), which is what :func:`show` prints in the Chinese edition.
 
 Examples
 --------
@@ -16,7 +18,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["Term", "GLOSSARY", "lookup", "table", "entries", "show", "main"]
+from . import i18n
+
+__all__ = ["Term", "GLOSSARY", "lookup", "table", "entries", "meaning", "show", "main"]
 
 
 @dataclass(frozen=True)
@@ -190,6 +194,123 @@ GLOSSARY: tuple[Term, ...] = tuple(Term(*row) for row in [
      "New-energy vehicles, lithium-ion batteries and solar cells: the export products of the 2020s.", "S2.3"),
     ("低空经济", "dīkōng jīngjì", "low-altitude economy",
      "Activities using low airspace: drones, electric air taxis, their makers and services.", "S2.3"),
+    # --- lessons 23 (S3, coordinating the whole) and 24 (S4, avoiding overcapacity) ---
+    ("统筹兼顾", "tǒngchóu jiāngù", "planning for the whole with due regard for every part",
+     "Holding several aims together in one plan instead of pursuing one at the expense of the others.", "S3"),
+    ("战略定位", "zhànlüè dìngwèi", "strategic position", "The role a region takes in the national plan, chosen from its own strengths.", "S3"),
+    ("传统产业", "chuántǒng chǎnyè", "traditional industries", "Long-established industries such as steel, cement, chemicals and textiles.", "S3.1"),
+    ("新兴产业", "xīnxīng chǎnyè", "emerging industries", "Young, technology-intensive industries that policy expects to lead growth.", "S3.1"),
+    ("改造升级", "gǎizào shēngjí", "transformation and upgrading",
+     "Renewing an existing industry with new technology, processes and business models.", "S3.1"),
+    ("循环经济", "xúnhuán jīngjì", "circular economy", "Production that reuses and recycles materials instead of discarding them.", "S3.2"),
+    ("万元地区生产总值能耗", "wàn yuán dìqū shēngchǎn zǒngzhí nénghào", "energy intensity (energy use per 10,000 yuan of GRP)",
+     "Energy used per unit of output; it falls when energy use grows more slowly than real output.", "S3.2"),
+    ("地方利益", "dìfāng lìyì", "local interest", "What a single region gains or loses from a policy.", "S3.3"),
+    ("整体效益", "zhěngtǐ xiàoyì", "overall benefit", "What the whole country or region group gains, added up over its parts.", "S3.3"),
+    ("绝对优势", "juéduì yōushì", "absolute advantage", "Producing more of something per worker than another region does.", "S3.3"),
+    ("机会成本", "jīhuì chéngběn", "opportunity cost", "What is given up to do something: the output the same workers would have made otherwise.", "S3.3"),
+    ("自给自足", "zìjǐ zìzú", "autarky (self-sufficiency)", "Each region makes everything it uses and trades nothing.", "S3.3"),
+    ("专业化分工", "zhuānyèhuà fēngōng", "specialisation (division of labour)",
+     "Each region concentrating on what it has a comparative advantage in and exchanging for the rest.", "S3.3"),
+    ("贸易条件", "màoyì tiáojiàn", "terms of trade", "The price of one good in units of another at which regions exchange them.", "S3.3"),
+    ("潮涌现象", "cháoyǒng xiànxiàng", "tide phenomenon",
+     "Many firms or regions investing in the same promising industry at the same time, ending in overcapacity (Lin Yifu).", "S4"),
+    ("产能利用率", "chǎnnéng lìyònglǜ", "capacity utilisation",
+     "Actual output as a share of production capacity; NBS surveys industrial enterprises every quarter.", "S4"),
+    ("规模以上工业企业", "guīmó yǐshàng gōngyè qǐyè", "industrial enterprises above designated size",
+     "Industrial firms with at least 20 million yuan of annual main-business revenue, the firms most NBS industrial statistics cover.", "S4"),
+    ("绿色生产力", "lǜsè shēngchǎnlì", "green productive forces",
+     "Productive capacity that saves resources and pollutes little; the paper says new quality productive forces are green productive forces.", "S4"),
+    ("集中度", "jízhōngdù", "concentration", "How much of an industry's output the largest producers (here provinces) account for: top-k shares, the HHI.", "S4"),
+    ("赫芬达尔-赫希曼指数", "hèfēndá'ěr-hèxīmàn zhǐshù", "Herfindahl-Hirschman index (HHI)",
+     "The sum of squared output shares: 1/n when n producers are equal, 1 for a single producer.", "S4"),
+    ("市场调研", "shìchǎng diàoyán", "market research", "Finding out what buyers want and what competitors are building before investing.", "S4.1"),
+    ("绿色技术", "lǜsè jìshù", "green technology", "Technology aimed at less pollution, lower resource use and sustainable development.", "S4.2"),
+    ("绿色消费", "lǜsè xiāofèi", "green consumption", "Buying and using goods in ways that save resources and protect the environment.", "S4.3"),
+    ("绿色供应链", "lǜsè gōngyìngliàn", "green supply chain", "A supply chain made cleaner at every stage, from raw materials to sales.", "S4.3"),
+    # --- lessons 33 (deepening reform, F3) and 34 (finance, F4) ---
+    ("全面深化改革", "quánmiàn shēnhuà gǎigé", "comprehensively deepening reform",
+     "Reform of the economic, scientific and administrative systems together; the heading of section 四(三).", "F3"),
+    ("堵点", "dǔdiǎn", "bottleneck (blocked point)",
+     "A point where rules or institutions stop resources, research results or goods from flowing.", "F3"),
+    ("科技体制改革", "kējì tǐzhì gǎigé", "reform of the science and technology system",
+     "Changing how research is organised, approved, funded and evaluated.", "F3.1"),
+    ("科技成果评价机制", "kējì chéngguǒ píngjià jīzhì", "evaluation system for research results",
+     "The indicators and weights by which research is judged and rewarded; what it counts steers what researchers do.", "F3.1"),
+    ("技术转化率", "jìshù zhuǎnhuàlǜ", "technology transfer rate",
+     "The share of research results that are actually put to use; not published by province.", "F3.1"),
+    ("有效市场与有为政府", "yǒuxiào shìchǎng yǔ yǒuwéi zhèngfǔ", "efficient market and capable government",
+     "Markets allocate most resources; government acts where markets fall short, such as slow and costly research.", "F3.2"),
+    ("知识溢出", "zhīshi yìchū", "knowledge spillover",
+     "Benefits of research that reach people and regions who did not pay for it.", "F3.2"),
+    ("外部性", "wàibùxìng", "externality",
+     "An effect of one party's action on others that no price accounts for.", "F3.2"),
+    ("庇古补贴", "Bìgǔ bǔtiē", "Pigouvian subsidy",
+     "A subsidy equal to the outside benefit of an activity, so that the private choice matches the social optimum.", "F3.2"),
+    ("对外开放", "duìwài kāifàng", "opening up",
+     "Trade, investment and the exchange of people and technology with other countries.", "F3.3"),
+    ("贸易便利化", "màoyì biànlìhuà", "trade facilitation",
+     "Making trade cheaper and faster: lower barriers, simpler customs, lower logistics costs.", "F3.3"),
+    ("金融供给", "jīnróng gōngjǐ", "financial supply",
+     "The loans, equity and other financial services available to firms.", "F4"),
+    ("融资压力", "róngzī yālì", "financing pressure",
+     "How hard and how costly it is for firms to raise money.", "F4"),
+    ("差异化金融服务", "chāyìhuà jīnróng fúwù", "differentiated financial services",
+     "Loans and other services designed and priced for each firm's risk and needs, not one product for all.", "F4.1"),
+    ("风险分担机制", "fēngxiǎn fēndān jīzhì", "risk-sharing mechanism",
+     "An arrangement in which a guarantor or fund bears part of a lender's losses.", "F4.1"),
+    ("融资担保", "róngzī dānbǎo", "financing guarantee",
+     "A promise by a third party to cover part of a loan's loss if the borrower defaults.", "F4.1"),
+    ("违约概率", "wéiyuē gàilǜ", "probability of default (PD)", "The chance that a borrower fails to repay within a year.", "F4.1"),
+    ("违约损失率", "wéiyuē sǔnshīlǜ", "loss given default (LGD)",
+     "The share of the amount owed that the lender loses when the borrower defaults.", "F4.1"),
+    ("违约风险暴露", "wéiyuē fēngxiǎn bàolù", "exposure at default (EAD)", "The amount owed at the moment of default.", "F4.1"),
+    ("预期损失", "yùqī sǔnshī", "expected loss", "PD x LGD x EAD: the average loss a lender prices into a loan.", "F4.1"),
+    ("数字金融", "shùzì jīnróng", "digital finance",
+     "Financial services delivered through digital technology: mobile payment, online lending, insurance and funds.", "F4.2"),
+    ("数字普惠金融", "shùzì pǔhuì jīnróng", "digital financial inclusion",
+     "Digital finance reaching people and small firms that banks served poorly; measured by the Peking University index.", "F4.2"),
+    ("覆盖广度", "fùgài guǎngdù", "coverage breadth",
+     "Sub-index of the Peking University index: how many people hold digital-finance accounts.", "F4.2"),
+    ("使用深度", "shǐyòng shēndù", "usage depth",
+     "Sub-index: how much the accounts are used for payment, credit, insurance and investment.", "F4.2"),
+    ("数字化程度", "shùzìhuà chéngdù", "digitization level",
+     "Sub-index: how mobile, cheap and convenient digital financial services are.", "F4.2"),
+    ("信息不对称", "xìnxī bú duìchèn", "information asymmetry",
+     "A borrower knows more about its own risk than the lender; screening with data narrows the gap.", "F4.2"),
+    ("非预期损失", "fēi yùqī sǔnshī", "unexpected loss",
+     "Loss beyond the expected loss in a bad year, which capital has to absorb.", "F4.3"),
+    ("资本缓冲", "zīběn huǎnchōng", "capital buffer", "Equity a bank holds to absorb unexpected losses.", "F4.3"),
+    ("审慎监管", "shěnshèn jiānguǎn", "prudential regulation",
+     "Rules that keep financial institutions able to bear their losses.", "F4.3"),
+    ("监管科技", "jiānguǎn kējì", "regulatory technology (regtech)",
+     "Data and AI tools that supervisors use to watch financial risk.", "F4.3"),
+    # --- lesson 40 (the capstone): building and testing a provincial NQPF index; filed under P0, the
+    # introduction's question of what NQPF are, which the literature answers with such indices ---
+    ("指标体系", "zhǐbiāo tǐxì", "indicator system",
+     "The indicators of a composite index, grouped into dimensions (一级指标) such as workers, means of labour "
+     "and objects of labour.", "P0"),
+    ("正向指标、负向指标", "zhèngxiàng zhǐbiāo, fùxiàng zhǐbiāo", "benefit and cost indicators",
+     "Indicators for which more is better (正向, +) or less is better (负向, -); a cost indicator's scale is "
+     "turned round before indicators are combined.", "P0"),
+    ("极差标准化", "jíchā biāozhǔnhuà", "min-max normalisation",
+     "Rescaling an indicator so that the best unit gets 1 and the worst 0; it keeps the distances between units.",
+     "P0"),
+    ("熵权法", "shāng quán fǎ", "entropy weighting",
+     "The usual name of the entropy weight method (熵值法) in NQPF indices: an indicator's weight grows with how "
+     "unevenly it is spread across units, not with how important it is.", "P0"),
+    ("逼近理想解排序法", "bījìn lǐxiǎng jiě páixù fǎ", "TOPSIS",
+     "Technique for Order Preference by Similarity to an Ideal Solution: each unit's distance to the best value "
+     "on every indicator (D+) and to the worst (D-), combined as closeness D- / (D+ + D-), from 0 to 1.", "P0"),
+    ("障碍度", "zhàng'ài dù", "obstacle degree",
+     "An indicator's share of what keeps a unit below the best: its weight times the unit's shortfall, divided "
+     "by the sum over all indicators.", "P0"),
+    ("稳健性", "wěnjiàn xìng", "robustness",
+     "Whether a result survives other reasonable choices: other weights, another normalisation, another data "
+     "year or vintage.", "P0"),
+    ("蒙特卡洛模拟", "Méngtèkǎluò mónǐ", "Monte Carlo simulation",
+     "Repeating a calculation with many random draws of an uncertain input (here the weights) to see the range "
+     "of results it can give.", "P0"),
 ])
 
 
@@ -227,10 +348,20 @@ def entries(section: str | None = None, width: int = 100) -> str:
         raise KeyError(f"no glossary terms for section {section!r}")
     blocks = []
     for t in terms:
-        body = textwrap.fill(t.meaning, width=width, initial_indent="    ", subsequent_indent="    ",
-                             break_long_words=False, break_on_hyphens=False)
+        if i18n.is_chinese():
+            from .plots import wrap_text
+
+            body = "\n".join("    " + line for line in wrap_text(meaning(t), width - 4))
+        else:
+            body = textwrap.fill(t.meaning, width=width, initial_indent="    ", subsequent_indent="    ",
+                                 break_long_words=False, break_on_hyphens=False)
         blocks.append(f"{t.zh} ({t.pinyin}) — {t.en} [{t.section}]\n{body}")
     return "\n".join(blocks)
+
+
+def meaning(term: Term) -> str:
+    """The term's explanation in the current language (English if it has no current translation)."""
+    return i18n.pgettext(f"glossary {term.zh}", term.meaning)
 
 
 def show(section: str | None = None) -> None:
@@ -238,7 +369,13 @@ def show(section: str | None = None) -> None:
     print(entries(section))
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    """``python -m course.glossary [zh]``: the glossary in English, or in Chinese."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if args and args[0] in i18n.LANGUAGES:
+        i18n.set_language(args[0])
     show()
 
 

@@ -57,6 +57,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from course.i18n import N_, _, _f
 from course.widgets import EdgeCase
 
 __all__ = [
@@ -90,8 +91,8 @@ COLUMNS = {
 
 #: English names of the economies in ``pwt_peers``.
 COUNTRY_NAMES = {
-    "CHN": "China", "USA": "United States", "JPN": "Japan", "KOR": "South Korea",
-    "DEU": "Germany", "GBR": "United Kingdom", "FRA": "France", "IND": "India",
+    "CHN": N_("China"), "USA": N_("United States"), "JPN": N_("Japan"), "KOR": N_("South Korea"),
+    "DEU": N_("Germany"), "GBR": N_("United Kingdom"), "FRA": N_("France"), "IND": N_("India"),
 }
 
 #: Periods used in the lesson: the reform era and four sub-periods.
@@ -105,11 +106,11 @@ PERIODS = {
 
 # Rows of the result table, in drawing order.
 _SOURCES = {
-    "capital": "Capital",
-    "employment": "Employment",
-    "hours": "Hours per worker",
-    "human_capital": "Human capital",
-    "tfp": "TFP (residual)",
+    "capital": N_("Capital"),
+    "employment": N_("Employment"),
+    "hours": N_("Hours per worker"),
+    "human_capital": N_("Human capital"),
+    "tfp": N_("TFP (residual)"),
 }
 
 
@@ -179,23 +180,28 @@ class GrowthAccounting:
 def _country_frame(pwt: pd.DataFrame, country: str | None) -> tuple[pd.DataFrame, str]:
     """Rows of one economy, indexed by year."""
     if not isinstance(pwt, pd.DataFrame) or pwt.empty:
-        raise EdgeCase("There are no data to work with: pass a Penn World Table frame with rows.")
+        raise EdgeCase(_("There are no data to work with: pass a Penn World Table frame with rows."))
     frame = pwt
     if "countrycode" in frame.columns:
         codes = list(dict.fromkeys(frame["countrycode"].dropna()))
         if country is None:
             country = "CHN" if "CHN" in codes else (codes[0] if len(codes) == 1 else None)
             if country is None:
-                raise EdgeCase("This table holds several economies: pick one country.")
+                raise EdgeCase(_("This table holds several economies: pick one country."))
         if country not in codes:
             have = ", ".join(COUNTRY_NAMES.get(c, c) for c in codes)
-            raise EdgeCase(f"There are no data for {COUNTRY_NAMES.get(country, country)} here (the table has {have}).")
+            raise EdgeCase(_f("There are no data for {COUNTRY_NAMES.get(country, country)} here (the table has {have})."))
         frame = frame[frame["countrycode"] == country]
     else:
         country = country or "CHN"
     if "year" not in frame.columns:
-        raise EdgeCase("The table needs a 'year' column.")
+        raise EdgeCase(_("The table needs a 'year' column."))
     return frame.set_index("year").sort_index(), country
+
+
+def _shown(country: str) -> str:
+    """An economy's name in the student's language."""
+    return _(_name(country))
 
 
 def _name(country: str) -> str:
@@ -207,17 +213,17 @@ def _log_growth(frame: pd.DataFrame, column: str, start: int, end: int, what: st
     """100 * (ln x_end - ln x_start) / (end - start), with student-facing messages on gaps."""
     what = what[:1].upper() + what[1:]
     if column not in frame.columns:
-        raise EdgeCase(f"The table has no column {column!r} ({what}).")
+        raise EdgeCase(_f("The table has no column {column!r} ({what})."))
     values = frame[column].astype("float64")
     a, b = values.get(start, np.nan), values.get(end, np.nan)
     if not (np.isfinite(a) and np.isfinite(b)):
         present = values.dropna()
         span = f"{int(present.index.min())}-{int(present.index.max())}" if len(present) else "no years"
-        raise EdgeCase(
-            f"{what} for {_name(country)}: data only for {span}; pick start and end years inside that range{hint}."
-        )
+        raise EdgeCase(_f(
+            "{what} for {_shown(country)}: data only for {span}; pick start and end years inside that range{hint}."
+        ))
     if a <= 0 or b <= 0:
-        raise EdgeCase(f"{what} must be positive to take growth rates (check {start} and {end}).")
+        raise EdgeCase(_f("{what} must be positive to take growth rates (check {start} and {end})."))
     return 100.0 * (np.log(b) - np.log(a)) / (end - start)
 
 
@@ -257,44 +263,44 @@ def growth_accounting(pwt: pd.DataFrame, start: int, end: int, alpha: float | No
     try:
         start, end = int(start), int(end)
     except (TypeError, ValueError):
-        raise EdgeCase("Start and end must be years, such as 1978 and 2019.") from None
+        raise EdgeCase(_("Start and end must be years, such as 1978 and 2019.")) from None
     if start >= end:
-        raise EdgeCase(
-            f"The end year ({end}) must come after the start year ({start}): growth needs at least two years."
-        )
+        raise EdgeCase(_f(
+            "The end year ({end}) must come after the start year ({start}): growth needs at least two years."
+        ))
     if alpha is not None:
         try:
             alpha = float(alpha)
         except (TypeError, ValueError):
-            raise EdgeCase("The capital share must be a number between 0 and 1.") from None
+            raise EdgeCase(_("The capital share must be a number between 0 and 1.")) from None
         if not (np.isfinite(alpha) and 0.0 <= alpha <= 1.0):
-            raise EdgeCase(
-                f"A capital share of {alpha:g} is impossible: it is a share of income, between 0 and 1 "
+            raise EdgeCase(_f(
+                "A capital share of {alpha:g} is impossible: it is a share of income, between 0 and 1 "
                 "(for China PWT implies about 0.4)."
-            )
+            ))
     frame, country = _country_frame(pwt, country)
     years = frame.index
     if start < years.min() or end > years.max():
-        raise EdgeCase(
-            f"The data for {_name(country)} cover {int(years.min())}-{int(years.max())}: "
-            f"pick start and end years inside that range."
-        )
+        raise EdgeCase(_f(
+            "The data for {_shown(country)} cover {int(years.min())}-{int(years.max())}: "
+            "pick start and end years inside that range."
+        ))
 
-    g_y = _log_growth(frame, COLUMNS["output"], start, end, "real GDP (rgdpna)", country)
-    g_k = _log_growth(frame, COLUMNS["capital"], start, end, "the capital stock (rnna)", country)
-    g_l = _log_growth(frame, COLUMNS["employment"], start, end, "employment (emp)", country)
-    g_h = _log_growth(frame, COLUMNS["human_capital"], start, end, "human capital (hc)", country)
-    g_hours = (_log_growth(frame, COLUMNS["hours"], start, end, "hours worked (avh)", country,
-                           hint=", or stop counting hours") if hours else None)
+    g_y = _log_growth(frame, COLUMNS["output"], start, end, _("real GDP (rgdpna)"), country)
+    g_k = _log_growth(frame, COLUMNS["capital"], start, end, _("the capital stock (rnna)"), country)
+    g_l = _log_growth(frame, COLUMNS["employment"], start, end, _("employment (emp)"), country)
+    g_h = _log_growth(frame, COLUMNS["human_capital"], start, end, _("human capital (hc)"), country)
+    g_hours = (_log_growth(frame, COLUMNS["hours"], start, end, _("hours worked (avh)"), country,
+                           hint=_(", or stop counting hours")) if hours else None)
 
     alpha_from_pwt = alpha is None
     if alpha_from_pwt:
         col = COLUMNS["labour_share"]
         if col not in frame.columns:
-            raise EdgeCase(f"The table has no labour share column {col!r}: set the capital share yourself.")
+            raise EdgeCase(_f("The table has no labour share column {col!r}: set the capital share yourself."))
         share = frame.loc[start:end, col].astype("float64").dropna()
         if share.empty:
-            raise EdgeCase(f"PWT has no labour share for {_name(country)} in {start}-{end}: set the capital share yourself.")
+            raise EdgeCase(_f("PWT has no labour share for {_shown(country)} in {start}-{end}: set the capital share yourself."))
         alpha = 1.0 - float(share.mean())
 
     rows = {_SOURCES["capital"]: (g_k, alpha), _SOURCES["employment"]: (g_l, 1.0 - alpha)}
@@ -354,7 +360,7 @@ def compare_countries(pwt: pd.DataFrame, start: int, end: int, alpha: float | No
     if countries is None:
         countries = list(dict.fromkeys(pwt["countrycode"]))
     if len(countries) == 0:
-        raise EdgeCase("Pick at least one country.")
+        raise EdgeCase(_("Pick at least one country."))
     rows = {_name(c): _row(growth_accounting(pwt, start, end, alpha=alpha, hours=hours, country=c))
             for c in countries}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("economy")
@@ -401,16 +407,16 @@ def tfp_bridge(pwt: pd.DataFrame, start: int, end: int, country: str | None = No
     base = growth_accounting(pwt, start, end, country=country)
     with_hours = growth_accounting(pwt, start, end, hours=True, country=country)
     alpha = base.alpha
-    g_ks = _log_growth(frame, COLUMNS["capital_services"], start, end, "capital services (rkna)", country)
+    g_ks = _log_growth(frame, COLUMNS["capital_services"], start, end, _("capital services (rkna)"), country)
     g_k = float(with_hours.table.loc[_SOURCES["capital"], "input_growth"])
     services = with_hours.tfp - alpha * (g_ks - g_k)
 
     span = frame.loc[start:end]
     if list(span.index) != list(range(start, end + 1)):
-        raise EdgeCase(f"The Tornqvist index needs every year from {start} to {end}; some years are missing.")
+        raise EdgeCase(_f("The Tornqvist index needs every year from {start} to {end}; some years are missing."))
     need = [COLUMNS[k] for k in ("output", "capital_services", "employment", "hours", "human_capital", "labour_share")]
     if span[need].isna().any().any():
-        raise EdgeCase(f"Some PWT series for {_name(country)} are blank in {start}-{end}: pick a later start year.")
+        raise EdgeCase(_f("Some PWT series for {_shown(country)} are blank in {start}-{end}: pick a later start year."))
     log = np.log(span[need[:-1]].astype("float64"))
     labour = log[COLUMNS["employment"]] + log[COLUMNS["hours"]] + log[COLUMNS["human_capital"]]
     s = span[COLUMNS["labour_share"]].astype("float64")
@@ -457,30 +463,30 @@ def official_output_growth(gdp_index: pd.DataFrame, gdp: pd.DataFrame,
     index = idx.pivot(index="year", columns="province_code", values="gdp_index_prev_year_100") / 100
     weights = nominal.shift(1).reindex(index.index)
     if weights.isna().any().any():
-        raise EdgeCase("Some provinces have no GRP for the year before a growth index: the weights are missing.")
+        raise EdgeCase(_("Some provinces have no GRP for the year before a growth index: the weights are missing."))
     weights = weights.div(weights.sum(axis=1), axis=0)
     return (100 * np.log((weights * index).sum(axis=1))).rename("official_growth_pct")
 
 
 def describe(res: GrowthAccounting) -> str:
     """A one-sentence summary of a result, used as the figure's alt text."""
-    parts = [f"{label} {value:+.2f}" for label, value in res.contributions.items()]
-    share = "" if np.isnan(res.tfp_share) else f"; TFP is {res.tfp_share:.0f}% of output growth"
-    return (f"Bar chart: growth accounting for {_name(res.country)}, {res.start}-{res.end}, capital share "
-            f"{res.alpha:.2f}. Output grew {res.output_growth:.2f}% a year = " + ", ".join(parts)
-            + f" percentage points a year{share}.")
+    parts = _(", ").join(f"{_(label)} {value:+.2f}" for label, value in res.contributions.items())
+    share = "" if np.isnan(res.tfp_share) else _f("; TFP is {res.tfp_share:.0f}% of output growth")
+    return _f("Bar chart: growth accounting for {_shown(res.country)}, {res.start}-{res.end}, capital share "
+             "{res.alpha:.2f}. Output grew {res.output_growth:.2f}% a year = {parts} percentage points a year{share}.")
 
 
 def _finding(res: GrowthAccounting) -> str:
     """A title that states the finding: the largest source of growth, and TFP's share."""
-    name = _name(res.country)
+    name = _shown(res.country)
     if res.output_growth <= 0 or np.isnan(res.tfp_share):
-        return f"{name} {res.start}-{res.end}: output did not grow, so shares of growth mean nothing"
+        return _f("{name} {res.start}-{res.end}: output did not grow, so shares of growth mean nothing")
     top = res.contributions.idxmax()
     if top == _SOURCES["tfp"]:
-        return f"{name} {res.start}-{res.end}: TFP gave the most growth ({res.tfp_share:.0f}%)"
-    return (f"{name} {res.start}-{res.end}: {top.lower()} gave {res.table.loc[top, 'share']:.0f}% "
-            f"of growth, TFP {res.tfp_share:.0f}%")
+        return _f("{name} {res.start}-{res.end}: TFP gave the most growth ({res.tfp_share:.0f}%)")
+    source = _(top).lower()
+    return _f("{name} {res.start}-{res.end}: {source} gave {res.table.loc[top, 'share']:.0f}% "
+             "of growth, TFP {res.tfp_share:.0f}%")
 
 
 def plot_contributions(res: GrowthAccounting, ax=None):
@@ -506,7 +512,7 @@ def plot_contributions(res: GrowthAccounting, ax=None):
         left = pos if value >= 0 else neg + value
         pct = "" if np.isnan(row["share"]) else f" ({row['share']:.0f}%)"
         ax.barh(0, abs(value), left=left, height=0.5, color=colour, hatch=hatch, edgecolor="white",
-                linewidth=0.8, label=f"{label} {value:+.2f}{pct}")
+                linewidth=0.8, label=f"{_(label)} {value:+.2f}{pct}")
         if abs(value) >= 0.3:
             share = "" if np.isnan(row["share"]) else f"\n{row['share']:.0f}%"
             ax.text(left + abs(value) / 2, 0, f"{value:+.2f}{share}", ha="center", va="center", fontsize=8,
@@ -517,11 +523,11 @@ def plot_contributions(res: GrowthAccounting, ax=None):
         else:
             neg += value
     ax.plot([res.output_growth], [0.4], marker="D", color="black", markersize=7, linestyle="none",
-            label=f"Output growth {res.output_growth:.2f}")
+            label=_f("Output growth {res.output_growth:.2f}"))
     pwt = res.pwt_tfp_growth
     if np.isfinite(pwt):
         ax.plot([pwt], [-0.4], marker="o", markerfacecolor="white", markeredgecolor="black", markersize=7,
-                linestyle="none", label=f"PWT's own TFP growth {pwt:.2f}")
+                linestyle="none", label=_f("PWT's own TFP growth {pwt:.2f}"))
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks([])
     ax.set_ylim(-0.65, 0.65)
@@ -530,10 +536,10 @@ def plot_contributions(res: GrowthAccounting, ax=None):
     hi = max(pos, res.output_growth, pwt if np.isfinite(pwt) else 0.0)
     pad = 0.05 * (hi - lo if hi > lo else 1.0)
     ax.set_xlim(lo - pad, hi + pad)
-    source = "1 - PWT labour share, period average" if res.alpha_from_pwt else "set on the slider"
-    hrs = "; labour in hours" if res.hours else ""
-    ax.set_xlabel(f"percentage points a year (labels: value, % of output growth)\n"
-                  f"capital share alpha = {res.alpha:.2f} ({source}{hrs})", fontsize=9)
+    source = _("1 - PWT labour share, period average") if res.alpha_from_pwt else _("set on the slider")
+    hrs = _("; labour in hours") if res.hours else ""
+    ax.set_xlabel(_f("percentage points a year (labels: value, % of output growth)\n"
+                    "capital share alpha = {res.alpha:.2f} ({source}{hrs})"), fontsize=9)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.5), ncol=3, fontsize=7.5, frameon=False)
     plots.finding_title(ax, _finding(res))
     fig.subplots_adjust(bottom=0.47, top=0.86, left=0.03, right=0.98)
@@ -577,16 +583,16 @@ def plot_stacked(frame: pd.DataFrame, title: str, ax=None):
         ax.plot([frame.loc[key, "output_growth"]], [i], marker="D", color="black", markersize=5,
                 linestyle="none")
         share = frame.loc[key, "TFP share (%)"]
-        text = "TFP n/a" if not np.isfinite(share) else f"TFP {share:.0f}%"
+        text = _("TFP n/a") if not np.isfinite(share) else f"TFP {share:.0f}%"
         ax.text(max(pos, float(frame.loc[key, "output_growth"])) + 0.15, i, text, va="center", ha="left", fontsize=8)
-    ax.set_yticks(range(len(rows)), [str(r) for r in rows])
+    ax.set_yticks(range(len(rows)), [_(str(r)) for r in rows])
     ax.axvline(0, color="black", linewidth=0.8)
     ax.grid(axis="y", visible=False)
     lo = min(0.0, float(frame[sources].clip(upper=0).sum(axis=1).min()))
     ax.set_xlim(lo - 0.3, right * 1.2 + 0.5)
-    ax.set_xlabel("percentage points a year (average log growth x 100)", fontsize=9)
-    handles = [Patch(facecolor=styles[s][0], hatch=styles[s][1], edgecolor="white", label=s) for s in sources]
-    handles.append(Line2D([], [], marker="D", color="black", linestyle="none", label="Output growth"))
+    ax.set_xlabel(_("percentage points a year (average log growth x 100)"), fontsize=9)
+    handles = [Patch(facecolor=styles[s][0], hatch=styles[s][1], edgecolor="white", label=_(s)) for s in sources]
+    handles.append(Line2D([], [], marker="D", color="black", linestyle="none", label=_("Output growth")))
     fig.legend(handles=handles, loc="outside lower center", ncol=5, fontsize=7.5, frameon=False)
     plots.finding_title(ax, title)
     return fig
@@ -617,14 +623,15 @@ def make_explorer(pwt_china: pd.DataFrame, pwt_peers: pd.DataFrame | None = None
     first = int(pwt_china["year"].min())
     last = int(pwt_china["year"].max())
     controls = {
-        "country": widgets.Dropdown(options=[(_name(c), c) for c in codes], value="CHN", description="Economy"),
-        "period": widgets.IntRangeSlider(value=(1978, last), min=first, max=last, step=1, description="Period",
+        "country": widgets.Dropdown(options=[(_shown(c), c) for c in codes], value="CHN",
+                                    description=_("Economy")),
+        "period": widgets.IntRangeSlider(value=(1978, last), min=first, max=last, step=1, description=_("Period"),
                                          continuous_update=False, layout=widgets.Layout(width="420px")),
-        "share": widgets.ToggleButtons(options=[("PWT labour share", "pwt"), ("Slider", "slider")], value="pwt",
-                                       description="Capital share"),
+        "share": widgets.ToggleButtons(options=[(_("PWT labour share"), "pwt"), (_("Slider"), "slider")],
+                                       value="pwt", description=_("Capital share")),
         "alpha": widgets.FloatSlider(value=0.40, min=0.30, max=0.70, step=0.01, description="alpha",
                                      continuous_update=False, readout_format=".2f", disabled=True),
-        "hours": widgets.Checkbox(value=False, description="count hours worked (avh)"),
+        "hours": widgets.Checkbox(value=False, description=_("count hours worked (avh)")),
     }
 
     def _toggle(change):
@@ -644,4 +651,4 @@ def make_explorer(pwt_china: pd.DataFrame, pwt_peers: pd.DataFrame | None = None
         return citation("pwt_china" if res.country == "CHN" else "pwt_peers")
 
     return Explorer(controls, compute, plot_contributions, alt=describe, caption=caption,
-                    title="Sources of growth: change the period, the capital share and the labour measure")
+                    title=_("Sources of growth: change the period, the capital share and the labour measure"))

@@ -14,10 +14,12 @@ Dispersion and inequality (METHODS N2)
     :func:`theil_decomposition`, :func:`dagum_gini`, :func:`sigma_convergence`
 Specialisation (METHODS S3)
     :func:`location_quotient`
+Concentration (METHODS F1 and S4; lessons 24 and 31)
+    :func:`hhi`, :func:`top_share`
 Composite indices (METHODS section 2)
     :func:`minmax`, :func:`entropy_weights`, :func:`topsis`
-Concentration (METHODS F1)
-    :func:`top_share`
+Comparing rankings and composite gaps (METHODS F3.1, F4)
+    :func:`rank_reversals`, :func:`gap_contributions`
 
 Conventions
 -----------
@@ -60,7 +62,10 @@ __all__ = [
     "minmax",
     "entropy_weights",
     "topsis",
+    "hhi",
     "top_share",
+    "rank_reversals",
+    "gap_contributions",
 ]
 
 
@@ -1534,8 +1539,56 @@ def topsis(frame, weights, directions=None, *, normalization="vector", weighting
 
 
 # ---------------------------------------------------------------------------
-# Concentration (METHODS F1; lessons 31-32)
+# Concentration (METHODS F1 and S4; lessons 24 and 31-32)
 # ---------------------------------------------------------------------------
+
+def _concentration_input(fname, values, dropna):
+    x, _, _ = _prepare(fname, values, None, dropna=dropna)
+    _require_nonnegative(fname, x)
+    total = x.sum()
+    if not total > 0:
+        raise ValueError(f"{fname}: the values add up to {total:g}; shares need a positive total")
+    return x / total
+
+
+def hhi(values, *, dropna=False):
+    """Herfindahl-Hirschman index: the sum of squared shares (as fractions).
+
+    Parameters
+    ----------
+    values : list, numpy.ndarray or pandas.Series
+        Non-negative amounts, one per unit (e.g. each province's output of a product).
+    dropna : bool, default False
+        Leave out units whose value is NaN (not published) instead of raising. The shares are
+        then shares of the sum over the units that *have* a value.
+
+    Returns
+    -------
+    float
+        Between ``1/n`` (n equal units) and 1 (one unit produces everything). Multiply by
+        10,000 for the "points" scale used in competition policy. ``1 / hhi`` is the
+        *equivalent number* of equal-sized producers.
+
+    References
+    ----------
+    Herfindahl, O. C. (1950). *Concentration in the Steel Industry*. PhD thesis, Columbia
+    University. Hirschman, A. O. (1964). The paternity of an index. *American Economic
+    Review* 54(5), 761. METHODS.md, S3 (Herfindahl of shares).
+
+    Examples
+    --------
+    Shares 0.5, 0.25, 0.25: 0.25 + 0.0625 + 0.0625 = 0.375.
+
+    >>> hhi([2, 1, 1])
+    0.375
+    >>> hhi([5, 5, 5, 5])          # four equal producers: 1/4
+    0.25
+    >>> hhi([7, 0, 0])             # a monopoly
+    1.0
+    """
+    s = _concentration_input("hhi", values, dropna)
+    return float(np.sum(s ** 2))
+
 
 def top_share(values, k=5, *, dropna=False):
     """Share of the ``k`` largest units in the total (a concentration ratio, CR_k).
@@ -1585,3 +1638,119 @@ def top_share(values, k=5, *, dropna=False):
     if not total > 0:
         raise ValueError(f"{fname}: the values add up to {total:g}; a share needs a positive total")
     return float(np.sort(x)[::-1][:k].sum() / total)
+
+
+# ---------------------------------------------------------------------------
+# Comparing rankings and composite gaps (lessons 33 and 34)
+# ---------------------------------------------------------------------------
+
+def rank_reversals(a, b, *, dropna=False):
+    """Number of pairs of units whose order under ``a`` is the reverse of their order under ``b``.
+
+    A pair (i, j) is *reversed* when ``a[i] > a[j]`` and ``b[i] < b[j]`` (or the other way round):
+    the two scorings disagree about which of the two is ahead. A pair tied under either scoring is
+    not counted. With ``n`` units there are ``n (n - 1) / 2`` pairs, so the share of pairs reversed
+    runs from 0 (the same order) to 1 (exactly the opposite order); two unrelated scorings reverse
+    about half of the pairs. Without ties, Kendall's tau is ``1 - 4 D / (n (n - 1))`` with ``D`` the
+    number of reversals (Kendall 1938).
+
+    Parameters
+    ----------
+    a, b : list, numpy.ndarray or pandas.Series
+        Scores (or ranks) of the same units under two scorings, in the same order; pandas inputs
+        must share one index. Only the order matters: any increasing transformation of ``a`` or
+        ``b`` gives the same count.
+    dropna : bool, default False
+        Drop units with a missing score in either scoring instead of raising.
+
+    Returns
+    -------
+    int
+
+    References
+    ----------
+    Kendall, M. G. (1938). A new measure of rank correlation. *Biometrika* 30(1/2), 81-93.
+    METHODS.md, F3.1.
+
+    Examples
+    --------
+    >>> rank_reversals([3, 2, 1], [3, 2, 1])
+    0
+    >>> rank_reversals([3, 2, 1], [1, 2, 3])      # every one of the 3 pairs flips
+    3
+    >>> rank_reversals([1, 2, 3], [1, 3, 2])      # only the pair (2nd, 3rd)
+    1
+    >>> rank_reversals([1, 2, 3], [5, 5, 1])      # the tie under b is not a reversal
+    2
+    """
+    fname = "rank_reversals"
+    x, _, other = _prepare(fname, a, None, dropna=dropna, others={"b": b})
+    y = pd.to_numeric(other["b"], errors="coerce").to_numpy(dtype=float)
+    if np.isnan(y).any():
+        raise ValueError(f"{fname}: b must contain only numbers")
+    if np.isinf(y).any():
+        raise ValueError(f"{fname}: b contains infinite values at {_positions(np.isinf(y))}")
+    sa = np.sign(x[:, None] - x[None, :])
+    sb = np.sign(y[:, None] - y[None, :])
+    return int(np.count_nonzero(sa * sb < 0) // 2)
+
+
+def gap_contributions(leader, laggard, weights):
+    """Split a laggard's relative shortfall on a weighted-sum index into its components' shares.
+
+    For an index :math:`I = \\sum_k w_k x_k`, the laggard's shortfall relative to the leader is
+    :math:`1 - I^{lag}/I^{lead}`. It is exactly the sum of the component contributions
+
+    .. math:: c_k = \\frac{w_k\\,(x^{lead}_k - x^{lag}_k)}{\\sum_j w_j x^{lead}_j},
+
+    so :math:`\\sum_k c_k = 1 - I^{lag}/I^{lead}`. A component on which the laggard is *ahead*
+    contributes a negative amount. Comparing the contributions in two years shows which component
+    closed (or opened) the gap.
+
+    Parameters
+    ----------
+    leader, laggard : dict, pandas.Series or list
+        Component values of the leader and the laggard (e.g. the East's and the West's mean
+        sub-indices), with the same keys / index / order as ``weights``.
+    weights : dict, pandas.Series or list
+        Non-negative component weights of the index (only their proportions matter).
+
+    Returns
+    -------
+    pandas.Series
+        One contribution per component (named by the keys or index), summing to the shortfall.
+
+    References
+    ----------
+    METHODS.md, F4 (the digital financial inclusion index is a weighted sum of three sub-indices).
+
+    Examples
+    --------
+    The laggard is half as high on component a and level on b: its shortfall, 0.25, is all a's.
+
+    >>> gap_contributions({"a": 100, "b": 100}, {"a": 50, "b": 100}, {"a": 0.5, "b": 0.5}).tolist()
+    [0.25, 0.0]
+    >>> gap_contributions([100, 100], [150, 50], [0.5, 0.5]).tolist()   # ahead on one, behind on the other
+    [-0.25, 0.25]
+    """
+    fname = "gap_contributions"
+
+    def as_series(obj, name):
+        if isinstance(obj, Mapping):
+            obj = pd.Series(obj, dtype=float)
+        elif not isinstance(obj, pd.Series):
+            arr = _to_float_array(obj, name, fname)
+            obj = pd.Series(arr)
+        _scalar_or_pandas_nan_check(obj, name, fname)
+        return obj.astype(float)
+
+    lead, lag, w = as_series(leader, "leader"), as_series(laggard, "laggard"), as_series(weights, "weights")
+    for name, s in (("leader", lead), ("laggard", lag)):
+        if not s.index.equals(w.index):
+            raise ValueError(f"{fname}: {name} and weights must name the same components in the same order")
+    if (w < 0).any():
+        raise ValueError(f"{fname}: weights must be non-negative")
+    total = float((w * lead).sum())
+    if not total > 0:
+        raise ValueError(f"{fname}: the leader's index value is {total:g}; it must be positive")
+    return (w * (lead - lag) / total).rename("contribution")

@@ -12,8 +12,11 @@ Every course figure follows three rules:
    displays it as a PNG plus an HTML ``<figure>`` whose ``<img>`` carries the alt text, and closes
    it so it is never shown twice. Never call ``plt.show()`` in a lesson.
 
-Chart text is English only: matplotlib's default font has no Chinese glyphs, so Chinese terms stay
-in the prose (:func:`figure_bundle` refuses CJK characters in a figure).
+Chart text is in the student's language. In English (the default) it is English only: matplotlib's
+default font has no Chinese glyphs, so Chinese terms stay in the prose (:func:`figure_bundle` refuses
+CJK characters in an English figure). In the Chinese edition (:func:`course.i18n.set_language`) the
+labels come from the catalogues and are drawn with Noto Sans CJK SC; in either language a character
+that no installed font can draw makes :func:`figure_bundle` fail instead of drawing an empty box.
 
 Colour choices
 --------------
@@ -61,8 +64,10 @@ import base64
 import contextlib
 import html
 import io
+import os
 import re
 import textwrap
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -76,7 +81,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 
-from . import fastdraw
+from . import fastdraw, i18n
+from .i18n import N_, _
 
 __all__ = [
     "PALETTE", "COLORS", "SEQUENTIAL", "DIVERGING", "MARKERS", "LINESTYLES", "HATCHES",
@@ -84,7 +90,7 @@ __all__ = [
     "course_style", "use_course_style", "series_style", "simulate_cvd", "text_color_for",
     "readable_on_white",
     "tile_map", "finding_title", "figure_title", "figure_bundle", "show", "close",
-    "line_chart", "bar_chart", "annotate_last",
+    "line_chart", "bar_chart", "annotate_last", "wrap_text",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -138,8 +144,8 @@ REGION_STYLE: dict[str, dict[str, Any]] = {
 
 #: How a tile without data looks: light grey with a grey hatch and the text "n/a".
 NO_DATA: dict[str, Any] = {"facecolor": "#F2F2F2", "hatch": "///", "hatchcolor": "#B0B0B0",
-                           "edgecolor": "#9E9E9E", "text": "n/a", "textcolor": "#333333",
-                           "label": "no data"}
+                           "edgecolor": "#9E9E9E", "text": N_("n/a"), "textcolor": "#333333",
+                           "label": N_("no data")}
 
 #: Two-letter ISO 3166-2:CN codes (without "CN-") by NBS province code.
 PROVINCE_ABBR: dict[int, str] = {
@@ -421,7 +427,7 @@ def _colour_scale(ax: Axes, norm, cm, label: str | None, n_rows: int, n_cols: in
         size = max(7.0, 9 * k)
         width = max(12, int((x1 - x0) / n_cols * ax.figure.get_figwidth()
                             * ax.get_position().width * 72 / (size * 0.55)))
-        _add_text(ax, x0, y0 - 0.01 * n_rows, "\n".join(textwrap.wrap(label, width)), ha="left",
+        _add_text(ax, x0, y0 - 0.01 * n_rows, "\n".join(wrap_text(label, width)), ha="left",
                   va="bottom", fontsize=size, gid="colorbar-label")
 
 
@@ -586,7 +592,7 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
                              edgecolor="black" if highlighted else NO_DATA["edgecolor"],
                              linewidth=3.0 if highlighted else 0.8, gid=f"tile-{code}")
             tcolor = NO_DATA["textcolor"]
-            main = NO_DATA["text"]
+            main = _(NO_DATA["text"])
         else:
             tcolor = text_color_for(face)
             hatch = hatches.get(code)
@@ -599,7 +605,7 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
             elif categorical:
                 main = keys[code]
             else:  # categorical tile whose value is missing
-                main = NO_DATA["text"]
+                main = _(NO_DATA["text"])
         if highlighted:
             rect.set_zorder(3)
         # add_artist, not add_patch: add_patch also recomputes the data limits from each tile's path
@@ -636,7 +642,7 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
     # -- legends: the empty corners of the grid hold them
     if any_missing:
         legend_handles.append(Patch(facecolor=NO_DATA["facecolor"], hatch=NO_DATA["hatch"],
-                                    edgecolor=NO_DATA["edgecolor"], label=NO_DATA["label"]))
+                                    edgecolor=NO_DATA["edgecolor"], label=_(NO_DATA["label"])))
     if categorical:
         ax.legend(handles=legend_handles, loc="lower left", title=label, fontsize=max(7, 9 * k),
                   title_fontsize=max(7, 9 * k), frameon=False, handlelength=1.6, handleheight=1.2,
@@ -673,7 +679,7 @@ def finding_title(ax_or_fig: Axes | Figure, text: str, *, width: int | None = No
         inches = ax_or_fig.figure.get_figwidth() * ax_or_fig.get_position().width
     if width is None:
         width = max(20, int(inches * 72 / (size * 0.56)))
-    wrapped = "\n".join(textwrap.wrap(" ".join(text.split()), width=width))
+    wrapped = "\n".join(wrap_text(text, width))
     if isinstance(ax_or_fig, Figure):
         return ax_or_fig.suptitle(wrapped, x=0.02, ha="left", fontsize=size, fontweight="bold")
     return ax_or_fig.set_title(wrapped, loc="left", fontsize=size, fontweight="bold")
@@ -726,7 +732,38 @@ def _figure_texts(fig: Figure, ticks: bool) -> Iterable[str]:
         yield from (t.get_text() for t in leg.get_texts())
 
 
+def wrap_text(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` Latin characters' width; a Chinese character counts as two.
+
+    English wraps at spaces (:func:`textwrap.wrap`); Chinese, which has no spaces, may break
+    between any two characters, but not before closing punctuation.
+
+    >>> wrap_text("新质生产力以创新为主导，具有高科技、高效能、高质量特征", 20)
+    ['新质生产力以创新为主', '导，具有高科技、高效', '能、高质量特征']
+    """
+    text = " ".join(text.split())
+    if not _CJK.search(text):
+        return textwrap.wrap(text, width=width) or [""]
+    lines, line, used = [], "", 0
+    for token in re.findall(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+|\s+", text):
+        w = sum(2 if _CJK.match(ch) or "\u3000" <= ch <= "\u303f" else 1 for ch in token)
+        if token.isspace():
+            if line and used + 1 <= width:
+                line, used = line + " ", used + 1
+            continue
+        closing = token[0] in "，。、；：！？）》」』”’,.;:!?)"
+        if used + w > width and line.strip() and not closing:
+            lines.append(line.rstrip())
+            line, used = "", 0
+        line, used = line + token, used + w
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
 def _check_english(fig: Figure, ticks: bool = False) -> None:
+    if i18n.is_chinese():
+        return
     for s in _figure_texts(fig, ticks):
         if s and _CJK.search(s):
             raise ValueError(f"chart text must be English only (found {s!r}); "
@@ -736,6 +773,9 @@ def _check_english(fig: Figure, ticks: bool = False) -> None:
 #: zlib level of the PNGs of interactive redraws: level 1 encodes about three times faster than
 #: the default 6 for a file about a fifth larger; the pixels are identical (PNG is lossless).
 FAST_PNG_LEVEL = 1
+#: Whether fast redraws use :mod:`course.fastdraw`; ``COURSE_FASTDRAW=0`` in the environment turns it
+#: off (stock Agg, PNG level 1), e.g. for an A/B run of ``scripts/benchmark.py`` on the same machine.
+FASTDRAW = os.environ.get("COURSE_FASTDRAW", "1") != "0"
 
 
 def figure_bundle(fig: Figure, alt: str, caption: str | None = None, *, fast: bool = False) -> dict[str, str]:
@@ -743,19 +783,32 @@ def figure_bundle(fig: Figure, alt: str, caption: str | None = None, *, fast: bo
 
     ``fast`` (interactive redraws) draws with :mod:`course.fastdraw` (text sizes, layouts and glyphs
     cached across figures) and encodes the PNG with less compression: the same pixels, less CPU.
-    Raises ``ValueError`` if ``alt`` is empty, the figure has no title, or its text has Chinese
-    characters. The figure is not closed (see :func:`show`).
+    Raises ``ValueError`` if ``alt`` is empty, the figure has no title, its text has Chinese
+    characters in the English edition, or it has a character no installed font can draw (in either
+    edition, fast or not: fastdraw repeats a cached string's missing-glyph warning). The figure is
+    not closed (see :func:`show`).
     """
     _check_figure(fig, alt)
     _check_english(fig)
-    if fast:
-        # the same pixels, drawn with cached text (course.fastdraw) and encoded with less compression
-        data = fastdraw.figure_png(fig, compress_level=FAST_PNG_LEVEL)
-    else:
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi="figure", facecolor="white", metadata={"Software": None})
-        data = buf.getvalue()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.filterwarnings("always", message=r"Glyph \d+ .*missing from font")
+        if fast and FASTDRAW:
+            # the same pixels, drawn with cached text (course.fastdraw) and encoded with less compression
+            data = fastdraw.figure_png(fig, compress_level=FAST_PNG_LEVEL)
+        else:
+            buf = io.BytesIO()
+            extra = {"pil_kwargs": {"compress_level": FAST_PNG_LEVEL}} if fast else {}
+            fig.savefig(buf, format="png", dpi="figure", facecolor="white", metadata={"Software": None},
+                        **extra)
+            data = buf.getvalue()
+    missing = sorted({str(w.message) for w in caught if "missing from font" in str(w.message)})
+    for w in caught:  # pass other warnings on, as if they had not been caught
+        if "missing from font" not in str(w.message):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     _check_english(fig, ticks=True)  # tick labels exist once the figure is drawn
+    if missing:
+        raise ValueError(f"the figure {figure_title(fig)[:60]!r} has text no installed font can draw "
+                         f"(it would show empty boxes): {'; '.join(missing[:3])}")
     png = base64.b64encode(data).decode("ascii")
     alt_attr = html.escape(alt.strip(), quote=True)
     cap = html.escape(caption or "", quote=True)

@@ -261,7 +261,7 @@ def build_explorer(model: PoolingModel | None = None, pooled: int = 4, n: int = 
     from course.widgets import Explorer
 
     model = PoolingModel() if model is None else model
-    wide = {"description_width": "170px"}
+    wide = {"description_width": "220px"}
     controls = {
         "pooled": w.IntSlider(value=pooled, min=1, max=model.regions, description="regions pooled", style=wide,
                               continuous_update=False),

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 
+from .i18n import _, _f, translate
+
 __all__ = ["Feedback", "digest", "numeric", "choice", "NumericQuestion", "ChoiceQuestion"]
 
 _SALT = "nqpf-course/quiz/v1:"
@@ -98,11 +100,12 @@ class _Question:
         self.answer = answer
         self.hint = hint
         self.input = self._make_input()
-        self.button = widgets.Button(description="Check", button_style="primary", icon="check")
+        self.button = widgets.Button(description=_("Check"), button_style="primary", icon="check")
         self.feedback = widgets.HTML(value="")
         self.button.on_click(lambda _button: self.submit())
         self.widget = widgets.VBox(
-            [widgets.HTML(f"<b>{html.escape(prompt)}</b>"), widgets.HBox([self.input, self.button]), self.feedback]
+            [widgets.HTML(f"<b>{html.escape(translate(prompt))}</b>"), widgets.HBox([self.input, self.button]),
+             self.feedback]
         )
 
     def _make_input(self):  # pragma: no cover - overridden
@@ -124,7 +127,8 @@ class _Question:
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs) or {}
         bundle = dict(bundle)
-        bundle["text/plain"] = f"Question: {self.prompt} (run the notebook to check your answer)"
+        prompt = translate(self.prompt)
+        bundle["text/plain"] = _f("Question: {prompt} (run the notebook to check your answer)")
         return bundle
 
 
@@ -137,29 +141,29 @@ class NumericQuestion(_Question):
         super().__init__(prompt, answer, hint)
 
     def _make_input(self):
-        return widgets.Text(placeholder=f"a number, {self.decimals} decimals", description="Answer:")
+        return widgets.Text(placeholder=_f("a number, {self.decimals} decimals"), description=_("Answer:"))
 
     def check(self, value) -> Feedback:
         if value is None or (isinstance(value, str) and not value.strip()):
-            return Feedback(False, "Type a number first.")
+            return Feedback(False, _("Type a number first."))
         try:
             number = _parse_number(value)
         except ValueError:
-            return Feedback(False, f"Please type a plain number such as 1.23 (you typed {str(value)[:30]!r}).")
+            return Feedback(False, _f("Please type a plain number such as 1.23 (you typed {str(value)[:30]!r})."))
         if not math.isfinite(number):
-            return Feedback(False, "Please type a finite number.")
+            return Feedback(False, _("Please type a finite number."))
         if (self.lo is not None and number < self.lo) or (self.hi is not None and number > self.hi):
-            unit = f" {self.unit}" if self.unit else ""
+            unit = f" {translate(self.unit)}" if self.unit else ""
             return Feedback(
                 False,
-                f"That is outside the plausible range ({self.lo} to {self.hi}{unit}) for this quantity: "
-                "check the units (per cent or fraction?) and the formula.",
+                _f("That is outside the plausible range ({self.lo} to {self.hi}{unit}) for this quantity: "
+                  "check the units (per cent or fraction?) and the formula."),
             )
         step = 10 ** (-self.decimals)
         slack = (0, -1, 1) if self.decimals > 0 else (0,)
         if any(digest(number + k * step, self.decimals) == self.answer for k in slack):
-            return Feedback(True, "Correct!")
-        return Feedback(False, ("Not yet. " + self.hint).strip())
+            return Feedback(True, _("Correct!"))
+        return Feedback(False, (_("Not yet.") + " " + translate(self.hint)).strip())
 
 
 class ChoiceQuestion(_Question):
@@ -174,16 +178,20 @@ class ChoiceQuestion(_Question):
             raise ValueError("the answer digest matches none of the options")
 
     def _make_input(self):
-        return widgets.RadioButtons(options=self.options, value=None, description="")
+        # the student sees the options in their language; the value checked is the option as written
+        return widgets.RadioButtons(options=[(translate(o), o) for o in self.options], value=None, description="")
 
     def check(self, value) -> Feedback:
         if value is None:
-            return Feedback(False, "Pick one of the options first.")
+            return Feedback(False, _("Pick one of the options first."))
         if str(value) not in self.options:
-            return Feedback(False, "That is not one of the options.")
+            shown = {translate(o): o for o in self.options}
+            if str(value) not in shown:
+                return Feedback(False, _("That is not one of the options."))
+            value = shown[str(value)]
         if digest(str(value)) == self.answer:
-            return Feedback(True, "Correct!")
-        return Feedback(False, ("Not yet. " + self.hint).strip())
+            return Feedback(True, _("Correct!"))
+        return Feedback(False, (_("Not yet.") + " " + translate(self.hint)).strip())
 
 
 def numeric(prompt: str, answer: str, decimals: int = 2, lo=None, hi=None, hint: str = "", unit: str = "") -> NumericQuestion:

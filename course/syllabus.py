@@ -99,10 +99,17 @@ LESSONS: tuple[Entry, ...] = (
     Entry("notebooks/15_new_development_philosophy.ipynb", "New development philosophy", ("N5",)),
     Entry("notebooks/21_seeking_truth_from_facts.ipynb", "Seeking truth from facts", ("S1", "S1.1", "S1.2", "S1.3")),
     Entry("notebooks/22_national_conditions.ipynb", "National conditions", ("S2", "S2.1", "S2.2", "S2.3")),
+    Entry("notebooks/23_coordinating_the_whole.ipynb", "Coordinating the whole", ("S3", "S3.1", "S3.2", "S3.3")),
+    Entry("notebooks/24_avoiding_overcapacity.ipynb", "Avoiding overcapacity", ("S4", "S4.1", "S4.2", "S4.3")),
     Entry("notebooks/31_science_and_technology_resources.ipynb", "Science and technology resources",
           ("F1", "F1.1", "F1.2", "F1.3")),
     Entry("notebooks/32_data_as_a_factor.ipynb", "Data as a factor of production", ("F2", "F2.1", "F2.2", "F2.3")),
+    Entry("notebooks/33_deepening_reform.ipynb", "Deepening reform", ("F3", "F3.1", "F3.2", "F3.3")),
+    Entry("notebooks/34_finance.ipynb", "Finance", ("F4", "F4.1", "F4.2", "F4.3")),
     Entry("notebooks/35_talent.ipynb", "Talent", ("F5", "F5.1", "F5.2", "F5.3")),
+    # The capstone draws on every part; it lists the ids whose claims or measures it really uses.
+    Entry("notebooks/40_capstone_nqpf_index.ipynb", "Capstone: a provincial NQPF index, its robustness, one province's path",
+          ("P0", "N2", "N4", "N5", "S1.2", "S1.3", "S2.1", "S2.3", "F1", "F2", "F3.1", "F4.2", "F5")),
 )
 
 #: Graded items (problem-set questions) with the paper ids each one exercises.
@@ -116,6 +123,20 @@ EXERCISES: tuple[Entry, ...] = (
     Entry("exercises/source/ps1/ps1.ipynb#q6_cagr_test", "PS1 q6: compound annual growth function", ("N1", "N3")),
     Entry("exercises/source/ps1/ps1.ipynb#w1_written", "PS1 w1: written answer on local conditions",
           ("N1", "N2", "N3", "N4", "N5")),
+    Entry("exercises/source/ps2/ps2.ipynb#q1_grp_revision_test", "PS2 q1: GRP behind a first-published R&D intensity",
+          ("S1.1",)),
+    Entry("exercises/source/ps2/ps2.ipynb#q2_years_test", "PS2 q2: years to a target at the province's own trend",
+          ("S1.2", "S1.3")),
+    Entry("exercises/source/ps2/ps2.ipynb#q3_nearest_test", "PS2 q3: distance to the closest standardised profile",
+          ("S2.1",)),
+    Entry("exercises/source/ps2/ps2.ipynb#q4_ratio_test", "PS2 q4: projected urban/rural consumption ratio", ("S2.2",)),
+    Entry("exercises/source/ps2/ps2.ipynb#q5_steel_lq_test", "PS2 q5: crude-steel location quotient", ("S2.3", "S3.1")),
+    Entry("exercises/source/ps2/ps2.ipynb#q6_gain_test", "PS2 q6: gain from specialising (comparative advantage)",
+          ("S3.3",)),
+    Entry("exercises/source/ps2/ps2.ipynb#q7_utilisation_test", "PS2 q7: capacity utilisation in the tide model",
+          ("S4", "S4.1")),
+    Entry("exercises/source/ps2/ps2.ipynb#w1_written", "PS2 w1: written plan that fits the place, and the data's limits",
+          ("S1", "S2", "S3", "S3.2", "S4", "S4.2", "S4.3")),
 )
 
 

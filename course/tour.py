@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .data import load
+from .i18n import N_, _, is_chinese, _f
 from .widgets import EdgeCase, Explorer
 
 __all__ = ["INDICATORS", "Indicator", "profile_table", "province_card", "tour_view", "TourView",
@@ -30,34 +31,64 @@ __all__ = ["INDICATORS", "Indicator", "profile_table", "province_card", "tour_vi
 
 @dataclass(frozen=True)
 class Indicator:
-    label: str
-    unit: str
+    """An indicator of the tour; its texts are stored in English and shown in the student's language."""
+
+    label_en: str
+    unit_en: str
     fmt: str
-    note: str
-    short: str
+    note_en: str
+    short_en: str
+
+    @property
+    def label(self) -> str:
+        return _(self.label_en)
+
+    @property
+    def unit(self) -> str:
+        return _(self.unit_en)
+
+    @property
+    def note(self) -> str:
+        return _(self.note_en)
+
+    @property
+    def short(self) -> str:
+        return _(self.short_en)
 
 
 #: What the tour shows, in order: column -> label, unit, number format, how it is made.
 INDICATORS: dict[str, Indicator] = {
     "gdp_per_capita_yuan": Indicator(
-        "GDP per capita, 2023", "yuan", "{:,.0f}",
-        "Published by NBS (revised series after the 5th economic census; GRP / mean population).", "GDP per capita"),
+        N_("GDP per capita, 2023"), N_("yuan"), "{:,.0f}",
+        N_("Published by NBS (revised series after the 5th economic census; GRP / mean population)."),
+        N_("GDP per capita")),
     "population_10k": Indicator(
-        "Year-end resident population, 2023", "10,000 persons", "{:,.0f}", "Published by NBS.", "population"),
+        N_("Year-end resident population, 2023"), N_("10,000 persons"), "{:,.0f}", N_("Published by NBS."),
+        N_("population")),
     "tertiary_share_pct": Indicator(
-        "Services (tertiary industry) share of GRP, 2023", "%", "{:.1f}",
-        "Computed: tertiary value added / GRP, revised series.", "services share"),
+        N_("Services (tertiary industry) share of GRP, 2023"), "%", "{:.1f}",
+        N_("Computed: tertiary value added / GRP, revised series."), N_("services share")),
     "rd_intensity_pct": Indicator(
-        "R&D intensity (R&D spending / GRP), 2023", "%", "{:.2f}",
-        "Published in the 2023 R&D bulletin (on the GRP of the time, before the revision).", "R&D intensity"),
+        N_("R&D intensity (R&D spending / GRP), 2023"), "%", "{:.2f}",
+        N_("Published in the 2023 R&D bulletin (on the GRP of the time, before the revision)."),
+        N_("R&D intensity")),
     "invention_patents_per_10k": Indicator(
-        "Invention patents in force per 10,000 residents, 2023", "patents", "{:.1f}",
-        "Computed: invention patents in force / year-end population.", "invention patents per person"),
+        N_("Invention patents in force per 10,000 residents, 2023"), N_("patents"), "{:.1f}",
+        N_("Computed: invention patents in force / year-end population."), N_("invention patents per person")),
     "hightech_revenue_to_gdp_pct": Indicator(
-        "High-tech manufacturing revenue relative to GRP, 2023", "%", "{:.1f}",
-        "Computed: revenue / GRP (pre-revision). Revenue is gross sales, not value added, so this is a "
-        "ratio, not a share.", "high-tech revenue relative to GRP"),
+        N_("High-tech manufacturing revenue relative to GRP, 2023"), "%", "{:.1f}",
+        N_("Computed: revenue / GRP (pre-revision). Revenue is gross sales, not value added, so this is a "
+           "ratio, not a share."), N_("high-tech revenue relative to GRP")),
 }
+
+
+#: the NBS region names, shown through _() (listed here for the catalogue)
+REGION_NAMES = (N_("East"), N_("Central"), N_("West"), N_("Northeast"))
+
+
+def _name_column() -> str:
+    """The column of province names in the student's language."""
+    return "province_zh" if is_chinese() else "province_en"
 
 
 def profile_table() -> pd.DataFrame:
@@ -85,16 +116,16 @@ def province_card(table: pd.DataFrame, code: int) -> pd.DataFrame:
     ``rank`` (text such as ``"3 of 31"``) and ``unit``.
     """
     if code not in table.index:
-        raise EdgeCase(f"There is no province with code {code} in the table.")
+        raise EdgeCase(_f("There is no province with code {code} in the table."))
     rows = []
     for col, ind in INDICATORS.items():
         series = table[col].astype("float64")
         value = series.loc[code]
         if pd.isna(value):
-            rank = "no data"
+            rank = _("no data")
         else:
             ranks = series.rank(ascending=False, method="min")
-            rank = f"{int(ranks.loc[code])} of {int(series.notna().sum())}"
+            rank = _f("{int(ranks.loc[code])} of {int(series.notna().sum())}")
         rows.append({"indicator": col, "label": ind.label, "value": value, "median": series.median(),
                      "rank": rank, "unit": ind.unit})
     return pd.DataFrame(rows).set_index("indicator")
@@ -115,26 +146,26 @@ class TourView:
 def tour_view(table: pd.DataFrame, province: int, indicator: str) -> TourView:
     """The pure function behind lesson 00's picker: a profile card and one indicator for the map."""
     if province is None:
-        raise EdgeCase("Pick a province to see its profile.")
+        raise EdgeCase(_("Pick a province to see its profile."))
     if indicator not in INDICATORS:
-        raise EdgeCase(f"Choose one of the listed indicators; {indicator!r} is not one of them.")
+        raise EdgeCase(_f("Choose one of the listed indicators; {indicator!r} is not one of them."))
     card = province_card(table, province)
     values = table[indicator].astype("float64")
-    return TourView(code=province, name=table.loc[province, "province_en"],
-                    region=table.loc[province, "nbs_region_en"], indicator=indicator,
+    return TourView(code=province, name=table.loc[province, _name_column()],
+                    region=_(table.loc[province, "nbs_region_en"]), indicator=indicator,
                     card=card, values=values)
 
 
 def _fmt(indicator: str, value) -> str:
-    return INDICATORS[indicator].fmt.format(value) if pd.notna(value) else "no data"
+    return INDICATORS[indicator].fmt.format(value) if pd.notna(value) else _("no data")
 
 
 def tour_alt(view: TourView) -> str:
     """Alt text for the tile map of :func:`render_tour`."""
     ind = INDICATORS[view.indicator]
     rank = view.card.loc[view.indicator, "rank"]
-    return (f"Tile map of the 31 provinces coloured by {ind.short} ({ind.unit}), 2023; {view.name} is outlined "
-            f"and ranks {rank}. Values are printed in each tile.")
+    return _f("Tile map of the 31 provinces coloured by {ind.short} ({ind.unit}), 2023; {view.name} is outlined "
+             "and ranks {rank}. Values are printed in each tile.")
 
 
 def render_tour(view: TourView) -> list:
@@ -152,14 +183,17 @@ def render_tour(view: TourView) -> list:
     plots.tile_map(view.values, ax=ax, fmt=ind.fmt.replace(",", ""), label=f"{ind.label} ({ind.unit})",
                    highlight=view.code)
     rank = view.card.loc[view.indicator, "rank"]
-    finding = (f"{view.name} ranks {rank} provinces on {ind.short}" if rank != "no data"
-               else f"{view.name}: no data on {ind.short}")
+    finding = (_f("{view.name} ranks {rank} provinces on {ind.short}") if rank != _("no data")
+               else _f("{view.name}: no data on {ind.short}"))
     plots.finding_title(fig, finding)  # a figure title: cheaper to lay out than an axes title
     card = view.card.copy()
     card["value"] = [_fmt(i, v) for i, v in card["value"].items()]
     card["median"] = [_fmt(i, v) for i, v in card["median"].items()]
-    card = card[["label", "value", "unit", "rank", "median"]].rename(columns={"median": "median province"})
-    heading = f"<h4>{html.escape(view.name)} · {html.escape(view.region)} region</h4>"
+    card = card[["label", "value", "unit", "rank", "median"]].rename(columns={
+        "label": _("label"), "value": _("value"), "unit": _("unit"), "rank": _("rank"),
+        "median": _("median province")})
+    region = _f("{view.region} region")
+    heading = f"<h4>{html.escape(view.name)} · {html.escape(region)}</h4>"
     return [heading + card.to_html(index=False, escape=True), fig]
 
 
@@ -169,12 +203,13 @@ def make_explorer(table: pd.DataFrame | None = None, province: int = 440000,
     import ipywidgets as widgets
 
     table = profile_table() if table is None else table
-    names = table["province_en"].sort_values()
+    # English names sorted alphabetically; Chinese names in the order of the NBS province codes
+    names = table["province_en"].sort_values() if not is_chinese() else table["province_zh"].sort_index()
     controls = {
         "province": widgets.Dropdown(options=[(n, c) for c, n in names.items()], value=province,
-                                     description="Province"),
+                                     description=_("Province")),
         "indicator": widgets.Dropdown(options=[(v.label, k) for k, v in INDICATORS.items()], value=indicator,
-                                      description="Map", layout=widgets.Layout(width="520px")),
+                                      description=_("Map"), layout=widgets.Layout(width="520px")),
     }
     return Explorer(controls, compute=lambda province, indicator: tour_view(table, province, indicator),
-                    render=render_tour, alt=tour_alt, title="Province profile")
+                    render=render_tour, alt=tour_alt, title=_("Province profile"))

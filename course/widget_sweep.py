@@ -12,6 +12,8 @@ Examples
 [1, 2]
 >>> control_values(w.SelectMultiple(options=["x", "y", "z"], value=("x",)))
 [(), ('x',), ('y',), ('z',), ('x', 'y', 'z')]
+>>> control_values(w.Dropdown(options=list("abcdefghij")), max_options=4)
+['a', 'd', 'g', 'j']
 """
 
 from __future__ import annotations
@@ -22,30 +24,36 @@ import numpy as np
 __all__ = ["control_values", "sweep"]
 
 
-def _option_values(w) -> list:
+def _option_values(w, max_options: int | None = None) -> list:
     values = []
     for opt in w.options:
         values.append(opt[1] if isinstance(opt, tuple) and len(opt) == 2 else opt)
+    if max_options is not None and len(values) > max(max_options, 2):
+        keep = sorted({int(round(i)) for i in np.linspace(0, len(values) - 1, max(max_options, 2))})
+        values = [values[i] for i in keep]
     return values
 
 
-def control_values(w, limit: int = 12) -> list:
+def control_values(w, limit: int = 12, max_options: int | None = None) -> list:
     """A list of values to set on control ``w``: extremes first, then points in between.
 
     Sliders give min, max and up to ``limit - 2`` evenly spaced interior values (on the step grid);
     selections give every option; multi-selections give the empty tuple, each single option and
     all options; checkboxes give both states; range sliders give the full, the lowest and the
     highest one-step ranges. Widgets of other kinds give their current value only.
+    ``max_options`` (default: no cap) keeps at most that many options of a selection, evenly spaced
+    from the first to the last (the lighter sweep of a lesson's Chinese twin, whose compute code the
+    English sweep already drives through every option).
     """
     if isinstance(w, (widgets.IntRangeSlider, widgets.FloatRangeSlider)):
         lo, hi, step = w.min, w.max, w.step or 1
         return [(lo, hi), (lo, lo + step) if lo + step <= hi else (lo, hi), (hi - step, hi) if hi - step >= lo else (lo, hi)]
     if isinstance(w, (widgets.SelectMultiple, widgets.TagsInput)) or isinstance(getattr(w, "value", None), tuple):
-        opts = _option_values(w) if hasattr(w, "options") else []
+        opts = _option_values(w, max_options) if hasattr(w, "options") else []
         return [()] + [(o,) for o in opts] + ([tuple(opts)] if len(opts) > 1 else [])
     if isinstance(w, (widgets.Dropdown, widgets.RadioButtons, widgets.ToggleButtons, widgets.Select,
                       widgets.SelectionSlider)):
-        return _option_values(w)
+        return _option_values(w, max_options)
     if isinstance(w, (widgets.Checkbox, widgets.ToggleButton)):
         return [False, True]
     if hasattr(w, "min") and hasattr(w, "max"):
@@ -63,7 +71,7 @@ def control_values(w, limit: int = 12) -> list:
     return [w.value]
 
 
-def sweep(explorer, limit: int = 12) -> list[dict]:
+def sweep(explorer, limit: int = 12, max_options: int | None = None) -> list[dict]:
     """Drive every control of ``explorer`` through :func:`control_values`, one control at a time.
 
     Returns one record per setting: control, value, and what the explorer showed ("figure",
@@ -73,7 +81,7 @@ def sweep(explorer, limit: int = 12) -> list[dict]:
     records = []
     for name, w in explorer.controls.items():
         default = w.value
-        for value in control_values(w, limit=limit):
+        for value in control_values(w, limit=limit, max_options=max_options):
             try:
                 w.value = value
             except Exception as exc:  # the widget itself refused the value (a trait error)

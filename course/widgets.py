@@ -51,10 +51,12 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import plots
+from .i18n import N_, _, _f
 
 __all__ = ["EdgeCase", "Explorer", "STATIC_NOTE"]
 
-STATIC_NOTE = "Static view of the default setting; run the notebook to interact."
+#: shown above a figure's default view; in the student's language via ``_(STATIC_NOTE)``
+STATIC_NOTE = N_("Static view of the default setting; run the notebook to interact.")
 
 _EDGE_STYLE = ("border-left:4px solid #E69F00;background:#FFF6E0;color:#222;padding:8px 12px;"
                "margin:6px 0;font-size:14px;")
@@ -77,8 +79,9 @@ class EdgeCase(Exception):
 
 def edgecase_html(message: str) -> str:
     """The note box shown for an :class:`EdgeCase`."""
+    note = html.escape(_("Note:"))
     return (f'<div class="course-edgecase" role="status" style="{_EDGE_STYLE}">'
-            f"<strong>Note:</strong> {html.escape(message)}</div>")
+            f"<strong>{note}</strong> {html.escape(message)}</div>")
 
 
 def error_html(exc: BaseException) -> str:
@@ -86,7 +89,7 @@ def error_html(exc: BaseException) -> str:
     msg = " ".join(str(exc).split())
     if len(msg) > 300:
         msg = msg[:297] + "..."
-    text = f"Something went wrong while redrawing: {type(exc).__name__}: {msg}"
+    text = _f("Something went wrong while redrawing: {type(exc).__name__}: {msg}")
     return f'<div class="course-error" role="alert" style="{_ERROR_STYLE}">{html.escape(text)}</div>'
 
 
@@ -286,17 +289,19 @@ class Explorer:
         settings = ", ".join(f"{html.escape(_control_name(k, self.controls[k]))}: "
                              f"{html.escape(_show_value(_shown(self.controls[k], v)))}"
                              for k, v in self.default_values.items())
+        setting = _f("Setting: {settings}.")
         title = (f"<h4 class='course-explorer-title'>{html.escape(self.title)}</h4>"
                  if self.title else "")
         return (f'<div class="course-explorer-static">{title}'
-                f'<p class="course-static-note"><em>{html.escape(STATIC_NOTE)}</em> '
-                f"Setting: {settings}.</p>{self.default_html}</div>")
+                f'<p class="course-static-note"><em>{html.escape(_(STATIC_NOTE))}</em> '
+                f"{setting}</p>"
+                f"{self.default_html}</div>")
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict[str, Any]:
         bundle = dict(self.widget._repr_mimebundle_(include=include, exclude=exclude) or {})
         bundle["text/html"] = self.static_html()
-        label = self.title or "interactive figure"
-        bundle["text/plain"] = f"Explorer: {label} ({STATIC_NOTE})"
+        label = self.title or _("interactive figure")
+        bundle["text/plain"] = _f("Explorer: {label} ({_(STATIC_NOTE)})")
         return bundle
 
     def __repr__(self) -> str:

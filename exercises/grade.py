@@ -1,11 +1,13 @@
-"""Instructor command line for the graded problem sets (nbgrader 0.9.6, fully offline).
+"""Instructor command line for the graded problem sets (nbgrader 0.9.6, bubblewrap sandbox, offline).
 
     python exercises/grade.py generate                     # source/ps1 -> release/ps1 (student version)
     python exercises/grade.py autograde SUBMISSIONS        # SUBMISSIONS/<student_id>/ps1.ipynb
     python exercises/grade.py feedback                     # -> feedback/<student_id>/ps1/ps1.html
-    python exercises/grade.py export grades.csv            # one row per student
+    python exercises/grade.py export grades.csv            # one row per collected student
+    python exercises/grade.py student-edition DIR          # what students receive (no instructor material)
+    python exercises/grade.py check                        # the source notebook agrees with its specification
     python exercises/grade.py demo SUBMISSIONS             # example submissions (solution, blank, broken)
-    python exercises/grade.py benchmark [-n 6]             # grading throughput
+    python exercises/grade.py benchmark [-n 50]            # grading throughput, serial and parallel
 
 Every command takes ``--root DIR`` (default: this folder) and ``--assignment`` (default ps1).
 A root without ``source/`` or ``nbgrader_config.py`` gets copies of this folder's.
@@ -15,13 +17,12 @@ See exercises/README.md.
 from __future__ import annotations
 
 import argparse
-import copy
 import csv
-import hashlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -30,15 +31,17 @@ from pathlib import Path
 
 import nbformat
 
-from course.grading import GRADED_ID_FILE, QUESTIONS
-
 HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+from nqpf_grading import sandbox, spec  # noqa: E402
+from nqpf_grading import submissions as subm  # noqa: E402
+
 FLAGS_FILE = "grading_flags.json"
-HELPERS = ("answer", "self_check", "hidden_check", "variant", "params", "expected", "student_id_of")
-_HELPER_RE = re.compile(
-    r"^\s*(course|grading|_g)\s*=|(course\.)?grading\.\w+\s*=|sys\.modules|importlib\.reload\s*=|"
-    r"^\s*def\s+(" + "|".join(HELPERS) + r")\b", re.M)
-_ID_RE = re.compile(r"^\s*STUDENT_ID\s*=\s*(['\"])(.*?)\1", re.M)
+MANIFEST_FILE = "grading_manifest.json"
+LOG_FILE = "autograde.log"
+REPORT_ALLOWANCE = 60  # seconds per student beyond its budget: kernel start, report cells, nbgrader's own work
 
 
 class GradingError(Exception):
@@ -60,25 +63,41 @@ def prepare_root(root: Path) -> Path:
     return root
 
 
-def nbgrader(root: Path, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess:
-    """Run one nbgrader command in ``root``; on ``timeout`` kill it and every kernel it started."""
-    cmd = [sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={root}",
-           f"--CourseDirectory.db_url=sqlite:///{root / 'gradebook.db'}"]
+def _env(extra: dict | None = None) -> dict:
     env = dict(os.environ)  # nbgrader calls the `alembic` script: the venv's bin must be on PATH
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
+    env["PYTHONPATH"] = str(HERE) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.setdefault("MPLBACKEND", "Agg")
-    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    env.update(extra or {})
+    return env
+
+
+def _db_url(root: Path, wait: bool = False) -> str:
+    # parallel graders share the gradebook: SQLite waits up to 120 s for a lock instead of failing
+    return f"sqlite:///{root / 'gradebook.db'}" + ("?timeout=120" if wait else "")
+
+
+def nbgrader_cmd(root: Path, *args: str, wait: bool = False) -> list[str]:
+    return [sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={root}",
+            f"--CourseDirectory.db_url={_db_url(root, wait)}"]
+
+
+def nbgrader(root: Path, *args: str, timeout: float | None = None) -> subprocess.CompletedProcess:
+    """Run one nbgrader command in ``root``; on ``timeout`` kill it and every kernel it started."""
+    cmd = nbgrader_cmd(root, *args)
+    proc = subprocess.Popen(cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=_env(), start_new_session=True)
     try:
         out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill_tree(proc.pid)
         out, _ = proc.communicate()
-        return subprocess.CompletedProcess(cmd, -9, (out or "") + "\n[grade.py] whole-run time limit hit: killed\n")
+        return subprocess.CompletedProcess(cmd, -9, (out or "") + "\n[grade.py] time limit hit: killed\n")
     return subprocess.CompletedProcess(cmd, proc.returncode, out)
 
 
 def _kill_tree(pid: int) -> None:
-    """Kill a process and all its descendants (kernels run in their own sessions)."""
+    """Kill a process and all its descendants (each sandbox dies with its bwrap)."""
     try:
         import psutil
 
@@ -92,7 +111,7 @@ def _kill_tree(pid: int) -> None:
         psutil.wait_procs(procs, timeout=5)
     except Exception:  # noqa: BLE001 - psutil missing or process gone
         try:
-            os.kill(pid, 9)
+            os.killpg(pid, signal.SIGKILL)
         except OSError:
             pass
 
@@ -103,270 +122,394 @@ def _check(result: subprocess.CompletedProcess, what: str) -> None:
         raise GradingError(f"{what} failed (exit {result.returncode}):\n{tail}")
 
 
-def generate(root: Path, assignment: str = "ps1") -> Path:
-    src = root / "source" / assignment / f"{assignment}.ipynb"
-    if not src.exists():
-        raise GradingError(f"no instructor source {src}")
-    _check(nbgrader(root, "generate_assignment", assignment, "--force"), "nbgrader generate_assignment")
-    release = root / "release" / assignment / f"{assignment}.ipynb"
-    nb = nbformat.read(release, as_version=4)
-    for cell in nb.cells:  # the id cell: the student types over "...", no NotImplementedError stub
-        if cell.cell_type == "code" and _ID_RE.search(cell.source) and "raise NotImplementedError()" in cell.source:
-            cell.source = _ID_RE.search(cell.source).group(0) + "  # type your student id between the quotes"
-    nbformat.write(nb, release)
-    return release
-
-
 # ---------------------------------------------------------------------------
-# submissions
+# generate: the student version, after checking the source against its specification
 # ---------------------------------------------------------------------------
 
 def _nbg(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
-def _sha(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def inspect_submission(nb, release, student_id: str) -> tuple[list[str], bool]:
-    """Flags for one submission and whether it must be rebuilt by name from the release."""
-    flags, rebuild = [], False
-    rel = {_nbg(c)["grade_id"]: c for c in release.cells if _nbg(c).get("grade_id")}
-    tests = {g for g, c in rel.items() if _nbg(c).get("grade") and not _nbg(c).get("solution")}
-    mine = {_nbg(c)["grade_id"]: c for c in nb.cells if _nbg(c).get("grade_id")}
-    if not mine:
-        flags.append("metadata lost: graded by name")
-        rebuild = True
-    else:
-        missing = sorted(tests - set(mine))
-        if missing:
-            flags.append("test cell deleted (" + ", ".join(missing) + "): restored, graded by name")
-            rebuild = True
-        edited = sorted(g for g in tests & set(mine) if mine[g].source.strip() != rel[g].source.strip())
-        if edited:
-            flags.append("test cell edited (" + ", ".join(edited) + "): restored from the instructor copy")
-    fixed = {c.source.strip() for c in release.cells if not _nbg(c).get("solution")}
-    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code"
-                     and c.source.strip() not in fixed and not (_nbg(c).get("grade_id") in tests))
-    ids = _ID_RE.findall(code)
-    typed = ids[-1][1].strip() if ids else None
-    if typed is None or typed in ("", "..."):
-        flags.append("no STUDENT_ID")
-    elif typed.lower() != student_id.lower():
-        flags.append(f"id mismatch: notebook says {typed!r}")
-    if _HELPER_RE.search(code):
-        flags.append("redefines a course helper: graded with the real one, review")
-    return flags, rebuild
-
-
-def rebuild_by_name(nb, release):
-    """The release notebook with the student's own cells put in by name.
-
-    The student's code cells (minus copies of the release's fixed cells) run first, right after the
-    setup cell; the release's code answer cells are emptied; a written answer keeps its grade_id if
-    the student's notebook still has it, otherwise the student's markdown is added for hand grading.
-    """
-    out = copy.deepcopy(release)
-    fixed = {c.source.strip() for c in release.cells if not _nbg(c).get("solution")}
-    written = {_nbg(c)["grade_id"]: c.source for c in nb.cells
-               if c.cell_type == "markdown" and _nbg(c).get("solution") and _nbg(c).get("grade_id")}
-    student_code, student_md = [], []
+def check_source(root: Path, assignment: str = "ps1") -> list[str]:
+    """Problems that would make the source notebook and ``problemsets/<assignment>.py`` disagree."""
+    src = root / "source" / assignment / f"{assignment}.ipynb"
+    if not src.exists():
+        return [f"no instructor source {src}"]
+    try:
+        ps = spec.load(assignment)
+    except (FileNotFoundError, ValueError) as exc:
+        return [str(exc)]
+    nb = nbformat.read(src, as_version=4)
+    problems = []
+    cells = {}
     for c in nb.cells:
-        if c.source.strip() in fixed or not c.source.strip():
+        gid = _nbg(c).get("grade_id")
+        if gid:
+            if gid in cells:
+                problems.append(f"grade_id {gid!r} is used twice")
+            cells[gid] = c
+        if "BEGIN HIDDEN TESTS" in c.source:
+            problems.append(f"cell {gid or '?'} has hidden tests: the grader checks values itself (problemsets/"
+                            f"{assignment}.py); keep only the visible self-check")
+    for gid in ("student_id", "setup"):
+        if gid not in cells:
+            problems.append(f"no cell with grade_id {gid!r} (the id cell and the setup cell)")
+    wanted = set()
+    for q in ps.questions.values():
+        c = cells.get(q.test_cell)
+        wanted.add(q.test_cell)
+        kind = "markdown" if q.kind == "written" else "code"
+        if c is None:
+            problems.append(f"{q.name}: no {kind} cell with grade_id {q.test_cell!r}")
             continue
-        if c.cell_type == "code":
-            student_code.append(nbformat.v4.new_code_cell(c.source))
-        elif c.cell_type == "markdown" and not _nbg(c).get("grade_id"):
-            student_md.append(nbformat.v4.new_markdown_cell(c.source))
-    if not written and student_md:  # metadata lost: the student's text goes in the written answer cell
-        first = next((_nbg(c)["grade_id"] for c in release.cells
-                      if c.cell_type == "markdown" and _nbg(c).get("solution") and _nbg(c).get("grade_id")), None)
-        if first:
-            written = {first: "\n\n".join(c.source for c in student_md)}
-            student_md = []
-    cells, inserted = [], False
-    for c in out.cells:
-        meta = _nbg(c)
-        if meta.get("solution") and c.cell_type == "code":
-            c.source = "# (answer moved: this notebook was rebuilt and is graded by name)"
-        if meta.get("solution") and c.cell_type == "markdown" and meta.get("grade_id") in written:
-            c.source = written[meta["grade_id"]]
-        cells.append(c)
-        if meta.get("grade_id") == "setup" and not inserted:
-            cells.extend(student_code)
-            inserted = True
-    if not inserted:
-        cells = student_code + cells
-    if student_md:
-        cells.append(nbformat.v4.new_markdown_cell("**Student's other text (metadata lost; grade the written "
-                                                   "answer by hand from here):**"))
-        cells.extend(student_md)
-    out.cells = cells
-    return out
+        m = _nbg(c)
+        if c.cell_type != kind or not m.get("grade"):
+            problems.append(f"{q.test_cell}: must be a {kind} cell with nbgrader 'grade': true")
+        if float(m.get("points", -1)) != q.points:
+            problems.append(f"{q.test_cell}: {m.get('points')} points in the notebook, {q.points:g} in the specification")
+        if kind == "code" and (not m.get("locked") or f'self_check("{q.name}")' not in c.source):
+            problems.append(f'{q.test_cell}: must be locked and call grading.self_check("{q.name}")')
+    for gid, c in cells.items():
+        if _nbg(c).get("grade") and gid not in wanted:
+            problems.append(f"grade cell {gid!r} is not in problemsets/{assignment}.py")
+    return problems
 
 
-def collect(folder: Path, assignment: str) -> dict[str, Path]:
-    folder = Path(folder)
+def generate(root: Path, assignment: str = "ps1") -> Path:
+    problems = check_source(root, assignment)
+    if problems:
+        raise GradingError("the source notebook and its specification disagree:\n  " + "\n  ".join(problems))
+    ps = spec.load(assignment)
+    public = root / "source" / assignment / "questions.json"  # variants and ranges, released with the notebook
+    if not public.exists() or public.read_text(encoding="utf-8") != ps.public_json():
+        public.write_text(ps.public_json(), encoding="utf-8")
+    _check(nbgrader(root, "generate_assignment", assignment, "--force"), "nbgrader generate_assignment")
+    release = root / "release" / assignment / f"{assignment}.ipynb"
+    nb = nbformat.read(release, as_version=4)
+    id_re = re.compile(r"^\s*STUDENT_ID\s*=\s*(['\"])(.*?)\1", re.M)
+    for cell in nb.cells:  # the id cell: the student types over "...", no NotImplementedError stub
+        if cell.cell_type == "code" and id_re.search(cell.source) and "raise NotImplementedError()" in cell.source:
+            cell.source = id_re.search(cell.source).group(0) + "  # type your student id between the quotes"
+    nbformat.write(nb, release)
+    return release
+
+
+# ---------------------------------------------------------------------------
+# autograde: collect, clean, grade in parallel sandboxes, account for everyone
+# ---------------------------------------------------------------------------
+
+def _load_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def _save_json(path: Path, data) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _load_flags(root: Path) -> dict:
+    return _load_json(root / FLAGS_FILE)
+
+
+def _load_manifest(root: Path, assignment: str) -> dict:
+    return _load_json(root / MANIFEST_FILE).get(assignment, {})
+
+
+def _save_state(root: Path, assignment: str, flags: dict, manifest: dict) -> None:
+    stored = _load_flags(root)
+    stored.update(flags)
+    _save_json(root / FLAGS_FILE, stored)
+    allm = _load_json(root / MANIFEST_FILE)
+    allm[assignment] = manifest
+    _save_json(root / MANIFEST_FILE, allm)
+
+
+def default_jobs() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def autograde(root: Path, folder: Path, assignment: str = "ps1", timeout: int = 30, per_notebook: int = 300,
+              jobs: int | None = None, limits: dict | None = None, log=None) -> dict[str, list[str]]:
+    """Grade every student folder of ``folder``; returns the flags of each student graded or refused.
+
+    Every entry ends up in ``grading_manifest.json`` (graded, or not graded with the reason) and its
+    flags in ``grading_flags.json``; both are written before grading starts and again at the end,
+    whatever happens in between.
+    """
+    root, folder = Path(root), Path(folder)
     if not folder.is_dir():
         raise GradingError(f"submissions folder {folder} does not exist")
-    found = {}
-    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
-        nb = sub / f"{assignment}.ipynb"
-        if not nb.exists():
-            others = sorted(sub.glob("*.ipynb"))
-            nb = others[0] if len(others) == 1 else nb
-        if nb.exists():
-            found[sub.name] = nb
-    if not found:
-        raise GradingError(f"no submissions in {folder} (expected {folder}/<student_id>/{assignment}.ipynb)")
-    return found
+    ok, why = sandbox.check_available()
+    if not ok:
+        raise GradingError(f"cannot grade safely here: {why}")
+    from nqpf_grading import preprocessors  # fail here, not once per student, if it cannot load
 
-
-def _scan_outputs(path: Path) -> list[str]:
-    flags = []
-    try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception:  # noqa: BLE001
-        return flags
-    text = json.dumps([c.get("outputs", []) for c in nb.cells if c.cell_type == "code"])
-    if "CellTimeoutError" in text or "timed out" in text:
-        flags.append("cell timeout: interrupted")
-    if "DeadKernelError" in text or "Kernel died" in text:
-        flags.append("kernel died")
-    if "Output truncated" in text or "output truncated" in text.lower():
-        flags.append("long output truncated")
-    return flags
-
-
-def autograde(root: Path, folder: Path, assignment: str = "ps1", timeout: int = 30,
-              per_notebook: int = 300) -> dict[str, list[str]]:
+    spec.load(assignment)
+    _precompile()
+    preprocessors.preflight(limits)  # one sandboxed kernel must start and import course, or nobody is graded
     release_path = root / "release" / assignment / f"{assignment}.ipynb"
     if not release_path.exists():
         generate(root, assignment)
     release = nbformat.read(release_path, as_version=4)
-    subs = collect(folder, assignment)
-    before = {sid: _sha(p) for sid, p in subs.items()}
+    entries = subm.collect(folder, assignment)
+    if not entries:
+        raise GradingError(f"no submissions in {folder} (expected {folder}/<student_id>/{assignment}.ipynb)")
+    manifest = _load_manifest(root, assignment)
     flags: dict[str, list[str]] = {}
-    for sid, path in subs.items():
-        dest = root / "submitted" / sid / assignment
-        if dest.exists():
-            shutil.rmtree(dest)
-        dest.mkdir(parents=True)
-        try:
-            nb = nbformat.read(path, as_version=4)
-        except Exception as exc:  # noqa: BLE001 - not a notebook
-            flags[sid] = [f"unreadable notebook ({type(exc).__name__}): graded as empty"]
-            nb = nbformat.v4.new_notebook()
-        f, rebuild = inspect_submission(nb, release, sid)
-        flags.setdefault(sid, []).extend(f)
-        if rebuild:
-            nb = rebuild_by_name(nb, release)
-        nb.metadata["kernelspec"] = release.metadata.get("kernelspec", {"name": "python3"})
-        nbformat.write(nb, dest / f"{assignment}.ipynb")
-        (dest / "timestamp.txt").write_text(time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()))
-        # the hidden tests check the variant of the student the notebook was collected from
-        (dest / GRADED_ID_FILE).write_text(sid, encoding="utf-8")
-    result = nbgrader(root, "autograde", assignment, "--create", "--force",
-                      f"--Execute.timeout={timeout}", "--Execute.interrupt_on_timeout=True",
-                      timeout=60 + per_notebook * len(subs))
-    (root / "autograde.log").write_text(result.stdout)
-    graded = _graded_students(root, assignment)
-    for sid in subs:
-        out = root / "autograded" / sid / assignment / f"{assignment}.ipynb"
-        if sid not in graded or not out.exists():
-            why = "whole-run time limit" if result.returncode == -9 else "kernel died or notebook failed"
-            flags[sid].append(f"autograde failed ({why}): 0 recorded, grade by hand")
-        else:
-            flags[sid].extend(x for x in _scan_outputs(out) if x not in flags[sid])
-    after = {sid: _sha(p) for sid, p in subs.items()}
-    changed = [sid for sid in subs if before[sid] != after[sid]]
-    if changed:  # never expected: nbgrader works on copies
-        raise GradingError(f"submission files changed during grading: {changed}")
-    stored = _load_flags(root)
-    stored.update(flags)
-    (root / FLAGS_FILE).write_text(json.dumps(stored, indent=1, ensure_ascii=False))
+    todo: list[str] = []
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    try:
+        for e in entries:
+            if e.reason:
+                key = e.student or _refused_key(e.shown, manifest)
+                flags[key] = list(e.flags)
+                manifest[key] = {"status": "not graded", "reason": e.reason, "folder": e.shown, "at": stamp}
+                continue
+            nb, f = subm.read(e.notebook)
+            nb, f2 = subm.canonical(nb, release)
+            f3, rebuild = subm.inspect(nb, release)
+            if rebuild:
+                nb = subm.rebuild_by_name(nb, release)
+            dest = root / "submitted" / e.student / assignment
+            if dest.exists():
+                shutil.rmtree(dest)
+            dest.mkdir(parents=True)
+            nbformat.write(nb, dest / f"{assignment}.ipynb")
+            (dest / "timestamp.txt").write_text(stamp)
+            flags[e.student] = e.flags + f + f2 + f3
+            manifest[e.student] = {"status": "pending", "reason": "grading did not finish", "folder": e.shown,
+                                   "at": stamp}
+            todo.append(e.student)
+        _save_state(root, assignment, flags, manifest)
+        if todo:
+            outcome = _grade_in_sandboxes(root, assignment, todo, timeout, per_notebook, jobs, limits, log)
+            for sid in todo:
+                status, reason, extra, timing = outcome[sid]
+                flags[sid].extend(x for x in extra if x not in flags[sid])
+                manifest[sid].update(status=status, reason=reason, **timing)
+    finally:
+        _save_state(root, assignment, flags, manifest)
     return flags
 
 
-def _graded_students(root: Path, assignment: str) -> set[str]:
-    from nbgrader.api import Gradebook, MissingEntry
+def _precompile() -> None:
+    """Byte-compile the course package once: every sandbox reads it read-only and could not cache it."""
+    import compileall
 
-    done = set()
-    if not (root / "gradebook.db").exists():
-        return done
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        for s in gb.students:
-            try:
-                sub = gb.find_submission(assignment, s.id)
-            except MissingEntry:
-                continue
-            if sub.notebooks and any(g.auto_score is not None for g in sub.notebooks[0].grades):
-                done.add(s.id)
-    return done
+    import course
+
+    try:
+        compileall.compile_dir(Path(course.__file__).resolve().parent, quiet=2)
+    except OSError:
+        pass
 
 
-def _load_flags(root: Path) -> dict:
-    p = root / FLAGS_FILE
-    return json.loads(p.read_text()) if p.exists() else {}
+def _refused_key(shown: str, manifest: dict) -> str:
+    key = f"(refused) {shown}"
+    n = 2
+    while key in manifest and manifest[key].get("folder") != shown:
+        key, n = f"(refused) {shown} #{n}", n + 1
+    return key
+
+
+def _grade_in_sandboxes(root, assignment, students, timeout, per_notebook, jobs, limits, log):
+    """Run nbgrader autograde over disjoint groups of students at once; retry failures one at a time."""
+    run_dir = Path(tempfile.mkdtemp(prefix="nqpf-grade-"))  # short path: the kernels' sockets live here
+    events = run_dir / "events"
+    events.mkdir()
+    outcome = {}
+    logs = []
+    try:
+        jobs = max(1, min(jobs or default_jobs(), len(students)))
+        _wal(root)
+        groups = [students[i::jobs] for i in range(jobs)]
+        killed = _run_workers(root, assignment, groups, run_dir, events, timeout, per_notebook, limits, logs)
+        done = _finished(root, assignment, students, events)
+        retry = [s for s in students if s not in done and s not in killed]
+        if retry:  # e.g. a gradebook lock or a crash of one worker: once more, alone
+            killed |= _run_workers(root, assignment, [retry], run_dir, events, timeout, per_notebook, limits, logs)
+            done = _finished(root, assignment, students, events)
+        for sid in students:
+            if sid in done:
+                record = _load_json(events / f"{sid}.json")
+                outcome[sid] = ("graded", "", record.get("flags", []),
+                                {"seconds": record.get("seconds"), "kernel_cpu": record.get("kernel_cpu")})
+            elif sid in killed:
+                outcome[sid] = ("not graded", "whole-run time limit hit: grade by hand", [], {})
+            else:
+                outcome[sid] = ("not graded", f"autograde failed (see {LOG_FILE}): grade by hand", [], {})
+    finally:
+        (root / LOG_FILE).write_text("\n".join(logs), encoding="utf-8", errors="replace")
+        if not os.environ.get("NQPF_KEEP_RUN"):  # set it to keep the kernelspecs, events and logs for debugging
+            shutil.rmtree(run_dir, ignore_errors=True)
+    return outcome
+
+
+def _wal(root: Path) -> None:
+    """Write-ahead logging for the gradebook: parallel graders read while one writes (kept in the file)."""
+    import sqlite3
+
+    if (root / "gradebook.db").exists():
+        con = sqlite3.connect(root / "gradebook.db", timeout=120)
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+        finally:
+            con.close()
+
+
+def _finished(root, assignment, students, events) -> set[str]:
+    return {s for s in students if (events / f"{s}.json").exists()
+            and (root / "autograded" / s / assignment / f"{assignment}.ipynb").exists()}
+
+
+def _run_workers(root, assignment, groups, run_dir, events, timeout, per_notebook, limits, logs) -> set[str]:
+    everyone = sorted(p.name for p in (root / "submitted").iterdir() if p.is_dir())
+    procs = []
+    for k, group in enumerate(groups):
+        slot = run_dir / f"w{k}"
+        sandbox.write_kernelspec(slot, limits={**(limits or {}), "cpu_seconds": per_notebook + REPORT_ALLOWANCE},
+                                 slot=k)
+        exclude = ",".join(s for s in everyone if s not in group)
+        args = ["autograde", assignment, "--create", "--force",
+                f"--CourseDirectory.student_id_exclude={exclude}",
+                "--Autograde.sanitize_preprocessors=" + json.dumps(SANITIZE_PREPROCESSORS),
+                "--Autograde.autograde_preprocessors=" + json.dumps(AUTOGRADE_PREPROCESSORS),
+                f"--SandboxExecute.timeout={int(timeout)}", "--SandboxExecute.interrupt_on_timeout=True",
+                f"--SandboxExecute.budget={float(per_notebook)}", f"--SandboxExecute.run_dir={slot}",
+                f"--SandboxExecute.report_timeout={max(5, int(timeout))}",
+                f"--GradeByName.events_dir={events}"]
+        out = open(slot / "nbgrader.log", "w+", encoding="utf-8", errors="replace")
+        proc = subprocess.Popen(nbgrader_cmd(root, *args, wait=True), cwd=root, stdout=out, stderr=subprocess.STDOUT,
+                                env=_env({"JUPYTER_PATH": str(slot)}), start_new_session=True)
+        deadline = time.monotonic() + 120 + len(group) * (per_notebook + REPORT_ALLOWANCE)
+        procs.append((proc, out, group, deadline))
+    killed: set[str] = set()
+    for proc, out, group, deadline in procs:
+        try:
+            proc.wait(timeout=max(1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            _kill_tree(proc.pid)
+            proc.wait()
+            killed |= set(group)
+        out.seek(0)
+        logs.append(f"===== nbgrader autograde for {', '.join(group)} (exit {proc.returncode}) =====\n" + out.read())
+        out.close()
+    return killed
+
+
+# nbgrader's steps, with Execute replaced. Its sanitizing steps (clear outputs, new cell ids, the
+# release's kernelspec, locked cells and grade metadata restored, a JSON-schema check of every cell) are
+# done before nbgrader sees the notebook (submissions.canonical: a new notebook from the cells, with the
+# release's metadata and locked sources), so they are left out: they were a third of nbgrader's CPU time
+# per submission. LimitOutput is replaced by byte caps.
+SANITIZE_PREPROCESSORS: list[str] = []
+AUTOGRADE_PREPROCESSORS = [
+    "nqpf_grading.preprocessors.SandboxExecute",
+    "nqpf_grading.preprocessors.GradeByName",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+]
 
 
 # ---------------------------------------------------------------------------
 # feedback and export
 # ---------------------------------------------------------------------------
 
+CSP = ("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; "
+       "style-src 'unsafe-inline'; font-src data:\">")
+
+
+def harden_html(text: str) -> str:
+    """Feedback that cannot run code: no script elements at all, and a policy that forbids scripts."""
+    text = re.sub(r"<script\b.*?</script\s*>", "", text, flags=re.S | re.I)
+    text = re.sub(r"<script\b[^>]*>", "", text, flags=re.I)
+    return re.sub(r"<head([^>]*)>", lambda m: f"<head{m.group(1)}>\n{CSP}", text, count=1, flags=re.I)
+
+
 def feedback(root: Path, assignment: str = "ps1") -> Path:
-    _check(nbgrader(root, "generate_feedback", assignment, "--force"), "nbgrader generate_feedback")
+    pre = ["nbgrader.preprocessors.GetGrades", "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+           "nqpf_grading.preprocessors.SanitizeForFeedback"]
+    _check(nbgrader(root, "generate_feedback", assignment, "--force",
+                    "--GenerateFeedback.preprocessors=" + json.dumps(pre), "--HTMLExporter.sanitize_html=True"),
+           "nbgrader generate_feedback")
+    for page in (root / "feedback").glob(f"*/{assignment}/*.html"):
+        page.write_text(harden_html(page.read_text(encoding="utf-8")), encoding="utf-8")
     return root / "feedback"
 
 
+def _columns(assignment: str) -> list[tuple[str, float, str, bool]]:
+    ps = spec.load(assignment)
+    return [(q.name, q.points, q.test_cell, q.kind != "written") for q in ps.questions.values()]
+
+
 def grade_table(root: Path, assignment: str = "ps1") -> list[dict]:
+    """One row per student in the gradebook or collected by autograde (graded or not)."""
     from nbgrader.api import Gradebook, MissingEntry
 
     flags = _load_flags(root)
-    rows = []
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        nb_def = gb.find_assignment(assignment).notebooks[0]
-        cells = [(c.name, c.max_score, c.cell_type) for c in nb_def.grade_cells]
-        for s in sorted(gb.students, key=lambda s: s.id):
-            try:
-                sub = gb.find_submission(assignment, s.id)
-            except MissingEntry:
-                continue
-            grades = {g.name: g for g in sub.notebooks[0].grades}
-            row = {"student_id": s.id}
-            auto = total = 0.0
-            manual_pending = []
-            for name, _max, ctype in cells:
-                g = grades.get(name)
-                col = name.removesuffix("_test")
-                if g is None or (g.needs_manual_grade and g.manual_score is None):
-                    row[col] = ""
-                    manual_pending.append(col)
+    manifest = _load_manifest(root, assignment)
+    cols = _columns(assignment)
+    grades: dict[str, dict] = {}
+    if (root / "gradebook.db").exists():
+        with Gradebook(_db_url(root)) as gb:
+            for s in gb.students:
+                try:
+                    sub = gb.find_submission(assignment, s.id)
+                except MissingEntry:
                     continue
-                row[col] = g.score
-                total += g.score
-                if ctype == "code":
-                    auto += g.score
-            row["autograded"] = auto
-            row["total"] = total
-            row["max"] = sum(m for _n, m, _t in cells)
-            f = list(flags.get(s.id, []))
-            if manual_pending:
-                f.append("to grade by hand: " + ", ".join(manual_pending))
-            row["flags"] = "; ".join(f)
-            rows.append(row)
+                if sub.notebooks:
+                    grades[s.id] = {g.name: g for g in sub.notebooks[0].grades}
+                    grades[s.id] = {name: (None if g.needs_manual_grade and g.manual_score is None else g.score)
+                                    for name, g in grades[s.id].items()}
+    rows = []
+    for sid in sorted(set(grades) | set(manifest)):
+        m = manifest.get(sid, {"status": "graded"})
+        row = {"student_id": sid}
+        f = list(flags.get(sid, []))
+        auto = total = 0.0
+        pending = []
+        graded = m.get("status") == "graded" and sid in grades
+        for name, _pts, cell, autograded in cols:
+            score = grades.get(sid, {}).get(cell) if graded else None
+            if score is None:
+                row[name] = ""
+                if graded:
+                    pending.append(name)
+                continue
+            row[name] = score
+            total += score
+            if autograded:
+                auto += score
+        row["autograded"] = auto if graded else ""
+        row["total"] = total if graded else ""
+        row["max"] = sum(c[1] for c in cols)
+        if not graded:
+            f.insert(0, "not graded: " + (m.get("reason") or "no autograde result"))
+        elif pending:
+            f.append("to grade by hand: " + ", ".join(pending))
+        row["flags"] = "; ".join(f)
+        rows.append(row)
     return rows
+
+
+def _csv_safe(value):
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def export(root: Path, out: Path, assignment: str = "ps1") -> list[dict]:
     rows = grade_table(root, assignment)
     if not rows:
-        raise GradingError("no graded submissions in the gradebook: run autograde first")
+        raise GradingError("no students in the gradebook or the last autograde: run autograde first")
     with open(out, "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(rows[0]))
         w.writeheader()
-        w.writerows(rows)
+        w.writerows({k: _csv_safe(v) for k, v in r.items()} for r in rows)
     return rows
 
 
@@ -375,6 +518,22 @@ def print_table(rows: list[dict]) -> None:
     print(" | ".join(cols + ["flags"]))
     for r in rows:
         print(" | ".join(str(r[c]) for c in cols) + " | " + r["flags"])
+
+
+def flag_summary(rows: list[dict]) -> str:
+    """Every flag of every student, grouped by kind, for the instructor to work through."""
+    kinds: dict[str, list[str]] = {}
+    for r in rows:
+        for f in filter(None, (x.strip() for x in r["flags"].split("; "))):
+            kind = re.split(r"[:(]", f, maxsplit=1)[0].strip()
+            kinds.setdefault(kind, []).append(f"{r['student_id']}: {f}")
+    if not kinds:
+        return "flags: none"
+    lines = [f"flags: {sum(len(v) for v in kinds.values())} in {len(kinds)} kinds"]
+    for kind in sorted(kinds, key=lambda k: (-len(kinds[k]), k)):
+        lines.append(f"  {kind} ({len(kinds[kind])})")
+        lines.extend(f"    {x}" for x in kinds[kind])
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------
@@ -388,8 +547,7 @@ def solution_answers(root: Path, assignment: str = "ps1") -> dict[str, str]:
     for c in src.cells:
         m = _nbg(c)
         if m.get("solution") and m.get("grade_id") and m["grade_id"] != "student_id":
-            text = re.sub(r"^.*### (BEGIN|END) SOLUTION.*\n?", "", c.source, flags=re.M)
-            out[m["grade_id"]] = text
+            out[m["grade_id"]] = re.sub(r"^.*### (BEGIN|END) SOLUTION.*\n?", "", c.source, flags=re.M)
     return out
 
 
@@ -410,7 +568,7 @@ def make_submission(root: Path, student_id: str, answers: dict[str, str] | None 
 
 
 def demo(root: Path, folder: Path, assignment: str = "ps1") -> dict[str, str]:
-    """Write the end-to-end demo submissions into ``folder``; returns student_id -> description."""
+    """Write the end-to-end demo submissions of problem set 1 into ``folder``; returns id -> description."""
     folder = Path(folder)
     sol = solution_answers(root, assignment)
     plan = {}
@@ -445,32 +603,55 @@ def demo(root: Path, folder: Path, assignment: str = "ps1") -> dict[str, str]:
             c.source = 'STUDENT_ID = "s999"'
     put("s006", deleted, "id of another student, q4 test deleted, q1 test edited")
     hack = dict(sol)
-    hack["q6_answer"] = ("import course.grading\ncourse.grading.hidden_check = lambda q: None\n"
+    hack["q6_answer"] = ("import course.grading\ncourse.grading.self_check = lambda q: None\n"
                          "course = None\ndef q6_cagr(start, end, years):\n    return (end / start - 1) / years\n")
     hack["q1_answer"] = "raise RuntimeError('oops')\n"
     put("s007", make_submission(root, "s007", hack),
-        "q1 raises, q6 simple average + overrides course.grading.hidden_check and binds course=None")
+        "q1 raises, q6 simple average + overrides course.grading.self_check and binds course=None")
     return plan
 
 
-def benchmark(n: int = 6, timeout: int = 30) -> str:
+def benchmark(n: int = 50, jobs: int | None = None, timeout: int = 30) -> str:
+    """Grade ``n`` copies of the solution serially and in parallel, each in its sandbox.
+
+    Prints the wall-clock throughput and the CPU time per submission (the grader's nbgrader processes
+    plus every process of each sandbox), which does not depend on what else the machine is doing: on
+    a machine that is busy with other work the wall-clock figure understates what it can do alone.
+    """
+    import resource
+
+    lines = []
+    cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
-        root = prepare_root(Path(tmp) / "course")
-        generate(root)
-        sol = solution_answers(root)
-        subs = Path(tmp) / "subs"
-        for i in range(n):
-            sid = f"bench{i:03d}"
-            (subs / sid).mkdir(parents=True)
-            nbformat.write(make_submission(root, sid, sol), subs / sid / "ps1.ipynb")
-        t0 = time.perf_counter()
-        autograde(root, subs, timeout=timeout)
-        dt = time.perf_counter() - t0
-        rows = grade_table(root)
-        auto_max = sum(points for points, *_rest in QUESTIONS.values())
-        full = sum(1 for r in rows if r["autograded"] == auto_max)
-    return (f"grading: {n} solution copies autograded in {dt:.1f} s = {60 * n / dt:.1f} submissions per minute "
-            f"({full}/{n} full marks; nbgrader 0.9.6, one batch, {os.cpu_count()} cores)")
+        for label, j in (("serial", 1), ("parallel", jobs or default_jobs())):
+            root = prepare_root(Path(tmp) / label)
+            generate(root)
+            sol = solution_answers(root)
+            subs = Path(tmp) / f"subs-{label}"
+            for i in range(n):
+                sid = f"bench{i:03d}"
+                (subs / sid).mkdir(parents=True)
+                nbformat.write(make_submission(root, sid, sol), subs / sid / "ps1.ipynb")
+            load0 = os.getloadavg()[0]
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            autograde(root, subs, timeout=timeout, jobs=j)
+            dt = time.perf_counter() - t0
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            grader_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+            manifest = _load_manifest(root, "ps1")
+            kernel_cpu = sum(float(m.get("kernel_cpu") or 0) for m in manifest.values())
+            cpu = (grader_cpu + kernel_cpu) / n
+            rows = grade_table(root)
+            auto_max = sum(q.points for q in spec.load("ps1").autograded)
+            full = sum(1 for r in rows if r["autograded"] == auto_max)
+            lines.append(f"grading, {label} ({j} nbgrader process{'es' if j > 1 else ''}, bubblewrap sandbox): "
+                         f"{n} solution copies in {dt:.1f} s = {60 * n / dt:.1f} submissions per minute "
+                         f"({full}/{n} full marks); CPU {cpu:.2f} s per submission (grader {grader_cpu / n:.2f} + "
+                         f"sandbox {kernel_cpu / n:.2f}); load average {load0:.1f} -> {os.getloadavg()[0]:.1f}")
+    lines.append(f"  {cores} cores: with the CPU to itself this machine grades at most {60 * cores / cpu:.0f} "
+                 "submissions per minute in parallel (target >= 60 on 2 cores)")
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------------------
@@ -482,43 +663,68 @@ def main(argv=None) -> int:
     ap.add_argument("--root", type=Path, default=HERE, help="course root (default: exercises/)")
     ap.add_argument("--assignment", default="ps1")
     sub = ap.add_subparsers(dest="cmd", required=True)
-    sub.add_parser("generate", help="make release/<assignment>/ (the student version)")
+    g = sub.add_parser("generate", help="make release/<assignment>/ (the student version)")
     a = sub.add_parser("autograde", help="grade SUBMISSIONS/<student_id>/<assignment>.ipynb")
     a.add_argument("submissions", type=Path)
     a.add_argument("--timeout", type=int, default=30, help="per-cell time limit in seconds (default 30)")
-    a.add_argument("--per-notebook", type=int, default=300, help="whole-notebook guard in seconds (default 300)")
-    sub.add_parser("feedback", help="HTML feedback in feedback/<student_id>/")
-    e = sub.add_parser("export", help="CSV of scores and flags")
+    a.add_argument("--per-notebook", type=int, default=300,
+                   help="each student's time budget for the whole notebook, in seconds (default 300)")
+    a.add_argument("--jobs", type=int, default=None,
+                   help=f"nbgrader processes grading at once (default: cores, at most 4; here {default_jobs()})")
+    a.add_argument("--memory-mb", type=int, default=sandbox.DEFAULT_LIMITS["memory_mb"],
+                   help="address-space limit of each process in the sandbox (MB)")
+    f = sub.add_parser("feedback", help="HTML feedback in feedback/<student_id>/")
+    e = sub.add_parser("export", help="CSV of scores and flags, one row per student")
     e.add_argument("csv", type=Path)
+    s = sub.add_parser("student-edition", help="build what students receive into DIR (no instructor material)")
+    s.add_argument("dest", type=Path)
+    s.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    c = sub.add_parser("check", help="check the source notebook against problemsets/<assignment>.py")
     d = sub.add_parser("demo", help="write example submissions into a folder")
     d.add_argument("submissions", type=Path)
-    b = sub.add_parser("benchmark", help="grading throughput on N copies of the solution")
-    b.add_argument("-n", type=int, default=6)
-    for p in (a, sub.choices["generate"], sub.choices["feedback"], e, d, b):
+    b = sub.add_parser("benchmark", help="grading throughput on N copies of the solution, serial and parallel")
+    b.add_argument("-n", type=int, default=50)
+    b.add_argument("--jobs", type=int, default=None)
+    for p in (g, a, f, e, s, c, d, b):
         p.add_argument("--root", type=Path, default=argparse.SUPPRESS)
+        p.add_argument("--assignment", default=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     try:
         root = prepare_root(args.root)
         if args.cmd == "generate":
             print("student version:", generate(root, args.assignment))
         elif args.cmd == "autograde":
-            flags = autograde(root, args.submissions, args.assignment, args.timeout, args.per_notebook)
-            print(f"autograded {len(flags)} submissions; log in {root / 'autograde.log'}")
-            print_table(grade_table(root, args.assignment))
+            t0 = time.perf_counter()
+            flags = autograde(root, args.submissions, args.assignment, args.timeout, args.per_notebook,
+                              jobs=args.jobs, limits={"memory_mb": args.memory_mb})
+            print(f"autograded {len(flags)} entries in {time.perf_counter() - t0:.0f} s; log in {root / LOG_FILE}")
+            rows = grade_table(root, args.assignment)
+            print_table(rows)
+            print(flag_summary(rows))
         elif args.cmd == "feedback":
             print("feedback in", feedback(root, args.assignment))
         elif args.cmd == "export":
             rows = export(root, args.csv, args.assignment)
             print(f"wrote {args.csv} ({len(rows)} students)")
             print_table(rows)
+            print(flag_summary(rows))
+        elif args.cmd == "student-edition":
+            from nqpf_grading import edition
+
+            out = edition.build(args.dest, force=args.force, generate=lambda a: generate(prepare_root(root), a))
+            print(f"student edition in {out}")
+        elif args.cmd == "check":
+            problems = check_source(root, args.assignment)
+            print("\n".join(problems) if problems else f"{args.assignment}: source and specification agree")
+            return 1 if problems else 0
         elif args.cmd == "demo":
             if not (root / "release" / args.assignment).exists():
                 generate(root, args.assignment)
             for sid, what in demo(root, args.submissions, args.assignment).items():
                 print(f"{sid}: {what}")
         elif args.cmd == "benchmark":
-            print(benchmark(args.n))
-    except GradingError as exc:
+            print(benchmark(args.n, args.jobs))
+    except (GradingError, sandbox.SandboxUnavailable) as exc:
         print(f"grade.py: {exc}", file=sys.stderr)
         return 1
     return 0

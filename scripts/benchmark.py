@@ -15,7 +15,7 @@ start driving their widgets together).
 
     python scripts/benchmark.py                  # every lesson, idle, then in concurrent pairs
     python scripts/benchmark.py notebooks/12_*.ipynb --changes 60 --no-concurrent
-    python scripts/benchmark.py --grading        # also the grading throughput (issue 4)
+    python scripts/benchmark.py --grading        # also grading throughput, serial and parallel, sandboxed
 """
 
 from __future__ import annotations
@@ -166,11 +166,13 @@ HEADER = (f"{'widget':34} {'n':>4} {'med ms':>8} {'p95 ms':>8} {'cpu ms':>7}   {
           f"{'cpu/bare':>6}  verdict")
 
 
-def bench_grading() -> str:
+def bench_grading(n: int = 50) -> str:
+    """Autograde n copies of the problem-set-1 solution, serially and in parallel, each in its sandbox."""
     script = ROOT / "exercises" / "grade.py"
     if not script.exists():
         return "grading: exercises/grade.py not present"
-    out = subprocess.run([sys.executable, str(script), "benchmark"], cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, str(script), "benchmark", "-n", str(n)], cwd=ROOT, capture_output=True,
+                         text=True)
     return (out.stdout + out.stderr).strip()
 
 
@@ -178,9 +180,11 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Lesson run time and widget redraw latency, idle and concurrent.")
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--changes", type=int, default=40, help="control changes per widget (>= 30)")
-    parser.add_argument("--grading", action="store_true", help="also measure grading throughput")
     parser.add_argument("--no-concurrent", action="store_true", help="skip the two-kernels-at-once pass")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--grading", action="store_true",
+                        help="also measure grading throughput (serial and parallel, with the sandbox)")
+    parser.add_argument("--grading-n", type=int, default=50, help="submissions per grading run (default 50)")
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("*.ipynb"))
     changes = max(30, args.changes)
@@ -225,7 +229,7 @@ def main(argv=None) -> int:
         args.json.write_text(json.dumps({"load_before": load, "idle": list(idle.values()), "concurrent": busy},
                                         indent=1))
     if args.grading:
-        print("\n" + bench_grading())
+        print("\n" + bench_grading(args.grading_n))
     return 0
 
 

@@ -1,6 +1,17 @@
-"""Shared test set-up: a non-interactive matplotlib backend and the repository root."""
+"""Shared test set-up: a non-interactive matplotlib backend, the repository root, and, in a parallel
+run (``pytest -n 2``, as ``make test``), one JupyterLab server for the browser tests of every worker.
 
+The browser tests are in two files (English and Chinese lessons) so that ``--dist loadfile`` can give
+them to different workers; each worker has its own headless Chromium, but both drive the **same**
+JupyterLab server, started here by the xdist controller before the workers exist and handed to them
+in the environment (``tests/browser/conftest.py``, ``lab_server``). A run without xdist starts its
+own server in the fixture instead.
+"""
+
+import importlib.util
+import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,8 +19,46 @@ import pytest
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 ROOT = Path(__file__).resolve().parent.parent
+BROWSER = ROOT / "tests" / "browser"
+
+_SHARED = {}
 
 
 @pytest.fixture
 def root() -> Path:
     return ROOT
+
+
+def _runs_browser_tests(config) -> bool:
+    for arg in config.args:
+        p = Path(str(arg).split("::", 1)[0]).resolve()
+        if p == BROWSER or BROWSER.is_relative_to(p) or p.is_relative_to(BROWSER):
+            return not any(Path(str(i)).resolve() == BROWSER for i in (config.getoption("ignore") or []))
+    return False
+
+
+def pytest_configure(config):
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", default=None):
+        return  # a worker, or a run without xdist: the browser fixture starts its own server
+    if not _runs_browser_tests(config):
+        return
+    spec = importlib.util.spec_from_file_location("course_browser_conftest", BROWSER / "conftest.py")
+    browser_conftest = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(browser_conftest)
+    if browser_conftest.find_chromium() is None:
+        return  # the browser tests will be skipped with the reason
+    try:
+        server, work = browser_conftest.start_lab()
+    except browser_conftest.LabStartError as exc:
+        print(f"\nJupyterLab for the browser tests did not start; each worker tries its own: {exc}",
+              file=sys.stderr)
+        return
+    _SHARED.update(server=server, work=work, stop=browser_conftest.stop_lab)
+    os.environ[browser_conftest.SHARED_ENV] = json.dumps(
+        {"port": server.port, "token": server.token, "log": str(server.log)})
+
+
+def pytest_unconfigure(config):
+    if _SHARED:
+        os.environ.pop("COURSE_SHARED_LAB", None)
+        _SHARED.pop("stop")(_SHARED.pop("server"), _SHARED.pop("work"))

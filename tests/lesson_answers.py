@@ -400,6 +400,205 @@ def lesson_22() -> list[Answer]:
     ]
 
 
+def lesson_23() -> list[Answer]:
+    """Lesson 23's answers by hand (the same routes as tests/test_comparative_advantage.py)."""
+    from test_comparative_advantage import hand_table
+
+    sc = course.load("province_output_steel_cement").query("year == 2020").set_index("province_code")
+    gdp = course.load("province_gdp").query("year == 2020")
+    post = gdp[gdp["vintage"] == POST].set_index("province_code")["gdp_100m_yuan"]
+    pre = gdp[gdp["vintage"] == PRE].set_index("province_code")["gdp_100m_yuan"]
+    steel = sc["crude_steel_10k_tonnes"]
+    share = steel[120000] / steel.dropna().sum()
+    q1 = share / (post[120000] / post.sum())
+    q1_wrong = (share / (pre[120000] / pre.sum()),                              # the other GDP vintage
+                share / (post[120000] / post[steel.dropna().index].sum()))      # GRP of the reporters only
+    e = course.load("province_energy_intensity_change_2020").set_index("province_en")
+    d_e, d_i = e.loc["Zhejiang", "energy_consumption_growth_pct"], e.loc["Zhejiang", "energy_intensity_change_pct"]
+    q2 = 100 * ((1 + d_e / 100) / (1 + d_i / 100) - 1)
+    t = hand_table()
+    tech = (t.loc[["Beijing", "Tianjin"], "workers"] * t.loc[["Beijing", "Tianjin"], "tech"]).sum()
+    goods = t.loc["Hebei", "workers"] * t.loc["Hebei", "goods"]
+    q3 = 0.7 * goods / (0.3 * tech)
+    cost = t["goods"] / t["tech"]
+    return [
+        Answer("q1", q1, 3, not_yet=q1_wrong, refused=(share,)),
+        Answer("q2", q2, 2, not_yet=(d_e - d_i,), refused=(-q2,), percent=True),
+        Answer("q3", round(q3), 0, not_yet=(round(cost["Tianjin"]), round((cost["Beijing"] + cost["Hebei"]) / 2))),
+    ]
+
+
+def lesson_24() -> list[Answer]:
+    """Lesson 24's answers by hand (the same routes as tests/test_overcapacity.py)."""
+    from course import overcapacity as oc
+
+    r = oc.simulate(0.6, 0.5, 1.0, 0)
+    plants = r.plants[r.plants["industry"] == "Hot"]
+    q1 = 100 * plants["runs"].sum() / len(plants)
+    sc = course.load("province_output_steel_cement").query("year == 2020")
+    cement = sc["cement_10k_tonnes"]
+    east = sc["nbs_region_en"] == "East"
+    q2 = 100 * cement[east].sum() / cement.sum()
+    cu = course.load("capacity_utilization")
+    mv = cu[cu["industry_en"] == "Motor vehicles"]
+    q4 = mv[mv["period_type"] == "quarter"].set_index("period")["capacity_utilization_pct"]
+    q3 = q4["2024Q4"] - q4["2022Q4"]
+    annual = mv[(mv["period_type"] == "year") & (mv["period"] == "2024")]["capacity_utilization_pct"].iloc[0]
+    return [
+        Answer("q1", q1, 1, not_yet=(100 * r.utilisation,), refused=(q1 / 100,), percent=True),
+        Answer("q2", q2, 1, not_yet=((100 * cement / cement.sum())[east].mean(),), percent=True),
+        Answer("q3", q3, 1, not_yet=(annual - q4["2022Q4"], q4["2024Q4"] - q4["2021Q4"])),
+    ]
+
+
+def lesson_33() -> list[Answer]:
+    """Lesson 33's answers by hand (tests/test_evaluation.py scores the provinces by hand)."""
+    from test_evaluation import KEYS, Q3_OPTIONS, hand_reversals, hand_score
+    from course import evaluation as ev
+
+    p = course.load("province_profile_2023").set_index("province_code")     # the 2023 indicators by hand
+    population = p["yearend_resident_population_10k"]
+    profile = pd.DataFrame({
+        "rd_intensity_pct": p["rd_intensity_pct"],
+        "patents_per_10k": p["patents_granted_total"] / population,
+        "invention_patents_per_10k": p["patents_granted_invention"] / population,
+        "transfer_ratio": p["tech_market_turnover_100m_yuan"] / p["rd_expenditure_100m_yuan"],
+        "hightech_revenue_pct_grp": p["hightech_revenue_100m_yuan"] / p["gdp_100m_yuan_pre_revision"] * 100,
+    })
+    base = hand_score(profile, ev.PRESETS["output counts"])
+    q1 = hand_reversals(base, hand_score(profile, {k: 1.0 for k in KEYS}))
+    transfer = hand_reversals(base, hand_score(profile, ev.PRESETS["transfer and application"]))
+    a, c, keep, s = 3.0, 1.0, 0.4, 0.30          # the model at 60 % spillover and a 30 % subsidy
+    q2 = keep * a / ((1 - s) * c) - 1
+    f = course.load("province_fiscal").set_index(["province_en", "year"])
+    share = f["local_fiscal_sci_tech_expenditure_100m_yuan"] / f["local_general_budget_expenditure_100m_yuan"]
+    change = {p: share[(p, 2023)] - share[(p, 2011)] for p in Q3_OPTIONS}
+    q3 = max(change, key=change.get)
+    level = max(Q3_OPTIONS, key=lambda p: share[(p, 2023)])
+    return [
+        Answer("q1", q1, 0, not_yet=(transfer, 465 - q1),
+               contexts=("{} of 465", "{} pairs", "{} reversals", "{} of the 465")),
+        Answer("q2", q2, 2, not_yet=(keep * a / c - 1, a / c - 1)),
+        Answer("q3", q3, not_yet=(level,)),
+    ]
+
+
+def lesson_34() -> list[Answer]:
+    """Lesson 34's answers by hand (the formulas of tests/test_credit.py)."""
+    from test_credit import q1_answer, q2_answer, q3_answer
+
+    q1, q2, q3 = q1_answer(), q2_answer(), q3_answer()
+    return [
+        Answer("q1", q1, 2, not_yet=(100 * (0.03 + 0.08 * 0.7 * 0.5), 100 * (1.03 / (1 - 0.08 * 0.7) - 1)),
+               percent=True),
+        Answer("q2", q2, 4, not_yet=(q2_answer(column="dfii_total"), q2_answer(2016, 2023))),
+        Answer("q3", q3, 2, not_yet=(q3 + 100 * 0.02 * 0.6, q3_answer(alpha=0.999)), percent=True),
+    ]
+
+
+def _capstone_raw(year: int, rd: str = "restated") -> pd.DataFrame:
+    """Lesson 40's ten default indicators for ``year``, rebuilt from course.load with plain pandas.
+
+    Each indicator takes ``year`` if its table has it, else its nearest year: internet and higher
+    education end in 2019, energy is 2020 only, jobs by sector 2024 only.
+    """
+    def one(table, column, y, **filters):
+        t = _provincial(table)
+        t = t[t["year"] == y]
+        for k, v in filters.items():
+            t = t[t[k] == v]
+        return t.set_index("province_code")[column].astype(float)
+
+    pop = lambda y: one("province_population", "resident_population_10k", y)               # noqa: E731
+    grp = lambda y: one("province_gdp", "gdp_100m_yuan", y, vintage=PRE)                    # noqa: E731
+    ye = min(year, 2019)
+    emp = course.load("province_employment_by_sector_2024").pivot(
+        index="province_code", columns="sector_code_gbt4754", values="employment_10k")
+    x = pd.DataFrame(index=course.load("provinces")["province_code"].sort_values())
+    x["rd_personnel_per_10k"] = one("province_rd_personnel", "rd_personnel_fte_manyears", year) / pop(year)
+    x["students_per_10k"] = one("province_higher_education", "students_enrolled_10k", ye) / pop(ye) * 1e4
+    x["knowledge_jobs_pct"] = (emp["I"] + emp["M"]) / emp["TOTAL"] * 100
+    rd_table = "province_rd_intensity_restated" if rd == "restated" else "province_rd_first_published"
+    x["rd_intensity_pct"] = one(rd_table, "rd_intensity_pct", year)
+    x["broadband_per_100"] = one("province_internet", "broadband_ports_10k_units", ye) / pop(ye) * 100
+    x["digital_finance_index"] = one("province_digital_finance_pku", "dfii_total", year)
+    x["energy_intensity_change_pct"] = one("province_energy_intensity_change_2020", "energy_intensity_change_pct", 2020)
+    x["hightech_revenue_pct_grp"] = one("province_hightech", "hightech_revenue_100m_yuan", year) / grp(year) * 100
+    x["invention_patents_per_10k"] = one("province_patents_granted", "patents_granted_invention", year) / pop(year)
+    x["tech_market_pct_grp"] = one("province_tech_market", "tech_market_turnover_100m_yuan", year) / grp(year) * 100
+    return x
+
+
+def _capstone_norm(x: pd.DataFrame) -> pd.DataFrame:
+    out = (x - x.min()) / (x.max() - x.min())                 # more is better
+    e = x["energy_intensity_change_pct"]                      # the one cost indicator: less is better
+    out["energy_intensity_change_pct"] = (e.max() - e) / (e.max() - e.min())
+    return out
+
+
+def _entropy(norm: pd.DataFrame, shift: float = 1e-4) -> pd.Series:
+    z = norm + shift
+    p = z / z.sum()
+    d = 1 + (p * np.log(p)).sum() / np.log(norm.notna().sum())
+    return d / d.sum()
+
+
+def _topsis_rows(x: np.ndarray, w: np.ndarray, inside: bool = False) -> np.ndarray:
+    """TOPSIS on a 0-1 matrix (NaN = skip that indicator and rescale the province's weights), row by row."""
+    best, worst = np.nanmax(x, axis=0), np.nanmin(x, axis=0)
+    out = []
+    for row in x:
+        have = ~np.isnan(row)
+        wi = w[have] / w[have].sum()
+        f = np.sqrt(wi) if inside else wi           # inside: the weight under the square root
+        dp = math.sqrt(((f * (row[have] - best[have])) ** 2).sum())
+        dm = math.sqrt(((f * (row[have] - worst[have])) ** 2).sum())
+        out.append(dm / (dp + dm))
+    return np.array(out)
+
+
+def lesson_40() -> list[Answer]:
+    # q1: entropy weight of R&D intensity in the 2018 index (restated series)
+    w18 = _entropy(_capstone_norm(_capstone_raw(2018)))
+    w18_first = _entropy(_capstone_norm(_capstone_raw(2018, rd="first_published")))
+    x23 = _capstone_raw(2023)
+    n23 = _capstone_norm(x23)
+    w23 = _entropy(n23)
+    # q2: Xizang with the best energy score (1), default weights kept
+    xz = list(n23.index).index(540000)
+    filled = n23.copy()
+    filled.loc[540000, "energy_intensity_change_pct"] = 1.0
+    q2 = _topsis_rows(filled.to_numpy(), w23.to_numpy())[xz]
+    skipped = _topsis_rows(n23.to_numpy(), w23.to_numpy())[xz]
+    half = filled.copy()
+    half.loc[540000, "energy_intensity_change_pct"] = 0.5
+    q2_half = _topsis_rows(half.to_numpy(), w23.to_numpy())[xz]
+    q2_reweighted = _topsis_rows(filled.to_numpy(), _entropy(filled).to_numpy())[xz]
+    q2_inside = _topsis_rows(filled.to_numpy(), w23.to_numpy(), inside=True)[xz]
+    # q3: share of 1,000 uniform Dirichlet draws (seed 0) with Shaanxi in the top five
+    sx = list(n23.index).index(610000)
+    x = n23.to_numpy()
+
+    def top5_share(draws, cutoff=5):
+        hits = 0
+        for wd in draws:
+            c = _topsis_rows(x, wd)
+            hits += int(1 + (c > c[sx]).sum() <= cutoff)
+        return 100 * hits / len(draws)
+
+    rng = np.random.default_rng(0)
+    uniform = rng.dirichlet(np.ones(x.shape[1]), size=1000)
+    q3 = top5_share(uniform)
+    q3_strict = top5_share(uniform, cutoff=4)
+    q3_moderate = top5_share(np.random.default_rng(0).dirichlet(50 * w23.to_numpy(), size=1000))
+    return [
+        Answer("q1", w18["rd_intensity_pct"], 4,
+               not_yet=(w18_first["rd_intensity_pct"], w23["rd_intensity_pct"], 0.1)),
+        Answer("q2", q2, 4, not_yet=(skipped, q2_half, q2_reweighted, q2_inside)),
+        Answer("q3", q3, 1, not_yet=(q3_strict, q3_moderate), refused=(q3 / 100,), percent=True),
+    ]
+
+
 ANSWERS = {
     "00_start_here": lesson_00,
     "11_high_quality_development": lesson_11,
@@ -409,7 +608,12 @@ ANSWERS = {
     "15_new_development_philosophy": lesson_15,
     "21_seeking_truth_from_facts": lesson_21,
     "22_national_conditions": lesson_22,
+    "23_coordinating_the_whole": lesson_23,
+    "24_avoiding_overcapacity": lesson_24,
     "31_science_and_technology_resources": lesson_31,
     "32_data_as_a_factor": lesson_32,
+    "33_deepening_reform": lesson_33,
+    "34_finance": lesson_34,
     "35_talent": lesson_35,
+    "40_capstone_nqpf_index": lesson_40,
 }

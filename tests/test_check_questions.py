@@ -191,3 +191,19 @@ def test_the_search_respects_number_boundaries():
     assert not find_printed("10.52 and 0.521 and 20.520", ["0.52"])
     assert find_printed("share 27.2%", answer_forms(Answer("q", 27.153, 1, percent=True)))
     assert find_printed("a fraction of 0.2715", answer_forms(Answer("q", 27.153, 1, percent=True)))
+
+
+# ------------------------------------------------------------------------------ the Chinese edition
+ZH = NOTEBOOKS / "zh"
+
+
+@pytest.mark.parametrize("stem", sorted(s for s in ANSWERS if (ZH / f"{s}.ipynb").exists()))
+def test_no_answer_is_printed_in_the_chinese_edition(stem):
+    """The same search in ``notebooks/zh/``: a translation or a Chinese output must not give an answer away.
+
+    (Small whole-number answers are searched inside their English phrases only, so for them this
+    search is weaker in Chinese; every other answer is searched as a bare number.)"""
+    text = visible_text(json.loads((ZH / f"{stem}.ipynb").read_text(encoding="utf-8")))
+    found = {a.question: find_printed(text, answer_forms(a), a.contexts) for a in ANSWERS[stem]() if a.numeric}
+    found = {k: v for k, v in found.items() if v}
+    assert not found, f"zh/{stem}: answers a student could copy: {found}"

@@ -152,3 +152,50 @@ def test_figure_bundle_fast_uses_the_cached_renderer_and_keeps_the_pixels():
     assert fastdraw.cache_info()["glyph_misses"] > 0  # drawn by course.fastdraw
     decode = lambda b: np.asarray(Image.open(io.BytesIO(base64.b64decode(b["image/png"]))))  # noqa: E731
     assert np.array_equal(decode(slow), decode(fast))
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_glyph_no_font_has_fails_fast_redraws_every_time(language):
+    # the caches must not hide a missing glyph: the second redraw of the same string (a cache hit,
+    # primed here by a draw that ignored the warning) must fail like the first
+    from course import i18n
+
+    i18n.set_language(language)
+    try:
+        fig, ax = plt.subplots(figsize=(3, 2), dpi=60)
+        plots.finding_title(ax, "Egyptian \U00013000 hieroglyph")  # in neither DejaVu Sans nor Noto CJK
+        with pytest.warns(UserWarning, match="missing from font"):
+            fastdraw.figure_png(fig)
+        assert fastdraw.cache_info()["layouts"] > 0
+        for _ in range(2):
+            with pytest.raises(ValueError, match="no installed font can draw"):
+                plots.figure_bundle(fig, alt="A test figure.", fast=True)
+        assert fastdraw.cache_info()["layout_hits"] > 0  # really served from the cache
+    finally:
+        i18n.set_language("en")
+
+
+def test_cache_keeps_languages_and_font_sizes_apart():
+    # the same strings in the English and the Chinese edition (another font list) and at two sizes:
+    # a cache keyed too loosely would draw one with the other's glyphs or layout
+    from course import i18n
+
+    def figure(size):
+        fig, ax = plt.subplots(figsize=(3, 2), dpi=70)
+        ax.set_title("Beijing 2023: 12.5 %", fontsize=size)
+        ax.text(0.1, 0.5, "n/a 0123456789", fontsize=size - 2)
+        return fig
+
+    try:
+        for language in ("en", "zh", "en"):
+            i18n.set_language(language)
+            for size in (9, 12):
+                fig = figure(size)
+                assert np.array_equal(fast_pixels(fig), stock_pixels(fig)), (language, size)
+        i18n.set_language("zh")
+        fig = figure(9)
+        plots.finding_title(fig.axes[0], "北京：人均产出最高")
+        assert np.array_equal(fast_pixels(fig), stock_pixels(fig))
+        assert fastdraw.cache_info()["layout_hits"] > 0
+    finally:
+        i18n.set_language("en")

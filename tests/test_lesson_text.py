@@ -29,6 +29,9 @@ NOTEBOOKS = ROOT / "notebooks"
 # -------------------------------------------------------------------------- lesson references
 _NUM = r"\d{2}(?:\s*[-–]\s*\d{2})?"
 REFERENCE = re.compile(rf"\b[Ll]essons?\s+({_NUM}(?:\s*(?:,|and|or|&)\s*{_NUM})*)")
+# the Chinese edition: 第 11 课, 第 12、13 课, 第 22—24 课
+_NUM_ZH = r"\d{2}(?:\s*[—–-]\s*\d{2})?"
+REFERENCE_ZH = re.compile(rf"第\s*({_NUM_ZH}(?:\s*(?:、|和|与|或)\s*{_NUM_ZH})*)\s*课")
 
 
 def existing_lessons() -> set[int]:
@@ -38,9 +41,9 @@ def existing_lessons() -> set[int]:
 def referenced_lessons(text: str) -> list[tuple[int, str]]:
     """Every lesson number a text refers to, with the phrase it came from (ranges expanded)."""
     found = []
-    for m in REFERENCE.finditer(text):
-        for part in re.split(r"\s*(?:,|and|or|&)\s*", m.group(1)):
-            ends = [int(x) for x in re.split(r"\s*[-–]\s*", part) if x]
+    for m in [*REFERENCE.finditer(text), *REFERENCE_ZH.finditer(text)]:
+        for part in re.split(r"\s*(?:,|and|or|&|、|和|与|或)\s*", m.group(1)):
+            ends = [int(x) for x in re.split(r"\s*[-–—]\s*", part) if x]
             numbers = range(ends[0], ends[-1] + 1) if len(ends) == 2 else ends
             found += [(n, m.group(0)) for n in numbers]
     return found
@@ -65,6 +68,8 @@ def _notebook_text(path: Path) -> str:
 
 def _sources() -> list[Path]:
     files = sorted(NOTEBOOKS.glob("*.ipynb")) + sorted((ROOT / "exercises").rglob("*.ipynb"))
+    files += sorted((NOTEBOOKS / "zh").glob("*.ipynb")) + sorted((ROOT / "translations").rglob("*.po"))
+    files += sorted((ROOT / "course" / "locale").rglob("*.po"))
     files += sorted(ROOT.glob("*.md")) + sorted((ROOT / "exercises").rglob("*.md"))
     files += sorted((ROOT / "datasets").glob("*.md")) + sorted((ROOT / "course").glob("*.py"))
     return [f for f in files if "release" not in f.parts and ".ipynb_checkpoints" not in f.parts]
@@ -84,7 +89,10 @@ def test_reference_check_catches_missing_lessons():
         "'Lesson 21' -> lesson 21", "'lessons 22-24' -> lesson 22", "'lessons 22-24' -> lesson 23",
         "'lessons 22-24' -> lesson 24", "'Lessons 12, 21 and 22' -> lesson 21",
         "'Lessons 12, 21 and 22' -> lesson 22", "'lesson 40' -> lesson 40"})
-    fine = "lessons 11–15, lesson 00, lessons 12 and 14, the lessons on part 三 of the paper"
+    assert dangling("见第 21 课；第 12、40 课；第 22—23 课", lessons) == sorted({
+        "'第 21 课' -> lesson 21", "'第 12、40 课' -> lesson 40", "'第 22—23 课' -> lesson 22",
+        "'第 22—23 课' -> lesson 23"})
+    fine = "lessons 11–15, lesson 00, lessons 12 and 14, the lessons on part 三 of the paper, 第 11 课, 第 13—15 课"
     assert dangling(fine, lessons) == []
     assert {n for n, _ in referenced_lessons(fine)} == {0, 11, 12, 13, 14, 15}
 
@@ -94,10 +102,32 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def cut_entries(printed: str, terms) -> list[str]:
-    """The terms whose Chinese, English or full meaning is not in ``printed`` (whitespace aside)."""
+def cut_entries(printed: str, terms, zh: bool = False) -> list[str]:
+    """The terms whose Chinese, English or full meaning is not in ``printed`` (whitespace aside).
+
+    ``zh``: the Chinese edition's glossary, whose meanings are the Chinese ones (wrapped between any
+    two characters, so whitespace is ignored entirely)."""
+    if zh:
+        flat = "".join(printed.split())
+        return [t.zh for t in terms
+                if not (t.zh in flat and "".join(t.en.split()) in flat and "".join(_zh_meaning(t).split()) in flat)]
     flat = _norm(printed)
     return [t.zh for t in terms if not (t.zh in flat and _norm(t.en) in flat and _norm(t.meaning) in flat)]
+
+
+def _zh_meaning(term) -> str:
+    from course import i18n
+
+    previous = i18n.get_language()
+    i18n.set_language("zh")
+    try:
+        return glossary.meaning(term)
+    finally:
+        i18n.set_language(previous)
+
+
+def _is_zh(printed: str) -> bool:
+    return bool(re.search(r"\n    [\u4e00-\u9fff]", printed))
 
 
 def test_python_m_course_glossary_prints_every_entry_in_full():
@@ -117,14 +147,14 @@ def test_glossary_check_catches_truncated_definitions():
 
 
 def _glossary_cells():
-    for path in sorted(NOTEBOOKS.glob("*.ipynb")):
+    for path in sorted(NOTEBOOKS.glob("*.ipynb")) + sorted((NOTEBOOKS / "zh").glob("*.ipynb")):
         nb = json.loads(path.read_text(encoding="utf-8"))
         for cell in nb["cells"]:
             src = "".join(cell["source"])
             if cell["cell_type"] == "code" and ("glossary.show" in src or "glossary.table" in src):
                 sections = re.findall(r"glossary\.show\(\s*[\"']([^\"']+)[\"']", src)
                 printed = "".join("".join(o.get("text", "")) for o in cell.get("outputs", []))
-                yield pytest.param(path.name, sections, printed, id=path.stem)
+                yield pytest.param(path.name, sections, printed, id=path.relative_to(NOTEBOOKS).with_suffix("").as_posix())
 
 
 @pytest.mark.parametrize("name, sections, printed", list(_glossary_cells()))
@@ -132,5 +162,6 @@ def test_lesson_glossary_cells_print_their_terms_in_full(name, sections, printed
     assert sections, f"{name}: a glossary cell should call glossary.show(SECTION), which never cuts a definition"
     for section in sections:
         terms = [t for t in glossary.GLOSSARY if t.section == section or t.section.startswith(section + ".")]
-        assert terms and cut_entries(printed, terms) == [], (name, section)
+        assert terms and cut_entries(printed, terms, zh=_is_zh(printed)) == [], \
+            (name, section)
     assert not re.search(r"(\.\.\.|…)\s*$", printed, flags=re.M), name

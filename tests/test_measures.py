@@ -649,3 +649,116 @@ def test_error_messages_are_clear(call, message):
     assert "\n" not in text                      # one line
     assert len(text) < 220                       # short enough to read
     assert ":" in text.split(" ")[0]             # starts with the function name
+
+
+# ---------------------------------------------------------------------------
+# Concentration: hhi and top_share (lesson 24)
+# ---------------------------------------------------------------------------
+
+def test_hhi_bounds_and_hand_values():
+    from course.measures import hhi
+    # n equal units: each share 1/n, sum of n * (1/n)^2 = 1/n
+    for n in (1, 2, 7, 31):
+        assert hhi([3.0] * n) == approx(1 / n)
+    assert hhi([9, 0, 0, 0]) == approx(1.0)                 # one unit has everything
+    # shares 0.6, 0.3, 0.1: 0.36 + 0.09 + 0.01 = 0.46
+    assert hhi([60, 30, 10]) == approx(0.46)
+    assert hhi(pd.Series([6, 3, 1]) * 1000) == approx(0.46)  # units do not matter
+
+
+def test_hhi_missing_values_are_refused_or_left_out():
+    from course.measures import hhi
+    with pytest.raises(ValueError, match="NaN"):
+        hhi([1.0, np.nan, 1.0])
+    assert hhi([1.0, np.nan, 1.0], dropna=True) == approx(0.5)
+    with pytest.raises(ValueError, match="non-negative"):
+        hhi([1.0, -1.0])
+    with pytest.raises(ValueError, match="positive total"):
+        hhi([0.0, 0.0])
+
+
+def test_top_share_hand_values():
+    from course.measures import top_share
+    # sorted 40, 30, 20, 10 of 100: top 1 = 0.4, top 3 = 0.9, top 9 = all
+    assert top_share([10, 40, 20, 30], k=1) == approx(0.4)
+    assert top_share([10, 40, 20, 30], k=3) == approx(0.9)
+    with pytest.raises(ValueError, match="between 1 and"):
+        top_share([10, 40, 20, 30], k=9)          # more units asked for than there are
+    assert top_share([5.0] * 10, k=5) == approx(0.5)          # equal units: k/n
+    for bad in (0, 2.5, True):
+        with pytest.raises(ValueError, match="k must be"):
+            top_share([1, 2], k=bad)
+
+
+# ---------------------------------------------------------------------------
+# rank_reversals and gap_contributions (lessons 33 and 34)
+# ---------------------------------------------------------------------------
+
+def test_rank_reversals_zero_for_the_same_order_and_any_increasing_transform():
+    a = [5.0, 1.0, 3.0, 2.0, 4.0]
+    assert measures.rank_reversals(a, a) == 0
+    # only the order matters: exp and a positive affine map keep it
+    assert measures.rank_reversals(a, np.exp(a)) == 0
+    assert measures.rank_reversals(a, [3 * v + 7 for v in a]) == 0
+
+
+def test_rank_reversals_all_pairs_for_the_opposite_order():
+    n = 6
+    a = list(range(n))
+    assert measures.rank_reversals(a, a[::-1]) == n * (n - 1) // 2
+
+
+def test_rank_reversals_by_hand_and_kendall_tau():
+    # a orders A<B<C<D; b orders B<A<D<C: the pairs (A,B) and (C,D) flip, the other four agree
+    a = pd.Series([1, 2, 3, 4], index=list("ABCD"))
+    b = pd.Series([2, 1, 4, 3], index=list("ABCD"))
+    d = measures.rank_reversals(a, b)
+    assert d == 2
+    # Kendall's tau-a without ties: (concordant - discordant) / pairs = (4 - 2) / 6
+    n = 4
+    assert 1 - 4 * d / (n * (n - 1)) == pytest.approx((4 - 2) / 6)
+
+
+def test_rank_reversals_ties_are_not_reversals_and_missing_values():
+    # pairs: (1st, 2nd) tied under a, (2nd, 3rd) tied under b, (1st, 3rd) agree -> 0
+    assert measures.rank_reversals([1, 1, 2], [1, 2, 2]) == 0
+    # pairs: (1st, 2nd) tied under a, (2nd, 3rd) tied under b, (1st, 3rd) flip -> 1
+    assert measures.rank_reversals([1, 1, 2], [2, 1, 1]) == 1
+    with pytest.raises(ValueError, match="missing"):
+        measures.rank_reversals([1, np.nan, 3], [3, 2, 1])
+    assert measures.rank_reversals([1, np.nan, 3], [3, 2, 1], dropna=True) == 1
+    with pytest.raises(ValueError, match="different indexes"):
+        measures.rank_reversals(pd.Series([1, 2], index=["a", "b"]), pd.Series([1, 2], index=["b", "a"]))
+    with pytest.raises(ValueError, match="match one to one"):
+        measures.rank_reversals([1, 2, 3], [1, 2])
+
+
+def test_gap_contributions_sum_to_the_relative_shortfall():
+    w = {"breadth": 0.54, "depth": 0.30, "digit": 0.16}
+    lead = {"breadth": 400.0, "depth": 380.0, "digit": 450.0}
+    lag = {"breadth": 350.0, "depth": 300.0, "digit": 460.0}
+    c = measures.gap_contributions(lead, lag, w)
+    # by hand: I_lead = 216 + 114 + 72 = 402; I_lag = 189 + 90 + 73.6 = 352.6
+    assert c.sum() == pytest.approx(1 - 352.6 / 402)
+    assert c["breadth"] == pytest.approx(0.54 * 50 / 402)
+    assert c["digit"] < 0                      # the laggard is ahead on this component
+    assert list(c.index) == ["breadth", "depth", "digit"]
+
+
+def test_gap_contributions_zero_when_level_and_weights_only_proportions_matter():
+    same = {"a": 10.0, "b": 20.0}
+    assert measures.gap_contributions(same, same, {"a": 1, "b": 3}).tolist() == [0.0, 0.0]
+    c1 = measures.gap_contributions([10, 20], [5, 20], [1, 3])
+    c2 = measures.gap_contributions([10, 20], [5, 20], [2, 6])
+    assert c1.tolist() == pytest.approx(c2.tolist())
+
+
+def test_gap_contributions_refuses_bad_input():
+    with pytest.raises(ValueError, match="same components"):
+        measures.gap_contributions({"a": 1, "b": 2}, {"b": 1, "a": 2}, {"a": 1, "b": 1})
+    with pytest.raises(ValueError, match="non-negative"):
+        measures.gap_contributions([1, 2], [1, 1], [1, -1])
+    with pytest.raises(ValueError, match="positive"):
+        measures.gap_contributions([0, 0], [0, 0], [1, 1])
+    with pytest.raises(ValueError, match="missing"):
+        measures.gap_contributions([1, np.nan], [1, 1], [1, 1])

@@ -73,3 +73,10 @@ def test_the_introduction_and_part_two_are_taught_and_graded():
     table = syllabus.coverage().set_index("id")
     for sid in ("P0", "N1", "N2", "N3", "N4", "N5"):
         assert table.loc[sid, "status"] == "taught and graded", sid
+
+
+def test_part_three_is_taught_and_graded():
+    table = syllabus.coverage().set_index("id")
+    for sid in ("S1", "S1.1", "S1.2", "S1.3", "S2", "S2.1", "S2.2", "S2.3", "S3", "S3.1", "S3.2", "S3.3",
+                "S4", "S4.1", "S4.2", "S4.3"):
+        assert table.loc[sid, "status"] == "taught and graded", sid

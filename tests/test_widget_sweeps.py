@@ -1,7 +1,7 @@
 """Widget edge sweeps: every control of every Explorer in every lesson, pushed to its limits.
 
-For each ``notebooks/*.ipynb`` (found by glob, one test per lesson) the lesson runs in a fresh kernel
-(nbclient); then, in that kernel, every :class:`course.widgets.Explorer` the lesson made (found with
+For each lesson (``tests/test_lesson_runs.py`` and ``tests/test_lesson_runs_zh.py``; the lesson runs
+once, offline, for three checks: ``tests/lesson_run.py``), in the lesson's kernel, every :class:`course.widgets.Explorer` the lesson made (found with
 a ``gc`` scan, as ``scripts/benchmark.py`` does) goes through :func:`course.widget_sweep.sweep`:
 each control, one at a time, to its minimum and maximum and points between (sliders), through each
 option (dropdowns, toggles, radio buttons), both states (checkboxes) and the empty, each single and
@@ -27,7 +27,6 @@ import pytest
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 PROBE = r"""
 import gc as _gc, json as _json
@@ -101,20 +100,6 @@ def sweep_problems(explorers: list[dict]) -> list[str]:
             problems.append(f"{ex['title']}: error at the default setting after the sweep: "
                             f"{ex['error_after']}")
     return problems
-
-
-def sweep_notebook(path: Path) -> list[dict]:
-    return run_with_probe(nbformat.read(path, as_version=4), path.parent, PROBE, "SWEEP")
-
-
-@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
-def test_widget_sweep(path):
-    explorers = sweep_notebook(path)
-    problems = sweep_problems(explorers)
-    summary = {ex["title"]: {k: sum(r["shown"] == k for r in ex["records"])
-                             for k in ("figure", "note")} for ex in explorers}
-    print(path.name, summary)
-    assert not problems, f"{path.name}:\n  " + "\n  ".join(problems)
 
 
 SYNTHETIC = '''\

@@ -3,7 +3,8 @@
 The server runs on 127.0.0.1 with a random free port and a random token, with the repository as
 its root directory, and with fresh temporary config, runtime, settings and workspace directories
 so that nothing from the developer's own JupyterLab (saved layouts, settings, autosave) leaks into
-the tests. The course's own ``jupyter-config/`` is on the config path, as ``make lab`` puts it (no
+the tests. In a parallel run (``make test``: ``-n 2``) the xdist controller starts it once, before the
+workers, and both workers use it (``tests/conftest.py``). The course's own ``jupyter-config/`` is on the config path, as ``make lab`` puts it (no
 news prompt, no news feed, no update check). Its user settings turn **autosave off** (running a lesson in the browser must never
 rewrite the lesson file) and render every cell (``windowingMode: none``) so that every output is in
 the page. The server is stopped at the end of the session.
@@ -35,6 +36,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 LAB_CONFIG = ROOT / "jupyter-config"
+
+# set by the xdist controller (tests/conftest.py) to the JSON {port, token, log} of the shared server
+SHARED_ENV = "COURSE_SHARED_LAB"
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--no-first-run",
@@ -88,10 +92,12 @@ class LabServer:
             body = resp.read()
         return json.loads(body) if body else None
 
-    def shutdown_kernels(self) -> None:
-        """Stop every session's kernel (one lesson's kernel must not slow down the next)."""
+    def shutdown_kernels(self, path: str | None = None) -> None:
+        """Stop the kernel of ``path``'s session (every session's without ``path``), so one lesson's
+        kernel does not slow down the next; with ``path``, another worker's lesson keeps its kernel."""
         for session in self.api("/api/sessions") or []:
-            self.api(f"/api/sessions/{session['id']}", method="DELETE")
+            if path is None or session.get("path") == path:
+                self.api(f"/api/sessions/{session['id']}", method="DELETE")
 
 
 def _free_port() -> int:
@@ -116,8 +122,12 @@ def _write_settings(settings_dir: Path) -> None:
         path.write_text(json.dumps(values))
 
 
-@pytest.fixture(scope="session")
-def lab_server():
+class LabStartError(RuntimeError):
+    """JupyterLab did not start; the message has the end of its log."""
+
+
+def start_lab() -> tuple[LabServer, Path]:
+    """Start JupyterLab on a free loopback port with fresh config dirs; return it and its work dir."""
     ARTIFACTS.mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="course-lab-"))
     for sub in ("config", "runtime", "settings", "workspaces"):
@@ -129,6 +139,7 @@ def lab_server():
                JUPYTER_PLATFORM_DIRS="1",
                # the course's JupyterLab settings, as `make lab` passes them (see the Makefile)
                JUPYTER_CONFIG_PATH=str(LAB_CONFIG))
+    env.pop(SHARED_ENV, None)
     cmd = [sys.executable, "-m", "jupyterlab",
            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
            f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False",
@@ -145,32 +156,60 @@ def lab_server():
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,
                                 start_new_session=True)
     server = LabServer(port, token, proc, log)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 90
     while True:
         if proc.poll() is not None:
-            pytest.fail(f"JupyterLab exited with code {proc.returncode}:\n{log.read_text()[-3000:]}")
+            raise LabStartError(f"JupyterLab exited with code {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
             server.api("/api/status")
-            break
+            return server, work
         except OSError:
             if time.monotonic() > deadline:
                 proc.kill()
-                pytest.fail(f"JupyterLab did not answer within 60 s:\n{log.read_text()[-3000:]}")
+                raise LabStartError(f"JupyterLab did not answer within 90 s:\n{log.read_text()[-3000:]}")
             time.sleep(0.25)
+
+
+def stop_lab(server: LabServer, work: Path) -> None:
+    try:
+        server.shutdown_kernels()
+    except OSError:
+        pass
+    server.proc.terminate()
+    try:
+        server.proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.proc.kill()
+        server.proc.wait(timeout=5)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+def shared_server() -> LabServer | None:
+    """The server the xdist controller started for every worker (tests/conftest.py), if any."""
+    info = os.environ.get(SHARED_ENV)
+    if not info:
+        return None
+    d = json.loads(info)
+    return LabServer(d["port"], d["token"], None, Path(d["log"]))
+
+
+@pytest.fixture(scope="session")
+def lab_server():
+    """One JupyterLab for all browser tests: the one the xdist controller started and shares with
+    every worker (so both workers' browser tests use the same server), or, in a run without xdist,
+    one started here for the session."""
+    server = shared_server()
+    if server is not None:
+        yield server
+        return
+    try:
+        server, work = start_lab()
+    except LabStartError as exc:
+        pytest.fail(str(exc))
     try:
         yield server
     finally:
-        try:
-            server.shutdown_kernels()
-        except OSError:
-            pass
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
-        shutil.rmtree(work, ignore_errors=True)
+        stop_lab(server, work)
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,9 @@ ARTIFACTS = ROOT / "test-artifacts"
 pytestmark = pytest.mark.browser
 
 LESSONS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+# The Chinese edition (notebooks/zh/, built from the same code cells) is tested like any lesson, in
+# test_lessons_in_browser_zh.py, so that a parallel run gives the two files to different workers
+# (both drive the same JupyterLab server: tests/conftest.py).
 
 # Per-step time limits (ms). A lesson takes 10-20 s in total on two cores.
 T_OPEN = 90_000
@@ -175,8 +178,9 @@ def _stored_expectations(path: Path) -> tuple[int, int | None, int | None]:
     last = max((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip()),
                default=-1)
     has_outputs = any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    # an Explorer's static view (its text/plain is in the lesson's language: "Explorer: ...", "交互图：...")
     explorers = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
-                    if str(o.get("data", {}).get("text/plain", "")).startswith("Explorer:"))
+                    if 'class="course-explorer-static"' in str(o.get("data", {}).get("text/html", "")))
     widget_outputs = sum(1 for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
                          if WIDGET_MIME in o.get("data", {}))
     if not has_outputs:
@@ -365,7 +369,7 @@ def check_notebook_in_browser(chromium, lab_server, path: Path) -> dict:
     finally:
         page.close()
         try:
-            lab_server.shutdown_kernels()
+            lab_server.shutdown_kernels(relpath)
         except OSError:
             pass
         with open(lab_server.log, encoding="utf-8", errors="replace") as fh:  # autosave is off
@@ -376,7 +380,7 @@ def check_notebook_in_browser(chromium, lab_server, path: Path) -> dict:
 
 # -- the tests ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", LESSONS, ids=[p.stem for p in LESSONS])
+@pytest.mark.parametrize("path", LESSONS, ids=[p.relative_to(ROOT / "notebooks").with_suffix("").as_posix() for p in LESSONS])
 def test_lesson_runs_in_browser(chromium, lab_server, path):
     report = check_notebook_in_browser(chromium, lab_server, path)
     print(report)
@@ -455,4 +459,4 @@ def test_lab_does_not_ask_about_news_or_fetch_it(chromium, lab_server):
         assert NEWS_PROMPT not in page.evaluate("() => document.body.innerText"), "the news prompt is shown"
     finally:
         page.close()
-        lab_server.shutdown_kernels()
+        lab_server.shutdown_kernels("notebooks/00_start_here.ipynb")

@@ -1,0 +1,287 @@
+"""A bubblewrap sandbox for the kernels that run students' notebooks while grading.
+
+Why bubblewrap: it is Debian's small, unprivileged sandbox tool (the one Flatpak uses), it needs no
+daemon, no image and no root (user namespaces), it is driven by one command line, and it gives
+everything grading needs in one process tree: a private mount namespace built from read-only binds
+(so the kernel sees the system, Python, the ``course`` package and the datasets, and nothing else of
+the machine), its own network namespace (no network), its own PID namespace (every process the
+notebook starts dies with the kernel), and ``--die-with-parent``. Docker or Podman would need a
+daemon or an image and are not installed here; a dedicated user with ``prlimit`` alone would still
+see the whole file system.
+
+How a kernel is started. ``grade.py`` writes a kernelspec named ``nqpf-sandbox`` per grading process
+(:func:`write_kernelspec`: ``kernel.json`` + ``policy.json``) whose ``argv`` runs this file as a small
+launcher (``python -I -S sandbox.py --policy {resource_dir}/policy.json --cwd {cwd} -f
+{connection_file}``); nbgrader is made to run that kernel whatever the notebook's metadata says
+(``preprocessors.SandboxExecute.create_kernel_manager``). The launcher execs (:func:`build_argv`)
+
+    bwrap --unshare-pid --unshare-net --unshare-ipc --unshare-uts --die-with-parent --new-session
+          --clearenv --setenv ... --proc /proc --dev /dev --tmpfs /tmp (size-limited) ...
+          --ro-bind <system, Python, venv, course, datasets> ... --tmpfs /home/student (size-limited)
+          --ro-bind <the assignment's questions.json> --bind <private connection folder> /run/kernel
+          --chdir /home/student/<assignment> --remount-ro /
+      -- prlimit --as --cpu --nproc --fsize --nofile --core
+      -- [setpriv --reuid U --regid U --clear-groups --inh-caps=-all --bounding-set=-all --no-new-privs]
+      -- PYTHON -m ipykernel_launcher -f /run/kernel/kernel.json
+
+As root, bwrap makes the namespaces itself and keeps only CAP_SETUID/CAP_SETGID for ``setpriv``, which
+drops to a uid of the grading process's own (``SANDBOX_UID + slot``) with no capabilities: the kernel
+reads only world-readable files, and RLIMIT_NPROC counts only its sandbox's processes. As an ordinary
+user, bwrap makes a user namespace (``--unshare-user --disable-userns``: no nested ones) and the
+limits are set inside it, so the process count is per sandbox there too (Linux 5.14 and later).
+
+Limits: address space (memory), CPU seconds, number of processes and threads, size of any file
+written, open files, and the size of every writable file system (/tmp, /dev/shm and the home folder
+are size-limited tmpfs). The output the kernel sends is capped in bytes by the grader
+(``preprocessors.py``).
+
+The kernel talks to the grader over ZeroMQ ``ipc`` sockets in a private folder bound at
+``/run/kernel``, the only host folder writable from the sandbox: with its own network namespace the
+kernel cannot reach the grader over TCP. As root, the folder belongs to the sandbox user only while
+the kernel binds its sockets; the grader takes it back before the first cell runs (:func:`seal`), so
+student code can neither add files there nor replace the sockets. As an ordinary user that is not
+possible (the kernel runs as the same user); the grader then stops a kernel that leaves more than
+64 MB there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+KERNEL_NAME = "nqpf-sandbox"
+HOME = "/home/student"
+CONN_MOUNT = "/run/kernel"  # where the kernel sees its connection folder (file + sockets)
+KERNEL_SITE = "/opt/nqpf/kernel_site"  # first on the kernel's path: keeps debugpy out (see kernel_site/debugpy)
+# When the grader runs as root, each parallel grading process runs its kernels as its own uid
+# SANDBOX_UID + slot: an account that owns no file, so the kernel can read only world-readable files,
+# and RLIMIT_NPROC counts only that sandbox's processes.
+SANDBOX_UID = 3_141_500
+
+# Limits (override per run with grade.py options). Memory is the address space of each process.
+DEFAULT_LIMITS = {
+    "memory_mb": 2048,   # RLIMIT_AS per process
+    "cpu_seconds": 600,  # RLIMIT_CPU per process (the wall-clock budget per student is kept by the grader)
+    "nproc": 64,         # processes + threads inside the sandbox (RLIMIT_NPROC in the sandbox's user namespace)
+    "fsize_mb": 64,      # largest file the kernel may write (RLIMIT_FSIZE)
+    "nofile": 256,       # open files (RLIMIT_NOFILE)
+    "tmpfs_mb": 128,     # each writable file system: /tmp, /dev/shm, the home folder
+}
+
+_SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+_ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/passwd",
+              "/etc/group", "/etc/nsswitch.conf", "/etc/mime.types", "/etc/fonts")
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing or cannot create namespaces here (one-line reason)."""
+
+
+def bwrap_path() -> str | None:
+    return shutil.which("bwrap") or (os.path.exists("/usr/bin/bwrap") and "/usr/bin/bwrap") or None
+
+
+def readonly_paths() -> list[str]:
+    """What the kernel may read besides the system: Python, the venv, ``course`` and its datasets."""
+    import course
+    from course import data
+
+    paths = [sys.base_prefix, sys.prefix, str(Path(course.__file__).resolve().parent),
+             str(Path(data.DATASETS_DIR).resolve())]
+    real_python = os.path.realpath(sys.executable)
+    if not any(real_python.startswith(p.rstrip("/") + "/") for p in paths + list(_SYSTEM_DIRS)):
+        paths.append(os.path.dirname(real_python))
+    # site-packages folders outside this prefix that .pth files put on the path: a thin environment
+    # (the classroom's python for every user) imports the course's packages from another venv's.
+    # Only package folders, never the working folder or a checkout: those could hold instructor files.
+    paths += [p for p in sys.path if p and os.path.basename(os.path.normpath(p)) in ("site-packages", "dist-packages")
+              and os.path.isdir(p)]
+    out = []
+    for p in paths:
+        p = os.path.realpath(p)
+        if p not in out and not any(p.startswith(s + "/") for s in _SYSTEM_DIRS):
+            out.append(p)
+    return out
+
+
+def make_policy(limits: dict | None = None, slot: int = 0) -> dict:
+    """The sandbox settings of one grading process; ``slot`` numbers parallel processes (own uid each)."""
+    limits = {**DEFAULT_LIMITS, **(limits or {})}
+    root = os.geteuid() == 0
+    return {
+        "bwrap": bwrap_path(),
+        "setpriv": shutil.which("setpriv") if root else None,
+        "prlimit": shutil.which("prlimit") or "/usr/bin/prlimit",
+        "uid": SANDBOX_UID + slot if root else None,
+        "gid": SANDBOX_UID + slot if root else None,
+        "python": sys.executable,
+        "readonly": readonly_paths(),
+        "limits": limits,
+        "env": {
+            "PATH": f"{os.path.dirname(sys.executable)}:/usr/local/bin:/usr/bin:/bin",
+            "HOME": HOME, "USER": "student", "LOGNAME": "student", "LANG": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1",
+            "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{HOME}/.config/matplotlib",
+            "IPYTHONDIR": f"{HOME}/.ipython", "JUPYTER_CONFIG_DIR": f"{HOME}/.jupyter",
+            "JUPYTER_DATA_DIR": f"{HOME}/.local/share/jupyter", "JUPYTER_RUNTIME_DIR": f"{HOME}/.runtime",
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            "MALLOC_ARENA_MAX": "2", "TMPDIR": "/tmp", "PYTHONPATH": KERNEL_SITE,
+        },
+        "kernel_site": str(Path(__file__).resolve().parent / "kernel_site"),
+    }
+
+
+def write_kernelspec(folder: Path, limits: dict | None = None, slot: int = 0) -> Path:
+    """Write ``folder/kernels/nqpf-sandbox/`` (kernel.json + policy.json); put ``folder`` on JUPYTER_PATH."""
+    spec_dir = Path(folder) / "kernels" / KERNEL_NAME
+    spec_dir.mkdir(parents=True, exist_ok=True)
+    (spec_dir / "policy.json").write_text(json.dumps(make_policy(limits, slot), indent=1))
+    kernel = {
+        "argv": [sys.executable, "-I", "-S", str(Path(__file__).resolve()), "--policy",
+                 "{resource_dir}/policy.json", "--cwd", "{cwd}", "-f", "{connection_file}"],
+        "display_name": "Python 3 (grading sandbox)",
+        "language": "python",
+        "interrupt_mode": "message",  # signals cannot cross into the sandbox's new session
+        "metadata": {"debugger": False},
+    }
+    (spec_dir / "kernel.json").write_text(json.dumps(kernel, indent=1))
+    return spec_dir
+
+
+# ---------------------------------------------------------------------------
+# the launcher (runs in its own small process: python -I -S sandbox.py ...)
+# ---------------------------------------------------------------------------
+
+def build_argv(policy: dict, cwd: str, connection_file: str, kernel_args: list[str]) -> list[str]:
+    """The full command line that starts one kernel in its sandbox.
+
+    As root: bwrap makes the namespaces itself (no user namespace), keeps only CAP_SETUID/SETGID for
+    ``setpriv``, which drops to the run's unprivileged uid after ``prlimit`` set the limits, so the
+    kernel runs as a plain user with no capabilities. As an ordinary user: bwrap makes a user namespace
+    (and forbids nested ones); the limits are set inside it, so the process count is the sandbox's own.
+    """
+    lim = policy["limits"]
+    root = policy.get("uid") is not None
+    conn_dir = os.path.dirname(os.path.realpath(connection_file))
+    work = f"{HOME}/{os.path.basename(os.path.normpath(cwd)) or 'work'}"
+    tmpfs = str(int(lim["tmpfs_mb"]) * 1024 * 1024)
+    a = [policy["bwrap"], "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts",
+         "--unshare-cgroup-try", "--die-with-parent", "--new-session", "--clearenv", "--hostname", "sandbox"]
+    a += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"] if root else ["--unshare-user", "--disable-userns"]
+    for key, value in policy["env"].items():
+        a += ["--setenv", key, value]
+    # the writable, size-limited file systems first, so that binds below them (a venv or a checkout
+    # under /tmp) are not hidden; 1777 because bwrap (as root) makes them root's and the kernel is not root
+    a += ["--proc", "/proc", "--dev", "/dev",
+          "--size", tmpfs, "--perms", "1777", "--tmpfs", "/dev/shm",
+          "--size", tmpfs, "--perms", "1777", "--tmpfs", "/tmp"]
+    for d in _SYSTEM_DIRS:
+        if os.path.islink(d):
+            a += ["--symlink", os.readlink(d), d]
+        elif os.path.isdir(d):
+            a += ["--ro-bind", d, d]
+    for f in _ETC_FILES:
+        if os.path.islink(f):
+            a += ["--symlink", os.readlink(f), f]
+        elif os.path.exists(f):
+            a += ["--ro-bind", f, f]
+    # parents of the bound folders: bwrap would make them 0700 (root-only) when it runs as root
+    parents = sorted({str(q) for p in [*policy["readonly"], CONN_MOUNT, KERNEL_SITE] for q in Path(p).parents
+                      if str(q) not in ("/", "/tmp")})
+    for q in parents:
+        a += ["--perms", "0755", "--dir", q]
+    for p in policy["readonly"]:
+        a += ["--ro-bind", p, p]
+    a += ["--ro-bind", policy["kernel_site"], KERNEL_SITE,
+          "--perms", "0755", "--dir", os.path.dirname(HOME),
+          "--size", tmpfs, "--perms", "1777", "--tmpfs", HOME,
+          "--perms", "1777", "--dir", work]
+    # the assignment's other files (e.g. questions.json), read-only; never the notebook, never a link
+    for entry in sorted(os.scandir(cwd), key=lambda e: e.name):
+        if entry.is_file(follow_symlinks=False) and not entry.name.endswith(".ipynb"):
+            a += ["--ro-bind", entry.path, f"{work}/{entry.name}"]
+    a += ["--bind", conn_dir, CONN_MOUNT, "--chdir", work, "--remount-ro", "/", "--",
+          policy["prlimit"], f"--as={int(lim['memory_mb']) * 1024 * 1024}", f"--cpu={int(lim['cpu_seconds'])}",
+          f"--nproc={int(lim['nproc'])}", f"--fsize={int(lim['fsize_mb']) * 1024 * 1024}",
+          f"--nofile={int(lim['nofile'])}", "--core=0", "--"]
+    if root:
+        a += [policy["setpriv"], f"--reuid={policy['uid']}", f"--regid={policy['gid']}", "--clear-groups",
+              "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
+    a += [policy["python"], "-m", "ipykernel_launcher", "-f", f"{CONN_MOUNT}/{os.path.basename(connection_file)}",
+          "--HistoryManager.enabled=False", *kernel_args]
+    return a
+
+
+def main(argv: list[str]) -> None:
+    args, kernel_args = {}, []
+    it = iter(argv)
+    for a in it:
+        if a in ("--policy", "--cwd", "-f"):
+            args[a] = next(it)
+        else:
+            kernel_args.append(a)
+    kernel_args = [a for a in kernel_args if not a.startswith("--HistoryManager.hist_file")]
+    with open(args["--policy"], encoding="utf-8") as fh:
+        policy = json.load(fh)
+    conn = os.path.realpath(args["-f"])
+    # the kernel's own stdout/stderr (start-up errors; what a student writes to the raw file descriptors
+    # goes to the grader through ipykernel instead) -> a log beside the connection file, size-capped by
+    # RLIMIT_FSIZE inside the sandbox
+    log = os.open(os.path.join(os.path.dirname(conn), "kernel.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    if policy.get("uid") is not None:  # root: the sandbox user may bind its sockets here until seal()
+        os.chown(os.path.dirname(conn), policy["uid"], policy["gid"])
+        os.chmod(conn, 0o644)
+    cmd = build_argv(policy, args["--cwd"], conn, kernel_args)
+    os.execv(cmd[0], cmd)
+
+
+# ---------------------------------------------------------------------------
+# grader side
+# ---------------------------------------------------------------------------
+
+def seal(conn_dir: Path) -> None:
+    """After the kernel is up, before any student code: the sandbox user can no longer write here."""
+    if os.geteuid() == 0:
+        os.chown(conn_dir, 0, 0)
+        os.chmod(conn_dir, 0o755)
+
+
+_checked: tuple[bool, str] | None = None
+
+
+def check_available() -> tuple[bool, str]:
+    """(True, "") when a sandbox can be made here, else (False, one-line reason). Cached."""
+    global _checked
+    if _checked is not None:
+        return _checked
+    bw = bwrap_path()
+    if not bw:
+        _checked = (False, "bubblewrap (bwrap) is not installed: apt-get install bubblewrap")
+        return _checked
+    cmd = [bw, "--unshare-pid", "--unshare-net", "--die-with-parent", "--ro-bind", "/", "/", "true"]
+    if os.geteuid() != 0:
+        cmd[1:1] = ["--unshare-user", "--disable-userns"]
+    elif not shutil.which("setpriv"):
+        _checked = (False, "setpriv (util-linux) is missing: the grader runs as root and must drop to a plain user")
+        return _checked
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        _checked = (False, f"bwrap could not run: {exc}")
+        return _checked
+    if r.returncode != 0:
+        why = (r.stderr.strip().splitlines() or ["no message"])[-1]
+        _checked = (False, f"bwrap cannot create namespaces here ({why}); user namespaces must be enabled")
+        return _checked
+    _checked = (True, "")
+    return _checked
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

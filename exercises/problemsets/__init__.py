@@ -1,0 +1,1 @@
+"""Grading specifications of the problem sets, one module per assignment (instructor-only)."""

@@ -1,0 +1,1 @@
+"""Build tools for the course website and the slides (not part of the `course` package)."""
