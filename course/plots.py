@@ -597,7 +597,7 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
               repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
     if update:
         state = getattr(ax, "_course_tile_map", None)
-        if not plain or state is None or state["layout"] != layout:
+        if not FASTDRAW or not plain or state is None or state["layout"] != layout:
             return None
         return _update_tile_map(ax, state, codes, vals, faces, hl, fmt, k, mappable, label, title)
 
@@ -841,8 +841,9 @@ def _check_english(fig: Figure, ticks: bool = False) -> None:
 #: zlib level of the PNGs of interactive redraws: level 1 encodes about three times faster than
 #: the default 6 for a file about a fifth larger; the pixels are identical (PNG is lossless).
 FAST_PNG_LEVEL = 1
-#: Whether fast redraws use :mod:`course.fastdraw`; ``COURSE_FASTDRAW=0`` in the environment turns it
-#: off (stock Agg, PNG level 1), e.g. for an A/B run of ``scripts/benchmark.py`` on the same machine.
+#: Whether fast redraws use :mod:`course.fastdraw` and widgets' tile maps are updated in place
+#: (``tile_map(update=True)``); ``COURSE_FASTDRAW=0`` in the environment turns both off (stock Agg,
+#: PNG level 1, a new figure per redraw), e.g. for an A/B run of ``scripts/benchmark.py``.
 FASTDRAW = os.environ.get("COURSE_FASTDRAW", "1") != "0"
 
 
