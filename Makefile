@@ -51,9 +51,11 @@ sandbox:
 lab: $(STAMP)
 	$(LAB_CONFIG) $(BIN)/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
-test: $(STAMP)
+# The whole suite in one pytest run: the website and slides are built first (from stored outputs, no kernel;
+# nothing is rebuilt when no input changed), then every test, including the site's browser tests (tests/site).
+test: site
 	$(BIN)/python -m pytest -n 2 --dist loadfile --nbval-lax -p no:cacheprovider \
-		--ignore=tests/site tests notebooks exercises/source $(PYTEST_ARGS)
+		tests notebooks exercises/source $(PYTEST_ARGS)
 
 benchmark: $(STAMP)
 	$(BIN)/python scripts/benchmark.py
@@ -105,10 +107,23 @@ web-deps: $(SITE_STAMP) $(WEB_STAMP)
 slides: web-deps
 	$(BIN)/python -m web.slides build/slides
 
-# The student site (build/site/, with the slides) and the instructor guide site (build/instructor-site/),
-# both from stored outputs: no notebook is executed.
-site: slides
-	$(BIN)/python -m web.website all
+# The student site (build/site/, with the slides and the Chinese pages in build/site/zh/) and the instructor
+# guide site (build/instructor-site/), both from stored outputs: no notebook is executed. The instructor site
+# is built at the same time as the slides and the student site (its guide's numbers are computed in Python
+# while Sphinx builds the other), and nothing is rebuilt when none of the inputs below changed since the
+# last build (build/.site-built); `make clean` or deleting that file forces a rebuild.
+SITE_INPUTS := $(wildcard notebooks/*.ipynb notebooks/zh/*.ipynb instructor/*.py instructor/lessons/*.md \
+	instructor/problem_sets/*.md web/*.py course/*.py datasets/*.csv datasets/*.json datasets/README.md \
+	tests/lesson_answers.py exercises/source/*/*.ipynb exercises/README.md) \
+	notebooks $(wildcard notebooks/zh) instructor/lessons instructor/problem_sets
+build/.site-built: $(SITE_INPUTS) $(SITE_STAMP) $(WEB_STAMP)
+	@mkdir -p build
+	$(BIN)/python -m web.website instructor & inst=$$!; \
+	$(BIN)/python -m web.slides build/slides && $(BIN)/python -m web.website student; st=$$?; \
+	wait $$inst; it=$$?; [ $$st = 0 ] && [ $$it = 0 ]
+	touch $@
+
+site: build/.site-built
 
 # Builds the site and slides, then opens them in headless Chromium (tests/site/).
 site-test: site

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from course.i18n import N_, _, _f, gettext
 from course.measures import cagr
 from course.widgets import EdgeCase
 
@@ -62,8 +63,8 @@ __all__ = [
     "STATUS_NEVER",
 ]
 
-STATUS_AHEAD = "already ahead"
-STATUS_NEVER = "never catches up at these rates"
+STATUS_AHEAD = N_("already ahead")
+STATUS_NEVER = N_("never catches up at these rates")
 
 # A tolerance for "the same number" in floating point (years, growth rates).
 _EPS = 1e-9
@@ -73,9 +74,9 @@ def _positive_level(x, what: str) -> float:
     try:
         x = float(x)
     except (TypeError, ValueError):
-        raise EdgeCase(f"The {what} must be a number (got {x!r}).") from None
+        raise EdgeCase(_f("The {what} must be a number (got {x!r}).")) from None
     if not math.isfinite(x) or x <= 0:
-        raise EdgeCase(f"The {what} must be a positive number (got {x:g}); a ratio of levels needs both levels above zero.")
+        raise EdgeCase(_f("The {what} must be a positive number (got {x:g}); a ratio of levels needs both levels above zero."))
     return x
 
 
@@ -83,11 +84,11 @@ def _growth(g, what: str) -> float:
     try:
         g = float(g)
     except (TypeError, ValueError):
-        raise EdgeCase(f"The {what} must be a number (got {g!r}).") from None
+        raise EdgeCase(_f("The {what} must be a number (got {g!r}).")) from None
     if not math.isfinite(g) or g <= -1:
-        raise EdgeCase(
-            f"The {what} must be above -100 % a year (got {g:.0%}); at -100 % the level would vanish in one year."
-        )
+        raise EdgeCase(_f(
+            "The {what} must be above -100 % a year (got {g:.0%}); at -100 % the level would vanish in one year."
+        ))
     return g
 
 
@@ -99,7 +100,7 @@ def gap_ratio(x_peer, x_china) -> float:
     >>> gap_ratio(3.0, 2.0)
     1.5
     """
-    return _positive_level(x_peer, "peer's level") / _positive_level(x_china, "China's level")
+    return _positive_level(x_peer, N_("peer's level")) / _positive_level(x_china, N_("China's level"))
 
 
 def period_growth(series: pd.Series, start: int, end: int) -> tuple[float, int, int]:
@@ -130,9 +131,9 @@ def period_growth(series: pd.Series, start: int, end: int) -> tuple[float, int, 
     s = s[(s.index >= start) & (s.index <= end)].dropna().sort_index()
     name = series.name if series.name is not None else "the series"
     if len(s) < 2:
-        raise EdgeCase(
-            f"{name} has fewer than two observed years in {start}-{end}: pick a period of at least two years with data."
-        )
+        raise EdgeCase(_f(
+            "{name} has fewer than two observed years in {start}-{end}: pick a period of at least two years with data."
+        ))
     y0, y1 = int(s.index[0]), int(s.index[-1])
     x0 = _positive_level(s.iloc[0], f"level of {name} in {y0}")
     x1 = _positive_level(s.iloc[-1], f"level of {name} in {y1}")
@@ -149,7 +150,7 @@ def trend_growth(levels: pd.DataFrame, economies, start: int, end: int) -> pd.Da
     rows = {}
     for name in economies:
         if name not in levels.columns:
-            raise EdgeCase(f"{name!r} is not in the data; choose from: {', '.join(map(str, levels.columns))}.")
+            raise EdgeCase(_f("{name!r} is not in the data; choose from: {', '.join(map(str, levels.columns))}."))
         g, y0, y1 = period_growth(levels[name].rename(name), start, end)
         rows[name] = {"growth": g, "first_year": y0, "last_year": y1}
     return pd.DataFrame.from_dict(rows, orient="index")
@@ -190,9 +191,9 @@ def years_to_catch_up(x_c, x_p, g_c, g_p) -> float:
     >>> years_to_catch_up(1.0, 2.0, 0.03, 0.03)
     inf
     """
-    x_c = _positive_level(x_c, "China's level")
-    x_p = _positive_level(x_p, "peer's level")
-    g_c = _growth(g_c, "China's growth rate")
+    x_c = _positive_level(x_c, N_("China's level"))
+    x_p = _positive_level(x_p, N_("peer's level"))
+    g_c = _growth(g_c, N_("China's growth rate"))
     g_p = _growth(g_p, "peer's growth rate")
     if x_c >= x_p:
         return 0.0
@@ -225,15 +226,15 @@ def project(series: pd.Series, growth, until: int) -> pd.Series:
     >>> project(pd.Series([1.0, 2.0], index=[2020, 2021]), 1.0, 2023).tolist()
     [2.0, 4.0, 8.0]
     """
-    g = _growth(growth, "growth rate")
+    g = _growth(growth, N_("growth rate"))
     s = pd.to_numeric(series, errors="coerce").dropna().sort_index()
     if s.empty:
-        raise EdgeCase(f"{series.name or 'The series'} has no observed values to project from.")
+        raise EdgeCase(_f("{series.name or 'The series'} has no observed values to project from."))
     base = int(s.index[-1])
     x0 = _positive_level(s.iloc[-1], f"last level of {series.name or 'the series'}")
     until = int(until)
     if until < base:
-        raise EdgeCase(f"The projection must end in or after the last observed year ({base}); got {until}.")
+        raise EdgeCase(_f("The projection must end in or after the last observed year ({base}); got {until}."))
     years = np.arange(base, until + 1)
     values = x0 * (1.0 + g) ** (years - base)
     return pd.Series(values, index=pd.Index(years, name="year"), name=series.name)
@@ -266,18 +267,18 @@ def catchup_table(levels: pd.DataFrame, peers, g_china, g_peers, china: str = "C
     """
     peers = list(peers)
     if not peers:
-        raise EdgeCase("Pick at least one economy to compare China with.")
+        raise EdgeCase(_("Pick at least one economy to compare China with."))
     if china not in levels.columns:
-        raise EdgeCase(f"{china!r} is not in the data.")
-    g_c = _growth(g_china, "China's growth rate")
+        raise EdgeCase(_f("{china!r} is not in the data."))
+    g_c = _growth(g_china, N_("China's growth rate"))
     rows = []
     for peer in peers:
         if peer not in levels.columns:
-            raise EdgeCase(f"{peer!r} is not in the data; choose from: {', '.join(map(str, levels.columns))}.")
+            raise EdgeCase(_f("{peer!r} is not in the data; choose from: {', '.join(map(str, levels.columns))}."))
         g_p = _growth(g_peers[peer] if isinstance(g_peers, Mapping) else g_peers, f"growth rate of {peer}")
         both = levels[[china, peer]].apply(pd.to_numeric, errors="coerce").dropna()
         if both.empty:
-            raise EdgeCase(f"China and {peer} have no year observed in common.")
+            raise EdgeCase(_f("China and {peer} have no year observed in common."))
         base = int(both.index.max())
         x_c, x_p = float(both.loc[base, china]), float(both.loc[base, peer])
         t_fixed = years_to_target(x_c, x_p, g_c)
@@ -328,8 +329,8 @@ class CatchupResult:
     period: tuple                    # (start, end) of the period the trends come from
     until: int                       # last projected year
     china: str = "China"
-    unit: str = "R&D expenditure, % of GDP"
-    label: str = "R&D intensity"
+    unit: str = N_("R&D expenditure, % of GDP")
+    label: str = N_("R&D intensity")
     notes: list = field(default_factory=list)
 
     @property
@@ -339,29 +340,31 @@ class CatchupResult:
         behind = t[t["status"] != STATUS_AHEAD]
         g = self.growth[self.china]
         if behind.empty:
-            return f"China is already above every selected economy ({int(t['base_year'].max())})"
+            return _f("China is already above every selected economy ({int(t['base_year'].max())})")
         caught = behind[behind["catch_up_year"].notna()].sort_values("catch_up_year")
         never = behind[behind["catch_up_year"].isna()]
         parts = []
         if not caught.empty:
             first = caught.index[0]
-            parts.append(f"Growing {g:.2%}/yr, China's {self.label} passes {short_name(first)} in "
-                         f"{int(caught.loc[first, 'catch_up_year'])}")
-        names = ", ".join(short_name(n) for n in never.index[:2]) + (" ..." if len(never) > 2 else "")
+            parts.append(_f("Growing {g:.2%}/yr, China's {_(self.label)} passes {short_name(first)} in "
+                            "{int(caught.loc[first, 'catch_up_year'])}"))
+        names = _(", ").join(short_name(n) for n in never.index[:2]) + (" ..." if len(never) > 2 else "")
         if caught.empty:  # (explore() raises EdgeCase for this case; kept for direct use)
-            return f"Growing {g:.2%}/yr, China's {self.label} never catches {names}"
+            return _f("Growing {g:.2%}/yr, China's {_(self.label)} never catches {names}")
         if not never.empty:
-            parts.append(f"never catches {names}")
-        return "; ".join(parts)
+            parts.append(_f("never catches {names}"))
+        return _("; ").join(parts)
 
 
 _SHORT = {
-    "United States": "US",
-    "United Kingdom": "UK",
-    "European Union (27)": "EU-27",
-    "High-income countries": "high-income",
-    "South Korea": "Korea",
+    "United States": N_("US"),
+    "United Kingdom": N_("UK"),
+    "European Union (27)": N_("EU-27"),
+    "High-income countries": N_("high-income"),
+    "South Korea": N_("Korea"),
 }
+#: economy names shown in the widget's list, for the catalogue (the others are there already)
+_NAMES = (N_("European Union (27)"), N_("High-income countries"), N_("World"))
 
 
 def short_name(name: str) -> str:
@@ -370,7 +373,7 @@ def short_name(name: str) -> str:
     >>> short_name("European Union (27)")
     'EU-27'
     """
-    return _SHORT.get(name, name)
+    return gettext(_SHORT.get(name, name))
 
 
 def explore(levels: pd.DataFrame, countries=(), period=(2011, 2021), china_growth=None,
@@ -403,10 +406,10 @@ def explore(levels: pd.DataFrame, countries=(), period=(2011, 2021), china_growt
     """
     countries = [c for c in countries if c != china]
     if not countries:
-        raise EdgeCase("Pick at least one economy to compare China with.")
+        raise EdgeCase(_("Pick at least one economy to compare China with."))
     start, end = (int(p) for p in period)
     if end - start < 1:
-        raise EdgeCase("The period must span at least two years to give a growth rate: widen it.")
+        raise EdgeCase(_("The period must span at least two years to give a growth rate: widen it."))
     trend = trend_growth(levels, [china, *countries], start, end)
     g_c = trend.loc[china, "growth"] if china_growth is None else float(china_growth) / 100.0
     if peers_follow_trend:
@@ -417,15 +420,17 @@ def explore(levels: pd.DataFrame, countries=(), period=(2011, 2021), china_growt
 
     behind = table[table["status"] != STATUS_AHEAD]
     if not behind.empty and behind["catch_up_year"].isna().all():
-        names = ", ".join(
-            f"{short_name(n)} ({behind.loc[n, 'peer_growth']:.2%}/yr)" for n in behind.index
-        )
+        named = []
+        for n in behind.index:
+            rate = behind.loc[n, "peer_growth"]
+            named.append(_f("{short_name(n)} ({rate:.2%}/yr)"))
+        names = _(", ").join(named)
         if g_c <= 0:
-            reason = f"at {g_c:.2%}/yr China's {label} does not rise, so it cannot gain on {names}"
+            reason = _f("at {g_c:.2%}/yr China's {_(label)} does not rise, so it cannot gain on {names}")
         else:
-            reason = f"at {g_c:.2%}/yr China does not grow faster than {names}"
-        raise EdgeCase(f"China never catches up at these rates: {reason}. "
-                       "A gap closes only if China grows faster than the peer.")
+            reason = _f("at {g_c:.2%}/yr China does not grow faster than {names}")
+        raise EdgeCase(_f("China never catches up at these rates: {reason}. "
+                          "A gap closes only if China grows faster than the peer."))
 
     history = levels[[china, *countries]]
     history = history.loc[:, ~history.columns.duplicated()].dropna(how="all")
@@ -434,7 +439,7 @@ def explore(levels: pd.DataFrame, countries=(), period=(2011, 2021), china_growt
     notes = []
     ahead = table.index[table["status"] == STATUS_AHEAD].tolist()
     if ahead:
-        notes.append("China is already ahead of " + ", ".join(short_name(a) for a in ahead) + ".")
+        notes.append(_f("China is already ahead of {', '.join(short_name(a) for a in ahead)}."))
     return CatchupResult(history=history, projections=projections, table=table, growth=growth,
                          trend=trend, period=(start, end), until=int(until), china=china, notes=notes,
                          label=label)
@@ -502,7 +507,7 @@ def render(result: CatchupResult, figsize=(6.4, 3.8), dpi=80):
             # the label is drawn at the end of the dashed line (direct labels instead of a legend)
             proj_lines += ax.plot(proj.index, proj.values, color=colour, lw=lw * 0.8, ls="--", marker=marker,
                                   ms=5, markevery=[len(proj) - 1],
-                                  label=f"{short_name(name)} {result.growth[name]:+.2%}/yr")
+                                  label=_f("{short_name(name)} {result.growth[name]:+.2%}/yr"))
         china_proj = result.projections[result.china]
         crossings = result.table[(result.table["status"] != STATUS_AHEAD) & result.table["catch_up_year"].notna()]
         crossings = crossings[crossings["catch_up_year"] <= result.until].sort_values("catch_up_year")
@@ -510,11 +515,11 @@ def render(result: CatchupResult, figsize=(6.4, 3.8), dpi=80):
             year = int(row["catch_up_year"])
             y = float(china_proj.loc[year])
             ax.plot([year], [y], marker="*", ms=13, color="black", ls="none", zorder=5)
-            ax.annotate(f"passes {short_name(peer)} in {year}", (year, y), xytext=(6, -13 - 11 * k),
+            ax.annotate(_f("passes {short_name(peer)} in {year}"), (year, y), xytext=(6, -13 - 11 * k),
                         textcoords="offset points", ha="left", fontsize=8)
         ax.axvline(last_hist + 0.5, color="0.55", lw=0.9, ls=":")
-        ax.set_xlabel(f"Year (solid: observed to {last_hist}; dashed: constant growth)", fontsize=9)
-        ax.set_ylabel(result.unit, fontsize=9)
+        ax.set_xlabel(_f("Year (solid: observed to {last_hist}; dashed: constant growth)"), fontsize=9)
+        ax.set_ylabel(_(result.unit), fontsize=9)
         ax.tick_params(labelsize=8)
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5))  # fewer tick labels: a faster redraw
         annotate_last(ax, proj_lines, fontsize=7.5)
@@ -529,14 +534,23 @@ def alt_text(result: CatchupResult) -> str:
     """A description of the figure for screen readers."""
     parts = []
     for peer, row in result.table.iterrows():
-        parts.append(f"{peer}: {row['peer_level']:.2f} vs China {row['china_level']:.2f} in {int(row['base_year'])}, "
-                     f"{row['status']}")
-    return (
-        f"Line chart of {result.unit} for {', '.join(result.history.columns)}, observed "
-        f"{int(result.history.index.min())}-{int(result.history.index.max())} (solid lines) and projected to "
-        f"{result.until} at constant growth (dashed lines); China grows at {result.growth[result.china]:.2%} a year. "
-        + "; ".join(parts) + "."
+        status = _status(row)
+        parts.append(_f("{peer}: {row['peer_level']:.2f} vs China {row['china_level']:.2f} in {int(row['base_year'])}, "
+                        "{status}"))
+    return _f(
+        "Line chart of {_(result.unit)} for {', '.join(result.history.columns)}, observed "
+        "{int(result.history.index.min())}-{int(result.history.index.max())} (solid lines) and projected to "
+        "{result.until} at constant growth (dashed lines); China grows at {result.growth[result.china]:.2%} a year. "
+        "{'; '.join(parts)}."
     )
+
+
+def _status(row) -> str:
+    """A row's status in the student's language (the table itself keeps the English values)."""
+    if row["status"] in (STATUS_AHEAD, STATUS_NEVER):
+        return _(row["status"])
+    year = int(row["catch_up_year"])
+    return _f("catches up in {year}")
 
 
 def explorer(levels: pd.DataFrame, countries=("United States", "South Korea", "Japan", "Germany", "European Union (27)"),
@@ -559,16 +573,17 @@ def explorer(levels: pd.DataFrame, countries=("United States", "South Korea", "J
         return round(100 * period_growth(levels[name].rename(name), *p)[0], 2)
 
     controls = {
-        "countries": w.SelectMultiple(options=options, value=tuple(c for c in countries if c in options),
-                                      rows=6, description="Compare with"),
+        "countries": w.SelectMultiple(options=[(gettext(c), c) for c in options],
+                                      value=tuple(c for c in countries if c in options),
+                                      rows=6, description=_("Compare with")),
         "period": w.IntRangeSlider(value=tuple(period), min=min(years), max=max(years), step=1,
-                                   description="Trend period", continuous_update=False),
+                                   description=_("Trend period"), continuous_update=False),
         "china_growth": w.FloatSlider(value=trend_pct(china, period), min=-5.0, max=15.0, step=0.01,
-                                      readout_format=".2f", description="China %/yr", continuous_update=False),
-        "peers_follow_trend": w.Checkbox(value=True, description="peers follow their own trend over the period"),
+                                      readout_format=".2f", description=_("China %/yr"), continuous_update=False),
+        "peers_follow_trend": w.Checkbox(value=True, description=_("peers follow their own trend over the period")),
         "peer_growth": w.FloatSlider(value=trend_pct(reference, period), min=-5.0, max=15.0, step=0.01, readout_format=".2f",
-                                     description="Peers %/yr", continuous_update=False, disabled=True),
-        "until": w.IntSlider(value=int(until), min=max(years) + 4, max=2080, step=1, description="Project to",
+                                     description=_("Peers %/yr"), continuous_update=False, disabled=True),
+        "until": w.IntSlider(value=int(until), min=max(years) + 4, max=2080, step=1, description=_("Project to"),
                              continuous_update=False),
     }
 
@@ -596,5 +611,5 @@ def explorer(levels: pd.DataFrame, countries=("United States", "South Korea", "J
     controls["period"].observe(_on_period, names="value")
     controls["peers_follow_trend"].observe(_on_follow, names="value")
     holder["explorer"] = Explorer(controls, compute, render, alt=alt_text, caption=caption,
-                                  title="Catch-up projection: China's R&D intensity against its peers")
+                                  title=_("Catch-up projection: China's R&D intensity against its peers"))
     return holder["explorer"]

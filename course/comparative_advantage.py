@@ -74,6 +74,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from course.i18n import N_, _, _f, province
 from course.widgets import EdgeCase
 
 __all__ = [
@@ -454,7 +455,7 @@ def outcome(beijing: float = 50, tianjin: float = 50, hebei: float = 50, price: 
     """
     e = economy if economy is not None else _default_economy()
     if price is None or not np.isfinite(float(price)) or float(price) <= 0:
-        raise EdgeCase("Set a positive price for technology: at a price of zero nobody would make it.")
+        raise EdgeCase(_("Set a positive price for technology: at a price of zero nobody would make it."))
     pct = np.array([beijing, tianjin, hebei], dtype=float)
     if len(e.regions) != 3:
         raise ValueError("outcome: the widget's economy has three regions")
@@ -471,14 +472,21 @@ def outcome(beijing: float = 50, tianjin: float = 50, hebei: float = 50, price: 
     b = band(e)
     notes = []
     if p < b.low or p > b.high:
-        side = "below" if p < b.low else "above"
-        notes.append(f"This price is {side} the terms-of-trade band ({b.low:,.0f} to {b.high:,.0f}): every region "
-                     f"would want to make {'goods' if p < b.low else 'technology'} and nobody the other, so "
-                     "inside the bloc such a price cannot last.")
+        if p < b.low:
+            notes.append(_f("This price is below the terms-of-trade band ({b.low:,.0f} to {b.high:,.0f}): every region "
+                            "would want to make goods and nobody the other, so inside the bloc such a price cannot last."))
+        else:
+            notes.append(_f("This price is above the terms-of-trade band ({b.low:,.0f} to {b.high:,.0f}): every region "
+                            "would want to make technology and nobody the other, so inside the bloc such a price "
+                            "cannot last."))
     for r, share, sp in zip(e.regions, s, spec):
-        if (sp == 1.0 and share == 0) or (sp == 0.0 and share == 1):
-            notes.append(f"{r} puts every worker into {'technology' if share == 1 else 'goods'}, against its "
-                         f"comparative advantage at this price: its income would be higher the other way round.")
+        name = province(r)
+        if sp == 1.0 and share == 0:
+            notes.append(_f("{name} puts every worker into goods, against its comparative advantage at this price: "
+                            "its income would be higher the other way round."))
+        elif sp == 0.0 and share == 1:
+            notes.append(_f("{name} puts every worker into technology, against its comparative advantage at this "
+                            "price: its income would be higher the other way round."))
     return Outcome(
         economy=e, shares=s, price=p, output=q,
         joint=q.sum() / q_aut * 100, autarky_joint=q_aut,
@@ -496,15 +504,16 @@ _ABBR = {"Beijing": "BJ", "Tianjin": "TJ", "Hebei": "HE"}
 def _title(r: Outcome) -> str:
     v = r.value_gain
     if abs(v) < 0.05:
-        head = "Joint output is worth the same as in autarky at this price"
+        head = _("Joint output is worth the same as in autarky at this price")
     elif v > 0:
-        head = f"Joint output is worth {v:.1f} % more than in autarky at this price"
+        head = _f("Joint output is worth {v:.1f} % more than in autarky at this price")
     else:
-        head = f"Joint output is worth {-v:.1f} % less than in autarky at this price"
+        head = _f("Joint output is worth {-v:.1f} % less than in autarky at this price")
     best = r.gains.idxmax()
     if r.gains[best] < 0.05:
-        return head + "; no region gains"
-    return f"{head}; {best} gains most ({r.gains[best]:+.1f} %)"
+        return head + _("; no region gains")
+    name, gain = province(best), r.gains[best]
+    return _f("{head}; {name} gains most ({gain:+.1f} %)")
 
 
 def render(r: Outcome):
@@ -520,14 +529,14 @@ def render(r: Outcome):
     f = frontier(r.economy)
     x = f["technology"] / r.autarky_joint["technology"] * 100
     y = f["goods"] / r.autarky_joint["goods"] * 100
-    ax.plot(x, y, color="black", linestyle="-", linewidth=1.4, label="frontier")
-    ax.plot([100], [100], marker="o", markersize=8, color=COLORS[0], linestyle="none", label="autarky")
+    ax.plot(x, y, color="black", linestyle="-", linewidth=1.4, label=_("frontier"))
+    ax.plot([100], [100], marker="o", markersize=8, color=COLORS[0], linestyle="none", label=_("autarky"))
     ax.plot([r.specialised_joint["technology"]], [r.specialised_joint["goods"]], marker="s", markersize=8,
-            color=COLORS[2], linestyle="none", label="specialised")
+            color=COLORS[2], linestyle="none", label=_("specialised"))
     ax.plot([r.joint["technology"]], [r.joint["goods"]], marker="*", markersize=13, color=COLORS[1],
-            markeredgecolor="black", markeredgewidth=0.6, linestyle="none", label="your allocation")
-    ax.set_xlabel("Technology (autarky = 100)")
-    ax.set_ylabel("Goods (autarky = 100)")
+            markeredgecolor="black", markeredgewidth=0.6, linestyle="none", label=_("your allocation"))
+    ax.set_xlabel(_("Technology (autarky = 100)"))
+    ax.set_ylabel(_("Goods (autarky = 100)"))
     xmax = max(x.max(), r.joint["technology"]) * 1.05
     ymax = max(y.max(), r.joint["goods"]) * 1.08
     ax.set_xlim(0, xmax)
@@ -543,33 +552,35 @@ def render(r: Outcome):
         bar.set_hatch(h)
         bar.set_hatchcolor("white")
     bx.plot(pos, r.specialised_gains.to_numpy(), marker="D", color="black", linestyle="none", markersize=6,
-            label="if specialised")
+            label=_("if specialised"))
     for p_, v in zip(pos, r.gains.to_numpy()):
         bx.text(p_, v, f"{v:+.1f}", ha="center", va="bottom" if v >= 0 else "top", fontsize=8.5)
     for p_, v in zip(pos, r.specialised_gains.to_numpy()):
         bx.text(p_ + 0.13, v, f"{v:+.1f}", ha="left", va="center", fontsize=8)
     bx.axhline(0, color="black", linewidth=0.8)
-    bx.set_xticks(pos, regions)
+    bx.set_xticks(pos, [province(n) for n in regions])
     bx.yaxis.set_visible(False)                  # the gains are printed on the bars
     bx.spines["left"].set_visible(False)
     bx.grid(False)
-    bx.set_title("Gain over autarky (%)", loc="left", fontsize=10, fontweight="normal")
+    bx.set_title(_("Gain over autarky (%)"), loc="left", fontsize=10, fontweight="normal")
     lo = min(0.0, float(r.gains.min()), float(r.specialised_gains.min()))
     hi = max(1.0, float(r.gains.max()), float(r.specialised_gains.max()))
     bx.set_ylim(lo - 0.12 * (hi - lo) - 0.5, hi + 0.15 * (hi - lo) + 0.5)
     bx.legend(loc="upper left", fontsize=8, handlelength=1.0)
     finding_title(fig, _title(r), width=72)
     table = pd.DataFrame({
-        "workers in technology (%)": (100 * r.shares).round(0),
-        "technology output": r.output["technology"].round(1),
-        "goods output": r.output["goods"].round(0),
-        "gain over autarky (%)": r.gains.round(1),
-        "gain if specialised (%)": r.specialised_gains.round(1),
+        _("workers in technology (%)"): (100 * r.shares).round(0),
+        _("technology output"): r.output["technology"].round(1),
+        _("goods output"): r.output["goods"].round(0),
+        _("gain over autarky (%)"): r.gains.round(1),
+        _("gain if specialised (%)"): r.specialised_gains.round(1),
     })
-    table.index.name = "region (model)"
-    setting = (f"<p class='course-static-note'>Price of a patent: {r.price:,.0f} (10,000 yuan of goods); "
-               f"terms-of-trade band {r.band.low:,.0f} to {r.band.high:,.0f}; market price {r.equilibrium.price:,.0f}. "
-               "Bars: your allocation; diamonds: every region specialised along comparative advantage at this price.</p>")
+    table.index = [province(n) for n in table.index]
+    table.index.name = _("region (model)")
+    text = _f("Price of a patent: {r.price:,.0f} (10,000 yuan of goods); "
+              "terms-of-trade band {r.band.low:,.0f} to {r.band.high:,.0f}; market price {r.equilibrium.price:,.0f}. "
+              "Bars: your allocation; diamonds: every region specialised along comparative advantage at this price.")
+    setting = f"<p class='course-static-note'>{text}</p>"
     notes = "".join(f"<li>{n}</li>" for n in r.notes)
     html = setting + table.to_html(classes="course-table", border=0) + (
         f"<ul class='course-notes'>{notes}</ul>" if notes else "")
@@ -578,20 +589,23 @@ def render(r: Outcome):
 
 def alt_text(r: Outcome) -> str:
     """Alt text for :func:`render`, with the current numbers."""
-    regions = list(r.economy.regions)
-    return (f"Left: the joint production frontier of {', '.join(regions)} in the model, technology output "
-            f"against goods output, both with autarky = 100. Autarky is the circle at (100, 100); specialising at "
-            f"this price gives technology {r.specialised_joint['technology']:.0f} and goods "
-            f"{r.specialised_joint['goods']:.0f}; your allocation (star) gives technology {r.joint['technology']:.0f} "
-            f"and goods {r.joint['goods']:.0f}. Right: each region's gain over autarky at a price of {r.price:,.0f}: "
-            + "; ".join(f"{n} {g:+.1f} % (specialised {s:+.1f} %)" for n, g, s in
-                        zip(regions, r.gains, r.specialised_gains)) + ".")
+    regions = [province(n) for n in r.economy.regions]
+    names = _(", ").join(regions)
+    gains = _("; ").join(_f("{n} {g:+.1f} % (specialised {s:+.1f} %)") for n, g, s in
+                         zip(regions, r.gains, r.specialised_gains))
+    return _f("Left: the joint production frontier of {names} in the model, technology output "
+              "against goods output, both with autarky = 100. Autarky is the circle at (100, 100); specialising at "
+              "this price gives technology {r.specialised_joint['technology']:.0f} and goods "
+              "{r.specialised_joint['goods']:.0f}; your allocation (star) gives technology {r.joint['technology']:.0f} "
+              "and goods {r.joint['goods']:.0f}. Right: each region's gain over autarky at a price of {r.price:,.0f}: "
+              "{gains}.")
 
 
-CAPTION = ("MODEL with productivities calibrated from NBS data: invention patents granted per R&D person-year "
-           "(2023); value added of industry and transport per worker in mining, manufacturing, utilities and "
-           "transport (urban non-private units, 2024); workers = urban non-private unit employment, 2024; "
-           "half of spending on technology (beta = 0.5).")
+#: shown under the lesson's figures; in the student's language via ``_(CAPTION)``
+CAPTION = N_("MODEL with productivities calibrated from NBS data: invention patents granted per R&D person-year "
+             "(2023); value added of industry and transport per worker in mining, manufacturing, utilities and "
+             "transport (urban non-private units, 2024); workers = urban non-private unit employment, 2024; "
+             "half of spending on technology (beta = 0.5).")
 
 
 def explorer(economy: Economy | None = None):
@@ -605,18 +619,18 @@ def explorer(economy: Economy | None = None):
     style = {"description_width": "initial"}
     start = int(round(100 * e.beta))
     controls = {
-        "beijing": w.IntSlider(value=start, min=0, max=100, step=5, description="Beijing: % of workers in technology",
+        "beijing": w.IntSlider(value=start, min=0, max=100, step=5, description=_("Beijing: % of workers in technology"),
                                style=style),
-        "tianjin": w.IntSlider(value=start, min=0, max=100, step=5, description="Tianjin: % of workers in technology",
+        "tianjin": w.IntSlider(value=start, min=0, max=100, step=5, description=_("Tianjin: % of workers in technology"),
                                style=style),
-        "hebei": w.IntSlider(value=start, min=0, max=100, step=5, description="Hebei: % of workers in technology",
+        "hebei": w.IntSlider(value=start, min=0, max=100, step=5, description=_("Hebei: % of workers in technology"),
                              style=style),
         "price": w.IntSlider(value=p_eq, min=100, max=2000, step=10,
-                             description="Price of a patent (10,000 yuan of goods)", style=style),
+                             description=_("Price of a patent (10,000 yuan of goods)"), style=style),
     }
 
     def compute(beijing, tianjin, hebei, price):
         return outcome(beijing, tianjin, hebei, price, economy=e)
 
-    return Explorer(controls, compute, render, alt=alt_text, caption=CAPTION,
-                    title="Beijing-Tianjin-Hebei: dividing the work (a model)")
+    return Explorer(controls, compute, render, alt=alt_text, caption=_(CAPTION),
+                    title=_("Beijing-Tianjin-Hebei: dividing the work (a model)"))

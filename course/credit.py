@@ -67,6 +67,7 @@ from statistics import NormalDist
 
 import numpy as np
 
+from course.i18n import N_, _, _f
 from course.widgets import EdgeCase
 
 __all__ = [
@@ -259,9 +260,9 @@ def pricing(pd: float = 0.12, lgd: float = 0.7, guarantee_share: float = 0.0, gu
     r0 = break_even_rate(pd, lgd)
     rg = break_even_rate(pd, lgd, g)
     if not math.isfinite(rg):
-        raise EdgeCase("With a default probability and a loss given default of 100 % and no guarantee, the bank "
-                       "expects to lose everything: no interest rate makes the loan pay. Lower one of them or add "
-                       "a guarantee.")
+        raise EdgeCase(_("With a default probability and a loss given default of 100 % and no guarantee, the bank "
+                         "expects to lose everything: no interest rate makes the loan pay. Lower one of them or add "
+                         "a guarantee."))
     ead = 1 + rg
     return Pricing(pd=pd, lgd=lgd, guarantee_share=g, guarantee_fee=fee, max_rate=float(max_rate),
                    rate_without=r0, rate_with=rg, fee_paid=fee if g > 0 else 0.0,
@@ -270,18 +271,20 @@ def pricing(pd: float = 0.12, lgd: float = 0.7, guarantee_share: float = 0.0, gu
 
 
 def _pct(x: float, d: int = 1) -> str:
-    return "no rate" if not math.isfinite(x) else f"{100 * x:.{d}f}%"
+    return _("no rate") if not math.isfinite(x) else f"{100 * x:.{d}f}%"
 
 
 def _pricing_finding(r: Pricing) -> str:
     if r.guarantee_share == 0:
-        verdict = "within" if r.served_without else "above"
-        return (f"Without a guarantee the bank needs {_pct(r.rate_without)}, {verdict} the {_pct(r.max_rate)} "
-                "the firm can bear")
-    change = "gets a loan it could not get without" if r.served_with and not r.served_without else (
-        "gets the loan either way" if r.served_with else "still cannot borrow")
-    return (f"A {r.guarantee_share:.0%} guarantee cuts the bank's rate from {_pct(r.rate_without)} to "
-            f"{_pct(r.rate_with)}; with the {_pct(r.fee_paid, 2)} fee the firm pays {_pct(r.all_in)} and {change}")
+        if r.served_without:
+            return _f("Without a guarantee the bank needs {_pct(r.rate_without)}, within the {_pct(r.max_rate)} "
+                      "the firm can bear")
+        return _f("Without a guarantee the bank needs {_pct(r.rate_without)}, above the {_pct(r.max_rate)} "
+                  "the firm can bear")
+    change = _("gets a loan it could not get without") if r.served_with and not r.served_without else (
+        _("gets the loan either way") if r.served_with else _("still cannot borrow"))
+    return _f("A {r.guarantee_share:.0%} guarantee cuts the bank's rate from {_pct(r.rate_without)} to "
+              "{_pct(r.rate_with)}; with the {_pct(r.fee_paid, 2)} fee the firm pays {_pct(r.all_in)} and {change}")
 
 
 def _spread(ys: list[float], gap: float) -> list[float]:
@@ -296,8 +299,8 @@ def _spread(ys: list[float], gap: float) -> list[float]:
 
 def _short_pricing(r: Pricing) -> str:
     if r.guarantee_share == 0:
-        return f"The bank needs {_pct(r.rate_without)}; the firm can bear {_pct(r.max_rate)}"
-    return f"With the guarantee the firm pays {_pct(r.all_in)}, without {_pct(r.rate_without)}"
+        return _f("The bank needs {_pct(r.rate_without)}; the firm can bear {_pct(r.max_rate)}")
+    return _f("With the guarantee the firm pays {_pct(r.all_in)}, without {_pct(r.rate_without)}")
 
 
 def render_pricing(r: Pricing):
@@ -324,14 +327,15 @@ def render_pricing(r: Pricing):
         fig.subplots_adjust(left=0.10, right=0.76, top=0.84, bottom=0.13)
         blue, orange, green, black = (plots.PALETTE[c] for c in ("blue", "orange", "bluish_green", "black"))
         ax.plot(pds * 100, r0, color=blue, linestyle="-")
-        labels = [(min(float(r0[-1]), top), "no guarantee", blue)]
+        labels = [(min(float(r0[-1]), top), _("no guarantee"), blue)]
         if r.guarantee_share > 0:
             ax.plot(pds * 100, rg, color=orange, linestyle="--")
             ax.plot(pds * 100, rg + 100 * r.fee_paid, color=green, linestyle="-.")
-            labels += [(float(rg[-1]), "with guarantee", orange), (float(rg[-1] + 100 * r.fee_paid), "+ fee", green)]
+            labels += [(float(rg[-1]), _("with guarantee"), orange),
+                       (float(rg[-1] + 100 * r.fee_paid), _("+ fee"), green)]
         ax.axhline(100 * r.max_rate, color=black, linestyle=":", linewidth=1.4)
-        labels.append((100 * r.max_rate, "firm's limit", black))
-        for y, (_, text, colour) in zip(_spread([y for y, _, _ in labels], 0.07 * top), labels):
+        labels.append((100 * r.max_rate, _("firm's limit"), black))
+        for y, (_y, text, colour) in zip(_spread([y for y, _, _ in labels], 0.07 * top), labels):
             ax.text(30.6, y, text, fontsize=8.5, color=colour, va="center", clip_on=False)
         ax.axvline(100 * r.pd, color="0.6", linewidth=0.8)
         ax.plot([100 * r.pd], [100 * r.rate_without], marker="o", color=blue, markersize=7, linestyle="none")
@@ -341,25 +345,25 @@ def render_pricing(r: Pricing):
         ax.set_xlim(0, 30)
         ax.set_xticks([0, 10, 20, 30])
         ax.set_yticks(np.arange(0, top, 20 if top > 40 else 10))
-        ax.set_xlabel("Probability of default, PD (%)")
-        ax.set_ylabel("Loan rate (% a year)")
-        plots.finding_title(fig, "MODEL. " + _short_pricing(r), width=56)
+        ax.set_xlabel(_("Probability of default, PD (%)"))
+        ax.set_ylabel(_("Loan rate (% a year)"))
+        plots.finding_title(fig, _("MODEL. ") + _short_pricing(r), width=56)
     rows = [
-        ("Bank's break-even rate without a guarantee", _pct(r.rate_without, 2)),
-        (f"Bank's break-even rate with a {r.guarantee_share:.0%} guarantee", _pct(r.rate_with, 2)),
-        ("Guarantee fee paid by the firm", _pct(r.fee_paid, 2)),
-        ("What the firm pays (rate + fee)", _pct(r.all_in, 2)),
-        ("Expected loss the bank bears, per 100 yuan", f"{100 * r.bank_expected_loss:.2f}"),
-        ("Guarantor's expected payout, per 100 yuan", f"{100 * r.guarantor_payout:.2f}"),
-        ("Fair fee (= expected payout)", _pct(r.fair_fee, 2)),
-        ("Guarantor's expected net cost (payout - fee), per 100 yuan", f"{100 * r.guarantor_net_cost:+.2f}"),
-        ("Does the firm get the loan? without / with the guarantee",
-         f"{'yes' if r.served_without else 'no'} / {'yes' if r.served_with else 'no'}"),
+        (_("Bank's break-even rate without a guarantee"), _pct(r.rate_without, 2)),
+        (_f("Bank's break-even rate with a {r.guarantee_share:.0%} guarantee"), _pct(r.rate_with, 2)),
+        (_("Guarantee fee paid by the firm"), _pct(r.fee_paid, 2)),
+        (_("What the firm pays (rate + fee)"), _pct(r.all_in, 2)),
+        (_("Expected loss the bank bears, per 100 yuan"), f"{100 * r.bank_expected_loss:.2f}"),
+        (_("Guarantor's expected payout, per 100 yuan"), f"{100 * r.guarantor_payout:.2f}"),
+        (_("Fair fee (= expected payout)"), _pct(r.fair_fee, 2)),
+        (_("Guarantor's expected net cost (payout - fee), per 100 yuan"), f"{100 * r.guarantor_net_cost:+.2f}"),
+        (_("Does the firm get the loan? without / with the guarantee"),
+         f"{_('yes') if r.served_without else _('no')} / {_('yes') if r.served_with else _('no')}"),
     ]
-    key = (f"<p class='course-summary' style='font-size:13px'><b>{html.escape(_pricing_finding(r))}.</b> "
-           f"This firm: PD {_pct(r.pd)}, LGD {r.lgd:.0%} (grey vertical line). Solid blue: the bank's break-even rate "
-           "without a guarantee (circle: this firm); dashed orange: with the guarantee; dash-dot green: that rate plus "
-           "the fee, what the firm pays (square); dotted black: the highest rate the firm can bear.</p>")
+    key = _f("<p class='course-summary' style='font-size:13px'><b>{html.escape(_pricing_finding(r))}.</b> "
+             "This firm: PD {_pct(r.pd)}, LGD {r.lgd:.0%} (grey vertical line). Solid blue: the bank's break-even rate "
+             "without a guarantee (circle: this firm); dashed orange: with the guarantee; dash-dot green: that rate plus "
+             "the fee, what the firm pays (square); dotted black: the highest rate the firm can bear.</p>")
     table = ("<table class='course-table' style='font-size:13px'>"
              + "".join(f"<tr><th style='text-align:left;font-weight:normal'>{html.escape(a)}</th>"
                        f"<td style='text-align:right'>{html.escape(b)}</td></tr>" for a, b in rows) + "</table>")
@@ -368,14 +372,14 @@ def render_pricing(r: Pricing):
 
 def pricing_alt(r: Pricing) -> str:
     """Alt text for :func:`render_pricing`."""
-    g = (f" With a {r.guarantee_share:.0%} guarantee a dashed curve lies lower ({_pct(r.rate_with)} at this PD) and a "
-         f"dash-dot curve adds the {_pct(r.fee_paid, 2)} fee ({_pct(r.all_in)})." if r.guarantee_share > 0 else "")
-    return (f"Model chart: the bank's break-even loan rate rises with the probability of default from 3% at PD 0 "
-            f"(LGD {r.lgd:.0%}); at this firm's PD of {_pct(r.pd)} it is {_pct(r.rate_without)}.{g} A dotted line marks "
-            f"the highest rate the firm can bear, {_pct(r.max_rate)}.")
+    g = (_f(" With a {r.guarantee_share:.0%} guarantee a dashed curve lies lower ({_pct(r.rate_with)} at this PD) and a "
+            "dash-dot curve adds the {_pct(r.fee_paid, 2)} fee ({_pct(r.all_in)}).") if r.guarantee_share > 0 else "")
+    return _f("Model chart: the bank's break-even loan rate rises with the probability of default from 3% at PD 0 "
+              "(LGD {r.lgd:.0%}); at this firm's PD of {_pct(r.pd)} it is {_pct(r.rate_without)}.{g} A dotted line marks "
+              "the highest rate the firm can bear, {_pct(r.max_rate)}.")
 
 
-PRICING_CAPTION = ("MODEL, not data: one-year loan of 1 yuan; funding 2% and operating cost 1% a year (illustrative); "
+PRICING_CAPTION = N_("MODEL, not data: one-year loan of 1 yuan; funding 2% and operating cost 1% a year (illustrative); "
                    "break-even (1 + r)(1 - PD x LGD x (1 - g)) = 1.03.")
 
 
@@ -388,19 +392,20 @@ def pricing_explorer():
     st = {"description_width": "initial"}
     controls = {
         "pd": w.FloatSlider(value=0.12, min=0.0, max=0.30, step=0.005, readout_format=".1%",
-                            description="Probability of default (PD)", style=st, continuous_update=False),
+                            description=_("Probability of default (PD)"), style=st, continuous_update=False),
         "lgd": w.FloatSlider(value=0.7, min=0.0, max=1.0, step=0.05, readout_format=".0%",
-                             description="Loss given default (LGD)", style=st, continuous_update=False),
+                             description=_("Loss given default (LGD)"), style=st, continuous_update=False),
         "guarantee_share": w.FloatSlider(value=0.0, min=0.0, max=1.0, step=0.1, readout_format=".0%",
-                                         description="Guarantee covers (share of loss)", style=st,
+                                         description=_("Guarantee covers (share of loss)"), style=st,
                                          continuous_update=False),
         "guarantee_fee": w.FloatSlider(value=0.01, min=0.0, max=0.05, step=0.0025, readout_format=".2%",
-                                       description="Guarantee fee (share of loan)", style=st, continuous_update=False),
+                                       description=_("Guarantee fee (share of loan)"), style=st,
+                                       continuous_update=False),
         "max_rate": w.FloatSlider(value=0.10, min=0.03, max=0.25, step=0.005, readout_format=".1%",
-                                  description="Highest rate the firm can bear", style=st, continuous_update=False),
+                                  description=_("Highest rate the firm can bear"), style=st, continuous_update=False),
     }
-    return Explorer(controls, pricing, render_pricing, alt=pricing_alt, caption=PRICING_CAPTION,
-                    title="MODEL: risk-based pricing and a guarantee for a small technology firm")
+    return Explorer(controls, pricing, render_pricing, alt=pricing_alt, caption=_(PRICING_CAPTION),
+                    title=_("MODEL: risk-based pricing and a guarantee for a small technology firm"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -549,8 +554,8 @@ def screening(base_pd: float = 0.15, auc: float = 0.75, rate_cap: float = 0.10, 
     """The screening widget's pure function: the screen at ``auc`` and the curves for every AUC."""
     pm = max_pd_for_rate(rate_cap, lgd)
     if pm <= 0:
-        raise EdgeCase(f"A rate of {_pct(rate_cap)} does not even cover the bank's funding and running costs "
-                       f"({_pct(FUNDING_RATE + COST_RATE)}), so it lends to no one whatever the data. Raise the rate.")
+        raise EdgeCase(_f("A rate of {_pct(rate_cap)} does not even cover the bank's funding and running costs "
+                          "({_pct(FUNDING_RATE + COST_RATE)}), so it lends to no one whatever the data. Raise the rate."))
     res = screen(base_pd, auc, pm)
     cached = _curves(round(float(base_pd), 6), round(pm, 12))
     return Screening(result=res, rate_cap=float(rate_cap), lgd=float(lgd), grid=AUC_GRID, curve_good=cached[0],
@@ -569,17 +574,17 @@ def _curves(base_pd: float, pm: float):
 def _screening_finding(r: Screening) -> str:
     s = r.result
     if not s.lends:
-        return (f"With an AUC of {s.auc:.2f} no applicant looks safe enough: at a {s.base_pd:.0%} base default rate "
-                f"the bank lends to no one")
-    return (f"With an AUC of {s.auc:.2f}, {s.good_accepted:.0%} of sound firms get a loan and "
-            f"{s.accepted_pd:.1%} of borrowers default (base rate {s.base_pd:.0%})")
+        return _f("With an AUC of {s.auc:.2f} no applicant looks safe enough: at a {s.base_pd:.0%} base default rate "
+                  "the bank lends to no one")
+    return _f("With an AUC of {s.auc:.2f}, {s.good_accepted:.0%} of sound firms get a loan and "
+              "{s.accepted_pd:.1%} of borrowers default (base rate {s.base_pd:.0%})")
 
 
 def _short_screening(r: Screening) -> str:
     s = r.result
     if not s.lends:
-        return f"AUC {s.auc:.2f}: no one is financed"
-    return f"AUC {s.auc:.2f}: {s.good_accepted:.0%} of sound firms financed, {s.accepted_pd:.1%} default"
+        return _f("AUC {s.auc:.2f}: no one is financed")
+    return _f("AUC {s.auc:.2f}: {s.good_accepted:.0%} of sound firms financed, {s.accepted_pd:.1%} default")
 
 
 def render_screening(r: Screening):
@@ -599,10 +604,10 @@ def render_screening(r: Screening):
         ax.plot(r.grid, 100 * r.curve_pd, color=blue, linestyle="--", marker="o", markersize=2.5, markevery=5)
         ax.axhline(100 * s.base_pd, color=orange, linestyle="-.", linewidth=1.6)
         ax.axhline(100 * s.max_pd, color=black, linestyle=":", linewidth=1.4)
-        labels = [(float(100 * r.curve_good[-1]), "sound firms financed", green),
-                  (float(np.nan_to_num(100 * r.curve_pd[-1])), "borrowers who default", blue),
-                  (100 * s.base_pd, "base rate", orange), (100 * s.max_pd, "highest priceable PD", black)]
-        for y, (_, text, colour) in zip(_spread([y for y, _, _ in labels], 6.0), labels):
+        labels = [(float(100 * r.curve_good[-1]), _("sound firms financed"), green),
+                  (float(np.nan_to_num(100 * r.curve_pd[-1])), _("borrowers who default"), blue),
+                  (100 * s.base_pd, _("base rate"), orange), (100 * s.max_pd, _("highest priceable PD"), black)]
+        for y, (_y, text, colour) in zip(_spread([y for y, _, _ in labels], 6.0), labels):
             ax.text(1.012, y, text, fontsize=8.5, color=colour, va="center", clip_on=False)
         ax.axvline(s.auc, color="0.55", linewidth=0.9)
         ax.plot([s.auc], [100 * s.good_accepted], marker="s", color=green, markersize=8, linestyle="none")
@@ -612,25 +617,25 @@ def render_screening(r: Screening):
         ax.set_ylim(0, 105)
         ax.set_xticks([0.5, 0.75, 1.0])        # few ticks: tick labels are the costly part of a redraw
         ax.set_yticks([0, 50, 100])
-        ax.set_xlabel("Accuracy of the data (AUC)")
-        ax.set_ylabel("% of firms")
-        plots.finding_title(fig, "MODEL. " + _short_screening(r), width=56)
+        ax.set_xlabel(_("Accuracy of the data (AUC)"))
+        ax.set_ylabel(_("% of firms"))
+        plots.finding_title(fig, _("MODEL. ") + _short_screening(r), width=56)
     rows = [
-        ("Base default rate of applicants", f"{s.base_pd:.1%}"),
-        ("Accuracy of the score (AUC)", f"{s.auc:.2f}"),
-        ("Highest rate a small firm can bear", _pct(r.rate_cap)),
-        ("Highest PD the bank can price at that rate", f"{s.max_pd:.1%}"),
-        ("Share of sound firms financed", f"{s.good_accepted:.1%}"),
-        ("Share of failing firms financed", f"{s.bad_accepted:.1%}"),
-        ("Share of all applicants financed", f"{s.acceptance:.1%}"),
-        ("Default rate among borrowers", "no borrowers" if not s.lends else f"{s.accepted_pd:.2%}"),
-        ("Break-even rate at the borrowers' average PD", "-" if not s.lends else _pct(r.pooled_rate, 2)),
+        (_("Base default rate of applicants"), f"{s.base_pd:.1%}"),
+        (_("Accuracy of the score (AUC)"), f"{s.auc:.2f}"),
+        (_("Highest rate a small firm can bear"), _pct(r.rate_cap)),
+        (_("Highest PD the bank can price at that rate"), f"{s.max_pd:.1%}"),
+        (_("Share of sound firms financed"), f"{s.good_accepted:.1%}"),
+        (_("Share of failing firms financed"), f"{s.bad_accepted:.1%}"),
+        (_("Share of all applicants financed"), f"{s.acceptance:.1%}"),
+        (_("Default rate among borrowers"), _("no borrowers") if not s.lends else f"{s.accepted_pd:.2%}"),
+        (_("Break-even rate at the borrowers' average PD"), "-" if not s.lends else _pct(r.pooled_rate, 2)),
     ]
-    key = (f"<p class='course-summary' style='font-size:13px'><b>{html.escape(_screening_finding(r))}.</b> "
-           "Solid green with squares: the share of sound firms that get a loan; dashed blue with circles: the share of "
-           "borrowers who default; dash-dot orange: the base default rate of all applicants; dotted black: the highest "
-           "default probability the bank can price at the firm's rate limit. The grey vertical line is the chosen "
-           "accuracy.</p>")
+    key = _f("<p class='course-summary' style='font-size:13px'><b>{html.escape(_screening_finding(r))}.</b> "
+             "Solid green with squares: the share of sound firms that get a loan; dashed blue with circles: the share of "
+             "borrowers who default; dash-dot orange: the base default rate of all applicants; dotted black: the highest "
+             "default probability the bank can price at the firm's rate limit. The grey vertical line is the chosen "
+             "accuracy.</p>")
     table = ("<table class='course-table' style='font-size:13px'>"
              + "".join(f"<tr><th style='text-align:left;font-weight:normal'>{html.escape(a)}</th>"
                        f"<td style='text-align:right'>{html.escape(b)}</td></tr>" for a, b in rows) + "</table>")
@@ -640,15 +645,15 @@ def render_screening(r: Screening):
 def screening_alt(r: Screening) -> str:
     """Alt text for :func:`render_screening`."""
     s = r.result
-    now = (f"At the chosen AUC of {s.auc:.2f}, {s.accepted_pd:.1%} of borrowers default and {s.good_accepted:.0%} of "
-           "sound firms are financed." if s.lends else f"At the chosen AUC of {s.auc:.2f} nobody is financed.")
-    return ("Model chart against the accuracy of the data (AUC from 0.5 to 1): a solid line for the share of sound "
-            "firms financed, rising to 100 %, and a dashed line for the share of borrowers who default, falling to 0; "
-            f"a dash-dot line at the base rate {s.base_pd:.0%} and a dotted line at the highest PD the bank can price, "
-            f"{s.max_pd:.1%}. " + now)
+    now = (_f("At the chosen AUC of {s.auc:.2f}, {s.accepted_pd:.1%} of borrowers default and {s.good_accepted:.0%} of "
+              "sound firms are financed.") if s.lends else _f("At the chosen AUC of {s.auc:.2f} nobody is financed."))
+    return _f("Model chart against the accuracy of the data (AUC from 0.5 to 1): a solid line for the share of sound "
+              "firms financed, rising to 100 %, and a dashed line for the share of borrowers who default, falling to 0; "
+              "a dash-dot line at the base rate {s.base_pd:.0%} and a dotted line at the highest PD the bank can price, "
+              "{s.max_pd:.1%}. {now}")
 
 
-SCREENING_CAPTION = ("MODEL, not data: binormal scores (sound firms N(d/2, 1), failing firms N(-d/2, 1), "
+SCREENING_CAPTION = N_("MODEL, not data: binormal scores (sound firms N(d/2, 1), failing firms N(-d/2, 1), "
                      "d = sqrt(2) x inverse-normal(AUC)); LGD 60%; funding 2% and costs 1% a year.")
 
 
@@ -661,14 +666,14 @@ def screening_explorer():
     st = {"description_width": "initial"}
     controls = {
         "base_pd": w.FloatSlider(value=0.15, min=0.01, max=0.40, step=0.01, readout_format=".0%",
-                                 description="Base default rate of applicants", style=st, continuous_update=False),
+                                 description=_("Base default rate of applicants"), style=st, continuous_update=False),
         "auc": w.FloatSlider(value=0.75, min=0.5, max=1.0, step=0.01, readout_format=".2f",
-                             description="Accuracy of the data (AUC)", style=st, continuous_update=False),
+                             description=_("Accuracy of the data (AUC)"), style=st, continuous_update=False),
         "rate_cap": w.FloatSlider(value=0.10, min=0.04, max=0.25, step=0.005, readout_format=".1%",
-                                  description="Highest rate a firm can bear", style=st, continuous_update=False),
+                                  description=_("Highest rate a firm can bear"), style=st, continuous_update=False),
     }
-    return Explorer(controls, screening, render_screening, alt=screening_alt, caption=SCREENING_CAPTION,
-                    title="MODEL: screening small firms with better data")
+    return Explorer(controls, screening, render_screening, alt=screening_alt, caption=_(SCREENING_CAPTION),
+                    title=_("MODEL: screening small firms with better data"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -783,12 +788,12 @@ def buffer(pd: float = 0.03, rho: float = 0.12, confidence: float = 0.999, n_loa
 
 
 def _buffer_finding(r: Buffer) -> str:
-    return (f"At {r.confidence:.1%} confidence the bank holds {100 * r.buffer:.1f} yuan per 100 lent beyond the "
-            f"{100 * r.expected_loss:.1f} it expects to lose ({100 * r.sim_buffer:.1f} with {r.n_loans} loans)")
+    return _f("At {r.confidence:.1%} confidence the bank holds {100 * r.buffer:.1f} yuan per 100 lent beyond the "
+              "{100 * r.expected_loss:.1f} it expects to lose ({100 * r.sim_buffer:.1f} with {r.n_loans} loans)")
 
 
 def _short_buffer(r: Buffer) -> str:
-    return f"Buffer {100 * r.buffer:.1f} per 100 yuan at {r.confidence:.1%} confidence"
+    return _f("Buffer {100 * r.buffer:.1f} per 100 yuan at {r.confidence:.1%} confidence")
 
 
 def render_buffer(r: Buffer):
@@ -818,39 +823,39 @@ def render_buffer(r: Buffer):
         top = ax.get_ylim()[1]
         ax.annotate("", xy=(100 * r.quantile, 0.80 * top), xytext=(100 * r.expected_loss, 0.80 * top),
                     arrowprops={"arrowstyle": "<->", "color": "0.2"})
-        ax.text(100 * (r.quantile + r.expected_loss) / 2, 0.82 * top, "buffer", ha="center", va="bottom", fontsize=9)
-        ax.text(100 * r.expected_loss, 0.95 * top, " expected loss", color=orange, fontsize=8.5, va="top")
+        ax.text(100 * (r.quantile + r.expected_loss) / 2, 0.82 * top, _("buffer"), ha="center", va="bottom", fontsize=9)
+        ax.text(100 * r.expected_loss, 0.95 * top, _(" expected loss"), color=orange, fontsize=8.5, va="top")
         ax.text(100 * r.quantile, 0.95 * top, f" {r.confidence:.1%}", color=green, fontsize=8.5, va="top")
         ax.set_xlim(-step / 2, 100 * xmax)
         ax.locator_params(axis="x", nbins=4)
         ax.locator_params(axis="y", nbins=3)
-        ax.set_xlabel("Loss in a year (% of the portfolio)")
-        ax.set_ylabel("Density")
-        plots.finding_title(fig, "MODEL. " + _short_buffer(r), width=56)
-    text = (f"<p class='course-summary' style='font-size:13px'><b>{html.escape(_buffer_finding(r))}.</b> "
-            f"Shaded steps: the simulated yearly loss of {r.n_loans} loans (20,000 years, seed 0); black curve: the "
-            "formula for a very large portfolio; dashed orange: the expected loss; dash-dot green: the loss not "
-            f"exceeded in {r.confidence:.1%} of years; the arrow between them is the buffer.<br>PD {r.pd:.1%}, LGD "
-            f"{r.lgd:.0%}, asset correlation {r.rho:.2f}. Expected loss {100 * r.expected_loss:.2f} per 100 yuan; "
-            f"loss not exceeded in {r.confidence:.1%} of years: {100 * r.quantile:.2f} (formula), "
-            f"{100 * r.sim_quantile:.2f} (simulation, {r.n_loans} loans). Buffer {100 * r.buffer:.2f} per 100 yuan; "
-            f"at an equity premium of {EQUITY_PREMIUM:.0%} it adds {100 * r.added_rate:.2f} percentage points to the "
-            "loan rate.</p>")
+        ax.set_xlabel(_("Loss in a year (% of the portfolio)"))
+        ax.set_ylabel(_("Density"))
+        plots.finding_title(fig, _("MODEL. ") + _short_buffer(r), width=56)
+    text = _f("<p class='course-summary' style='font-size:13px'><b>{html.escape(_buffer_finding(r))}.</b> "
+              "Shaded steps: the simulated yearly loss of {r.n_loans} loans (20,000 years, seed 0); black curve: the "
+              "formula for a very large portfolio; dashed orange: the expected loss; dash-dot green: the loss not "
+              "exceeded in {r.confidence:.1%} of years; the arrow between them is the buffer.<br>PD {r.pd:.1%}, LGD "
+              "{r.lgd:.0%}, asset correlation {r.rho:.2f}. Expected loss {100 * r.expected_loss:.2f} per 100 yuan; "
+              "loss not exceeded in {r.confidence:.1%} of years: {100 * r.quantile:.2f} (formula), "
+              "{100 * r.sim_quantile:.2f} (simulation, {r.n_loans} loans). Buffer {100 * r.buffer:.2f} per 100 yuan; "
+              "at an equity premium of {EQUITY_PREMIUM:.0%} it adds {100 * r.added_rate:.2f} percentage points to the "
+              "loan rate.</p>")
     return [fig, text]
 
 
 def buffer_alt(r: Buffer) -> str:
     """Alt text for :func:`render_buffer`."""
-    curve = " A black curve shows the formula for a very large portfolio." if r.rho > 0 else (
-        " With zero correlation a very large portfolio would lose exactly the expected loss every year.")
-    return (f"Model chart: a shaded step histogram of the simulated yearly loss of {r.n_loans} loans (PD {r.pd:.1%}, LGD "
-            f"{r.lgd:.0%}, asset correlation {r.rho:.2f}), skewed to the right." + curve
-            + f" A dashed line marks the expected loss, {100 * r.expected_loss:.2f}%, a dash-dot line the "
-            f"{r.confidence:.1%} quantile, {100 * r.quantile:.2f}%; the gap between them, {100 * r.buffer:.2f}%, is the "
-            "capital buffer.")
+    curve = _(" A black curve shows the formula for a very large portfolio.") if r.rho > 0 else (
+        _(" With zero correlation a very large portfolio would lose exactly the expected loss every year."))
+    return _f("Model chart: a shaded step histogram of the simulated yearly loss of {r.n_loans} loans (PD {r.pd:.1%}, LGD "
+              "{r.lgd:.0%}, asset correlation {r.rho:.2f}), skewed to the right.{curve}"
+              " A dashed line marks the expected loss, {100 * r.expected_loss:.2f}%, a dash-dot line the "
+              "{r.confidence:.1%} quantile, {100 * r.quantile:.2f}%; the gap between them, {100 * r.buffer:.2f}%, is the "
+              "capital buffer.")
 
 
-BUFFER_CAPTION = ("MODEL, not data: Vasicek one-factor model (the basis of the Basel internal-ratings capital rule, here "
+BUFFER_CAPTION = N_("MODEL, not data: Vasicek one-factor model (the basis of the Basel internal-ratings capital rule, here "
                   "without its maturity adjustment); LGD 60%; simulation seeded (seed 0), 20,000 years.")
 
 
@@ -863,12 +868,13 @@ def buffer_explorer():
     st = {"description_width": "initial"}
     controls = {
         "pd": w.FloatSlider(value=0.03, min=0.005, max=0.20, step=0.005, readout_format=".1%",
-                            description="Probability of default (PD)", style=st, continuous_update=False),
+                            description=_("Probability of default (PD)"), style=st, continuous_update=False),
         "rho": w.FloatSlider(value=0.12, min=0.0, max=0.30, step=0.01, readout_format=".2f",
-                             description="Asset correlation (rho)", style=st, continuous_update=False),
+                             description=_("Asset correlation (rho)"), style=st, continuous_update=False),
         "confidence": w.Dropdown(options=[(f"{c:.1%}", c) for c in CONFIDENCE_LEVELS], value=0.999,
-                                 description="Confidence level", style=st),
-        "n_loans": w.Dropdown(options=[50, 200, 1000, 5000], value=200, description="Loans in the portfolio", style=st),
+                                 description=_("Confidence level"), style=st),
+        "n_loans": w.Dropdown(options=[50, 200, 1000, 5000], value=200, description=_("Loans in the portfolio"),
+                              style=st),
     }
-    return Explorer(controls, buffer, render_buffer, alt=buffer_alt, caption=BUFFER_CAPTION,
-                    title="MODEL: a capital buffer against unexpected loss")
+    return Explorer(controls, buffer, render_buffer, alt=buffer_alt, caption=_(BUFFER_CAPTION),
+                    title=_("MODEL: a capital buffer against unexpected loss"))

@@ -50,6 +50,7 @@ import pandas as pd
 from .data import NATIONAL_CODE
 
 from course import measures
+from course.i18n import N_, _, _f, is_chinese, province
 from course.widgets import EdgeCase
 
 __all__ = [
@@ -94,7 +95,7 @@ DIMENSIONS = ("innovation", "coordination", "green", "openness", "sharing")
 DIMENSION_ZH = {"innovation": "创新", "coordination": "协调", "green": "绿色", "openness": "开放", "sharing": "共享"}
 
 NOT_MEASURED = {
-    "openness": (
+    "openness": N_(
         "not measured here: the course's tables have no provincial trade or foreign-investment figures. "
         "Measuring it would need, by province, exports plus imports as a share of GRP (China Statistical "
         "Yearbook, foreign trade by region, from the General Administration of Customs) and foreign direct "
@@ -291,7 +292,7 @@ def _normalise_one(values: pd.Series, direction: str, method: str) -> pd.Series:
     # rank: (rank - 1) / (n - 1), ties get their average rank; n counts the provinces with a value
     n = int(present.sum())
     if n < 2:
-        raise EdgeCase("Rank normalisation needs at least two provinces with a value.")
+        raise EdgeCase(_("Rank normalisation needs at least two provinces with a value."))
     ranks = values.rank(method="average", ascending=(direction == "+"))
     return (ranks - 1) / (n - 1)
 
@@ -381,7 +382,7 @@ def dimension_scores(indicators: pd.DataFrame, directions: dict[str, str] | None
         if not cols:
             continue  # unmeasured: no column, so it can never be averaged in as a zero
         if w[cols].sum() == 0:
-            raise EdgeCase(f"All indicator weights of the {dim} dimension are zero.")
+            raise EdgeCase(_f("All indicator weights of the {dim} dimension are zero."))
         out[dim], _ = _weighted_mean(norm[cols], w[cols])
     return pd.DataFrame(out, index=indicators.index)
 
@@ -473,7 +474,7 @@ def spearman(x, y, permutations: int = 5000, seed: int = 0) -> RankCorrelation:
                           "y": pd.Series(y).astype("float64").to_numpy()}).dropna()
     n = len(frame)
     if n < 3:
-        raise EdgeCase("A rank correlation needs at least three provinces with both values.")
+        raise EdgeCase(_("A rank correlation needs at least three provinces with both values."))
     rx = frame["x"].rank().to_numpy()
     ry = frame["y"].rank().to_numpy()
     if rx.std() == 0 or ry.std() == 0:
@@ -518,14 +519,14 @@ def partial_spearman(x, y, z, permutations: int = 5000, seed: int = 0) -> RankCo
                           "z": pd.Series(z).astype("float64").to_numpy()}).dropna()
     n = len(frame)
     if n < 4:
-        raise EdgeCase("A partial rank correlation needs at least four provinces with all three values.")
+        raise EdgeCase(_("A partial rank correlation needs at least four provinces with all three values."))
     r = frame.rank()
     if (r.std() == 0).any():
         raise EdgeCase("A rank correlation is undefined when all values are equal.")
     ex = _residual(r["x"].to_numpy(), r["z"].to_numpy())
     ey = _residual(r["y"].to_numpy(), r["z"].to_numpy())
     if ex.std() == 0 or ey.std() == 0:
-        raise EdgeCase("Once the control is held fixed nothing is left to correlate.")
+        raise EdgeCase(_("Once the control is held fixed nothing is left to correlate."))
     ex = (ex - ex.mean()) / ex.std()
     ey = (ey - ey.mean()) / ey.std()
     rho = float(np.mean(ex * ey))
@@ -555,7 +556,7 @@ def kendalls_w(ranks) -> float:
     frame = pd.DataFrame(ranks).astype("float64").dropna()
     n, m = frame.shape
     if n < 2 or m < 2:
-        raise EdgeCase("Kendall's W needs at least two rankings of at least two provinces.")
+        raise EdgeCase(_("Kendall's W needs at least two rankings of at least two provinces."))
     r = frame.rank(axis=0).to_numpy()
     totals = r.sum(axis=1)
     s = float(((totals - totals.mean()) ** 2).sum())
@@ -585,7 +586,7 @@ def agreement_test(scores: pd.DataFrame, permutations: int = 5000, seed: int = 0
     frame = pd.DataFrame(scores).astype("float64").dropna()
     n, m = frame.shape
     if n < 3 or m < 2:
-        raise EdgeCase("The agreement test needs at least three provinces and two dimensions.")
+        raise EdgeCase(_("The agreement test needs at least three provinces and two dimensions."))
     ranks = frame.rank(axis=0, ascending=False).to_numpy()
     w = kendalls_w(pd.DataFrame(ranks))
     spread = float((ranks.max(axis=1) - ranks.min(axis=1)).mean())
@@ -650,6 +651,7 @@ class Dashboard:
     year: int
     notes: list[str] = field(default_factory=list)
     equal_rank: pd.Series | None = None   # rank (1 = best) with equal weights, same normalisation
+    note_provinces: list[str] = field(default_factory=list)   # the province each note is about
 
     @property
     def picked(self) -> pd.DataFrame:
@@ -675,10 +677,10 @@ def dashboard(provinces=("Beijing", "Guangdong", "Guizhou"), innovation: float =
     """
     picked = [str(p) for p in (provinces or ())]
     if not picked:
-        raise EdgeCase("Pick at least one province (up to five) to compare on the radar chart.")
+        raise EdgeCase(_("Pick at least one province (up to five) to compare on the radar chart."))
     if len(picked) > MAX_PICK:
-        raise EdgeCase(f"You picked {len(picked)} provinces; pick at most {MAX_PICK} so that the radar chart "
-                       "stays readable.")
+        raise EdgeCase(_f("You picked {len(picked)} provinces; pick at most {MAX_PICK} so that the radar chart "
+                          "stays readable."))
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)} (got {method!r})")
     cached = indicators is None
@@ -688,25 +690,28 @@ def dashboard(provinces=("Beijing", "Guangdong", "Guizhou"), innovation: float =
         raise ValueError(f"unknown province(s): {', '.join(unknown)}")
     weights = {"innovation": innovation, "coordination": coordination, "green": green, "sharing": sharing}
     table = score_table(ind, weights, method=method, scores=_cached_scores(int(year), method) if cached else None)
-    notes = []
+    notes, note_provinces = [], []
     measured = [d for d in DIMENSIONS if d in table.columns]
     positive = [d for d in measured if weights.get(d, 0) > 0]
     for name, row in table.set_index("province_en").iterrows():
         lacking = [d for d in positive if pd.isna(row[d])]
         if lacking and int(row["dimensions_used"]) == 0:
-            notes.append(f"{name} has no {', '.join(lacking)} score, and no other dimension has a weight above "
-                         "zero, so it has no overall score (and no rank) at these weights.")
+            notes.append(_f("{name} has no {', '.join(lacking)} score, and no other dimension has a weight above "
+                            "zero, so it has no overall score (and no rank) at these weights."))
+            note_provinces.append(name)
         elif lacking:
-            notes.append(f"{name} has no {', '.join(lacking)} score; its overall score averages the other "
-                         f"{int(row['dimensions_used'])} weighted dimension(s).")
+            notes.append(_f("{name} has no {', '.join(lacking)} score; its overall score averages the other "
+                            "{int(row['dimensions_used'])} weighted dimension(s)."))
+            note_provinces.append(name)
     scores = table[measured]
     equal = overall_score(scores, {d: 1.0 for d in measured}).rank(ascending=False, method="min")
     return Dashboard(table=table, selected=picked, weights=weights, method=method, year=int(year), notes=notes,
-                     equal_rank=equal.astype("Int64"))
+                     equal_rank=equal.astype("Int64"), note_provinces=note_provinces)
 
 
-_AXIS_LABEL = {"innovation": "Innovation", "coordination": "Coordination", "green": "Green",
-               "openness": "Openness", "sharing": "Sharing"}
+_COLUMNS = (N_("Overall"),)   # the score table's other column name, for the catalogue
+_AXIS_LABEL = {"innovation": N_("Innovation"), "coordination": N_("Coordination"), "green": N_("Green"),
+               "openness": N_("Openness"), "sharing": N_("Sharing")}
 
 
 def _styles():
@@ -737,7 +742,7 @@ def draw_radar(ax, result: Dashboard) -> None:
             ax.fill(np.r_[0, np.cos(wedge), 0], np.r_[0, np.sin(wedge), 0], color="0.93", zorder=0, linewidth=0)
         ax.plot([0, np.cos(angle)], [0, np.sin(angle)], color="0.7" if measured else "0.8", linewidth=0.8,
                 linestyle="-" if measured else ":", zorder=0)
-        label = _AXIS_LABEL[dim] if measured else f"{_AXIS_LABEL[dim]}\n(not measured)"
+        label = _(_AXIS_LABEL[dim]) if measured else _f("{_(_AXIS_LABEL[dim])}\n(not measured)")
         c, s_ = np.cos(angle), np.sin(angle)
         ax.text(1.16 * c, 1.12 * s_, label, fontsize=8.5, ha="center", va="center",
                 color="0.1" if measured else "0.45", fontstyle="normal" if measured else "italic")
@@ -747,7 +752,7 @@ def draw_radar(ax, result: Dashboard) -> None:
         vals = np.array([row[d] if d in result.measured else np.nan for d in DIMENSIONS], dtype="float64")
         vals = np.append(vals, vals[0])
         ax.plot(vals * np.cos(closed), vals * np.sin(closed), color=colours[k], linestyle=linestyles[k],
-                marker=markers[k], markersize=5, linewidth=1.6, label=name)
+                marker=markers[k], markersize=5, linewidth=1.6, label=province(name))
     ax.set_xlim(-1.45, 1.45)
     ax.set_ylim(-1.3, 1.3)
     ax.set_aspect("equal")
@@ -758,10 +763,10 @@ def picked_table(result: Dashboard) -> pd.DataFrame:
     """The picked provinces' dimension scores, overall score and rank, rounded for display."""
     cols = result.measured + ["overall"]
     out = result.picked[cols].astype("float64").round(2)
-    out.columns = [c.capitalize() for c in cols]
-    out["Rank of 31"] = result.picked["rank"].astype("Int64")
-    out["Openness"] = "not measured"
-    out.index.name = "Province"
+    out.columns = [_(c.capitalize()) for c in cols]
+    out[_("Rank of 31")] = result.picked["rank"].astype("Int64")
+    out[_("Openness")] = _("not measured")
+    out.index = pd.Index([province(n) for n in out.index], name=_("Province"))
     return out
 
 
@@ -778,21 +783,27 @@ def render(result: Dashboard):
     weakest = {name: row[result.measured].astype("float64").idxmin() for name, row in picked.iterrows()
                if row[result.measured].notna().any()}
     if len(picked) > 1 and top is not None:
-        title = f"{top} scores highest overall" + (
-            "; the picked provinces' weakest dimensions differ" if len(set(weakest.values())) > 1
-            else f"; all are weakest on {next(iter(weakest.values()))}")
+        weakest_dim = next(iter(weakest.values()))
+        title = _f("{top} scores highest overall") + (
+            _("; the picked provinces' weakest dimensions differ") if len(set(weakest.values())) > 1
+            else _f("; all are weakest on {weakest_dim}"))
     elif pd.notna(picked["rank"].iloc[0]):
-        title = f"{picked.index[0]} ranks {picked['rank'].iloc[0]} of 31 overall"
+        title = _f("{picked.index[0]} ranks {picked['rank'].iloc[0]} of 31 overall")
     else:
-        title = f"{picked.index[0]} has no overall score at these weights"
+        title = _f("{picked.index[0]} has no overall score at these weights")
     from course.plots import finding_title
 
     finding_title(fig, title)
     w = result.weights
-    wtext = ", ".join(f"{d} {w.get(d, 0):g}" for d in result.measured)
-    fig.text(0.73, 0.30, f"Weights: {wtext}.\nNormalisation: {result.method}.", fontsize=7.5, color="0.25",
+    pieces = []
+    for d in result.measured:
+        weight = w.get(d, 0)
+        pieces.append(_f("{d} {weight:g}"))
+    wtext = _(", ").join(pieces)
+    fig.text(0.73, 0.30, _f("Weights: {wtext}.\nNormalisation: {result.method}."), fontsize=7.5, color="0.25",
              va="top", wrap=True)
-    notes = "".join(f"<li>{n}</li>" for n in result.notes if n.split(" has no ")[0] in set(picked.index))
+    notes = "".join(f"<li>{n}</li>" for n, about in zip(result.notes, result.note_provinces)
+                    if about in set(picked.index))
     table = picked_table(result).to_html(classes="course-table", border=0, na_rep="missing")
     return [fig, table + (f"<ul class='course-notes'>{notes}</ul>" if notes else ""), ranked_bars_html(result)]
 
@@ -816,7 +827,7 @@ def ranked_bars_html(result: Dashboard) -> str:
                                          equal.to_numpy(dtype=float, na_value=np.nan)):
         mine = name in picked
         if np.isnan(score):
-            rank_text, bar, value, move = "–", "", "no score", ""
+            rank_text, bar, value, move = "–", "", _("no score"), ""
         else:
             rank_text, value = str(int(rank)), f"{score:.2f}"
             bar = (f"<div style='width:{max(score, 0) * 100:.1f}%;min-width:1px;height:11px;"
@@ -825,36 +836,47 @@ def ranked_bars_html(result: Dashboard) -> str:
             move = f"▲{gained}" if gained > 0 else f"▼{-gained}" if gained < 0 else "–"
         rows.append(
             f"<tr style='font-weight:{'bold' if mine else 'normal'}'><td style='text-align:right;padding:0 6px'>"
-            f"{rank_text}</td><td style='padding:0 6px;white-space:nowrap'>{'◆ ' if mine else ''}{html.escape(name)}"
+            f"{rank_text}</td><td style='padding:0 6px;white-space:nowrap'>{'◆ ' if mine else ''}{html.escape(province(name))}"
             f"</td><td style='width:180px;padding:1px 0'>{bar}</td><td style='padding:0 6px'>{value}</td>"
             f"<td style='padding:0 6px'>{move}</td></tr>")
-    caption = ("All 31 provinces by overall score at these weights (◆ = picked). Last column: places gained (▲) "
-               "or lost (▼) against equal weights, same normalisation.")
+    caption = _("All 31 provinces by overall score at these weights (◆ = picked). Last column: places gained (▲) "
+                "or lost (▼) against equal weights, same normalisation.")
+    rank_h, province_h, score_h, equal_h = _("rank"), _("province"), _("score"), _("vs equal")
+    head = (f"<tr><th>{rank_h}</th><th style='text-align:left'>{province_h}</th>"
+            f"<th style='text-align:left'>{score_h}</th><th></th><th>{equal_h}</th></tr>")
     return ("<table class='course-ranked-bars' style='border-collapse:collapse;font-size:12px;line-height:1.2;"
             "margin:4px 0 8px 0'>"
             f"<caption style='text-align:left;font-weight:bold;padding-bottom:4px'>{html.escape(caption)}</caption>"
-            "<tr><th>rank</th><th style='text-align:left'>province</th><th style='text-align:left'>score</th>"
-            "<th></th><th>vs equal</th></tr>" + "".join(rows) + "</table>")
+            + head + "".join(rows) + "</table>")
 
 
 def alt_text(result: Dashboard) -> str:
     """Alt text for :func:`render`: what the radar shows, province by province."""
     parts = []
     for name, row in result.picked.iterrows():
-        dims = "; ".join(f"{d} {('missing' if pd.isna(row[d]) else f'{row[d]:.2f}')}" for d in result.measured)
-        overall = ("no overall score" if pd.isna(row["overall"])
-                   else f"overall {row['overall']:.2f}, rank {row['rank']} of 31")
-        parts.append(f"{name}: {dims}; {overall}")
-    return ("Radar chart with five spokes (innovation, coordination, green, openness, sharing); the openness "
-            "spoke is greyed out and labelled not measured, so the lines break there. " + ". ".join(parts) + ".")
+        pieces = []
+        for d in result.measured:
+            value = _("missing") if pd.isna(row[d]) else f"{row[d]:.2f}"
+            pieces.append(_f("{d} {value}"))
+        dims = _("; ").join(pieces)
+        overall = (_("no overall score") if pd.isna(row["overall"])
+                   else _f("overall {row['overall']:.2f}, rank {row['rank']} of 31"))
+        parts.append(_f("{name}: {dims}; {overall}"))
+    return _f("Radar chart with five spokes (innovation, coordination, green, openness, sharing); the openness "
+              "spoke is greyed out and labelled not measured, so the lines break there. {'. '.join(parts)}.")
 
 
-CAPTION = ("Scores run from 0 (lowest of the 31 provinces) to 1 (highest). Data years: innovation 2023; "
+CAPTION = N_("Scores run from 0 (lowest of the 31 provinces) to 1 (highest). Data years: innovation 2023; "
            "coordination (urban/rural consumption) 2019, the last year with the urban/rural split; green 2020, "
            "the only year; sharing: urban/rural income 2019, household income / GDP per capita 2023. "
            "Sources: NBS R&D bulletin; China Statistical Yearbook on Science and Technology; NBS National Data "
            "(GRP, population, technology market, household income and consumption); NBS/NDRC/NEA 2020 "
            "energy-intensity bulletin.")
+
+
+def _province_options(names) -> list:
+    """The province list of the widget: plain English names, or (Chinese name, English name) in Chinese."""
+    return [(province(p), p) for p in names] if is_chinese() else list(names)
 
 
 def explorer(provinces=("Beijing", "Guangdong", "Guizhou"), year: int = LAST_YEAR):
@@ -867,17 +889,17 @@ def explorer(provinces=("Beijing", "Guangdong", "Guizhou"), year: int = LAST_YEA
     ind = _cached_indicators(_check_year(year))
     style = {"description_width": "initial"}
     controls = {
-        "provinces": w.SelectMultiple(options=list(ind["province_en"]), value=tuple(provinces), rows=7,
-                                      description="Provinces (1-5, Ctrl/Cmd-click)", style=style),
-        "innovation": w.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.5, description="Innovation weight",
+        "provinces": w.SelectMultiple(options=_province_options(ind["province_en"]), value=tuple(provinces),
+                                      rows=7, description=_("Provinces (1-5, Ctrl/Cmd-click)"), style=style),
+        "innovation": w.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.5, description=_("Innovation weight"),
                                     style=style),
-        "coordination": w.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.5, description="Coordination weight",
+        "coordination": w.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.5, description=_("Coordination weight"),
                                       style=style),
-        "green": w.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.5, description="Green weight", style=style),
-        "sharing": w.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.5, description="Sharing weight",
+        "green": w.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.5, description=_("Green weight"), style=style),
+        "sharing": w.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.5, description=_("Sharing weight"),
                                  style=style),
-        "method": w.Dropdown(options=[("min-max (distance)", "minmax"), ("rank (order only)", "rank")],
-                             value="minmax", description="Normalisation", style=style),
+        "method": w.Dropdown(options=[(_("min-max (distance)"), "minmax"), (_("rank (order only)"), "rank")],
+                             value="minmax", description=_("Normalisation"), style=style),
     }
-    return Explorer(controls, dashboard, render, alt=alt_text, caption=CAPTION,
-                    title="New development philosophy dashboard (openness: not measured)")
+    return Explorer(controls, dashboard, render, alt=alt_text, caption=_(CAPTION),
+                    title=_("New development philosophy dashboard (openness: not measured)"))

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from course import measures
+from course.i18n import N_
 
 __all__ = ["Indicator", "INDICATORS", "per_capita_panel", "dispersion", "annual_log_change", "convergence"]
 
@@ -47,16 +48,16 @@ class Indicator:
 
 
 INDICATORS: dict[str, Indicator] = {ind.key: ind for ind in [
-    Indicator("broadband_per_100", "Broadband subscribers", "broadband_users_10k_accounts", 100,
-              "accounts per 100 residents", "access"),
-    Indicator("mobile_per_100", "Mobile internet subscribers", "mobile_internet_users_10k_accounts", 100,
-              "accounts per 100 residents", "access"),
-    Indicator("ports_per_100", "Broadband access ports", "broadband_ports_10k_units", 100,
-              "ports per 100 residents", "access"),
-    Indicator("domains_per_1000", "Domain names", "domain_names_10k_units", 1000,
-              "per 1,000 residents", "content"),
-    Indicator("pages_per_resident", "Web pages", "web_pages_10k_units", 1,
-              "per resident", "content"),
+    Indicator("broadband_per_100", N_("Broadband subscribers"), "broadband_users_10k_accounts", 100,
+              N_("accounts per 100 residents"), "access"),
+    Indicator("mobile_per_100", N_("Mobile internet subscribers"), "mobile_internet_users_10k_accounts", 100,
+              N_("accounts per 100 residents"), "access"),
+    Indicator("ports_per_100", N_("Broadband access ports"), "broadband_ports_10k_units", 100,
+              N_("ports per 100 residents"), "access"),
+    Indicator("domains_per_1000", N_("Domain names"), "domain_names_10k_units", 1000,
+              N_("per 1,000 residents"), "content"),
+    Indicator("pages_per_resident", N_("Web pages"), "web_pages_10k_units", 1,
+              N_("per resident"), "content"),
 ]}
 
 

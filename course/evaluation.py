@@ -50,6 +50,7 @@ import pandas as pd
 
 from course import dashboard, measures
 from course.data import NATIONAL_CODE
+from course.i18n import N_, _, _f, province as _province
 from course.widgets import EdgeCase
 
 __all__ = [
@@ -74,7 +75,7 @@ __all__ = [
 ]
 
 FIRST_YEAR, LAST_YEAR = 2018, 2023  # high-tech manufacturing starts in 2018, patents granted end in 2023
-NO_PROVINCE = "(none)"
+NO_PROVINCE = N_("(none)")
 
 
 @dataclass(frozen=True)
@@ -91,21 +92,21 @@ class Indicator:
 
 
 INDICATORS = (
-    Indicator("rd_intensity_pct", "R&D intensity", "R&D intensity", "% of GRP", "input",
+    Indicator("rd_intensity_pct", N_("R&D intensity"), N_("R&D intensity"), N_("% of GRP"), "input",
               "province_rd_first_published",
               "R&D expenditure / gross regional product, as first published in that year's R&D bulletin"),
-    Indicator("patents_per_10k", "Patents granted per 10,000 residents", "Patents", "per 10,000 residents",
+    Indicator("patents_per_10k", N_("Patents granted per 10,000 residents"), N_("Patents"), N_("per 10,000 residents"),
               "output count", "province_patents_granted; province_population",
               "domestic patents granted (invention, utility model, design) / year-end resident population"),
-    Indicator("invention_patents_per_10k", "Invention patents granted per 10,000 residents", "Invention patents",
-              "per 10,000 residents", "output count", "province_patents_granted; province_population",
+    Indicator("invention_patents_per_10k", N_("Invention patents granted per 10,000 residents"), N_("Invention patents"),
+              N_("per 10,000 residents"), "output count", "province_patents_granted; province_population",
               "domestic invention patents granted / year-end resident population"),
-    Indicator("transfer_ratio", "Technology-market turnover / R&D spending", "Transfer ratio",
-              "yuan of contracts per yuan of R&D", "transfer (proxy)",
+    Indicator("transfer_ratio", N_("Technology-market turnover / R&D spending"), N_("Transfer ratio"),
+              N_("yuan of contracts per yuan of R&D"), "transfer (proxy)",
               "province_tech_market; province_rd_first_published",
               "value of technology contracts sold by the province (by seller) / its R&D expenditure"),
-    Indicator("hightech_revenue_pct_grp", "High-tech manufacturing revenue / GRP", "High-tech revenue",
-              "% of GRP (revenue, not value added)", "application and economic benefit (proxy)",
+    Indicator("hightech_revenue_pct_grp", N_("High-tech manufacturing revenue / GRP"), N_("High-tech revenue"),
+              N_("% of GRP (revenue, not value added)"), "application and economic benefit (proxy)",
               "province_hightech; province_gdp",
               "operating revenue of high-technology manufacturing / GRP (pre-revision vintage) x 100"),
 )
@@ -123,6 +124,8 @@ PRESETS: dict[str, dict[str, float]] = {
     "equal": {k: 1.0 for k in KEYS},
 }
 DEFAULT_BASELINE = "output counts"
+#: the baselines' names as the widget shows them (translated where shown)
+_PRESET_NAMES = (N_("output counts"), N_("transfer and application"), N_("equal"))
 
 
 def _check_year(year) -> int:
@@ -184,8 +187,8 @@ def _weights(weights) -> pd.Series:
     if w.isna().any() or np.isinf(w).any() or (w < 0).any():
         raise ValueError("weights must be finite numbers of at least zero")
     if w.sum() == 0:
-        raise EdgeCase("All five weights are zero, so there is nothing to score the provinces on. "
-                       "Give at least one indicator a weight above zero.")
+        raise EdgeCase(_("All five weights are zero, so there is nothing to score the provinces on. "
+                         "Give at least one indicator a weight above zero."))
     return w
 
 
@@ -311,12 +314,13 @@ def evaluate(rd_intensity_pct: float = 0.0, patents_per_10k: float = 0.0, invent
     w = pd.Series(weights, dtype=float)
     b = pd.Series(PRESETS[baseline], dtype=float)
     if np.allclose(w / w.sum(), b / b.sum()):
-        notes.append(f"These weights are proportional to the '{baseline}' weights, so the ranking is the same: "
-                     "weights only count relative to each other.")
+        name = _(baseline)
+        notes.append(_f("These weights are proportional to the '{name}' weights, so the ranking is the same: "
+                        "weights only count relative to each other."))
     missing = ind[list(KEYS)].isna().any(axis=1)
     for code in ind.index[missing]:
-        notes.append(f"{ind.at[code, 'province_en']} lacks a value for "
-                     f"{', '.join(k for k in KEYS if pd.isna(ind.at[code, k]))}; it is scored on the others.")
+        name, lacking = _province(ind.at[code, "province_en"]), ", ".join(k for k in KEYS if pd.isna(ind.at[code, k]))
+        notes.append(_f("{name} lacks a value for {lacking}; it is scored on the others."))
     return Evaluation(table=table, weights={k: float(v) for k, v in weights.items()}, baseline=baseline,
                       baseline_weights=dict(PRESETS[baseline]), method=method, reversals=reversals,
                       pairs=n * (n - 1) // 2, rho=rho, province=province, year=int(year), notes=notes)
@@ -327,16 +331,16 @@ def evaluate(rd_intensity_pct: float = 0.0, patents_per_10k: float = 0.0, invent
 # ---------------------------------------------------------------------------------------------
 
 def _weights_text(weights: dict[str, float]) -> str:
-    short = {i.key: i.short for i in INDICATORS}
-    return ", ".join(f"{short[k]} {v:g}" for k, v in weights.items())
+    short = {i.key: _(i.short) for i in INDICATORS}
+    return _(", ").join(f"{short[k]} {v:g}" for k, v in weights.items())
 
 
 def _finding(r: Evaluation) -> str:
-    first = r.top(1)[0]
+    first, baseline = _province(r.top(1)[0]), _(r.baseline)
     if r.reversals == 0:
-        return f"The same order as the '{r.baseline}' baseline: no pair of provinces swaps places ({first} first)"
-    return (f"{r.reversals} of {r.pairs} province pairs ({r.share:.0%}) swap order against the "
-            f"'{r.baseline}' baseline; {first} ranks first")
+        return _f("The same order as the '{baseline}' baseline: no pair of provinces swaps places ({first} first)")
+    return _f("{r.reversals} of {r.pairs} province pairs ({r.share:.0%}) swap order against the "
+              "'{baseline}' baseline; {first} ranks first")
 
 
 def _highlighted(r: Evaluation) -> list:
@@ -367,10 +371,10 @@ def _spread(ys: list[float], gap: float) -> list[float]:
 
 
 def _short_finding(r: Evaluation) -> str:
-    first = r.top(1)[0]
+    first = _province(r.top(1)[0])
     if r.reversals == 0:
-        return f"Same order as the baseline ({first} first)"
-    return f"{r.reversals} of {r.pairs} pairs swap order; {first} first"
+        return _f("Same order as the baseline ({first} first)")
+    return _f("{r.reversals} of {r.pairs} pairs swap order; {first} first")
 
 
 def render(r: Evaluation):
@@ -409,30 +413,39 @@ def render(r: Evaluation):
             mine = r.province != NO_PROVINCE and names[j] == r.province
             ax.plot([0, 1], [base_rank[j], new_rank[j]], color=st["color"], linestyle=st["linestyle"],
                     marker=st["marker"], linewidth=3.0 if mine else 2.0, markersize=6)
-            text = f"{names[j]} {base_rank[j]:.0f} to {new_rank[j]:.0f}" + (" (yours)" if mine else "")
+            name, b_rank, n_rank = _province(names[j]), base_rank[j], new_rank[j]
+            text = _f("{name} {b_rank:.0f} to {n_rank:.0f}") + (_(" (yours)") if mine else "")
             labels.append((float(new_rank[j]), text))
-        for y, (_, text) in zip(_spread([y for y, _ in labels], gap=1.3), labels):
+        for y, (_y, text) in zip(_spread([y for y, _y in labels], gap=1.3), labels):
             ax.text(1.06, y, text, va="center", fontsize=9, color="0.1", clip_on=False)
         ax.set_xlim(-0.08, 1.04)
         ax.set_ylim(len(codes) + 0.8, 0.2)
-        ax.set_xticks([0, 1], ["Baseline", "Your weights"])
+        ax.set_xticks([0, 1], [_("Baseline"), _("Your weights")])
         ax.set_yticks([1, 10, 20, 31])
-        ax.set_ylabel("Rank (1 = best)")
+        ax.set_ylabel(_("Rank (1 = best)"))
         ax.grid(axis="x", visible=False)
         plots.finding_title(fig, _short_finding(r), width=48)
     top_base, top_now = r.top(5, "baseline_rank"), r.top(5)
     stayed = [p for p in top_now if p in top_base]
+    finding, baseline = html.escape(_finding(r)), html.escape(_(r.baseline))
+    base_w, your_w = html.escape(_weights_text(r.baseline_weights)), html.escape(_weights_text(r.weights))
+    yours = _(" and your province (thickest)") if r.province != NO_PROVINCE else ""
+    method = html.escape(r.method)
+    names_base = html.escape(_(", ").join(_province(p) for p in top_base))
+    names_now = html.escape(_(", ").join(_province(p) for p in top_now))
+    n_stayed = len(stayed)
     summary = (
         "<p class='course-summary' style='font-size:13px'>"
-        f"<b>{html.escape(_finding(r))}.</b> Left: rank under the baseline '{html.escape(r.baseline)}' "
-        f"({html.escape(_weights_text(r.baseline_weights))}); right: rank under your weights "
-        f"({html.escape(_weights_text(r.weights))}). Coloured lines, each with its own line style and marker: the "
-        f"largest moves, the new leader{' and your province (thickest)' if r.province != NO_PROVINCE else ''}; grey: "
-        f"the others. Normalisation: {html.escape(r.method)}; data {r.year}.<br>"
-        f"Province pairs that swap order: <b>{r.reversals} of {r.pairs}</b> ({r.share:.0%}); "
-        f"Spearman rank correlation with the baseline {r.rho:.2f}.<br>"
-        f"Top five under the baseline: {html.escape(', '.join(top_base))}. Under your weights: "
-        f"{html.escape(', '.join(top_now))} ({len(stayed)} of 5 in both).</p>"
+        + _f("<b>{finding}.</b> Left: rank under the baseline '{baseline}' "
+             "({base_w}); right: rank under your weights "
+             "({your_w}). Coloured lines, each with its own line style and marker: the "
+             "largest moves, the new leader{yours}; grey: "
+             "the others. Normalisation: {method}; data {r.year}.<br>"
+             "Province pairs that swap order: <b>{r.reversals} of {r.pairs}</b> ({r.share:.0%}); "
+             "Spearman rank correlation with the baseline {r.rho:.2f}.<br>"
+             "Top five under the baseline: {names_base}. Under your weights: "
+             "{names_now} ({n_stayed} of 5 in both).")
+        + "</p>"
     )
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in r.notes)
     return [fig, summary + (f"<ul class='course-notes'>{notes}</ul>" if notes else "")]
@@ -440,27 +453,37 @@ def render(r: Evaluation):
 
 def alt_text(r: Evaluation) -> str:
     """Alt text for :func:`render`, stating the current numbers."""
-    moves = "; ".join(f"{row['province_en']} {row['baseline_rank']} to {row['rank']}"
-                      for _, row in r.movers(4).iterrows())
+    moves = []
+    for _i, row in r.movers(4).iterrows():
+        name = _province(row["province_en"])
+        moves.append(_f("{name} {row['baseline_rank']} to {row['rank']}"))
+    moves = _("; ").join(moves)
     first = r.table.sort_values(["rank", "province_en"]).iloc[0]
+    first_name, baseline = _province(first["province_en"]), _(r.baseline)
     mine = ""
     if r.province != NO_PROVINCE:
         row = r.table.set_index("province_en").loc[r.province]
-        mine = f" Highlighted province: {r.province}, {row['baseline_rank']} to {row['rank']}."
-    return (f"Slope chart of the ranks of the 31 provinces: the left end of each line is the rank under the "
-            f"'{r.baseline}' baseline, the right end the rank under the chosen weights. {r.reversals} of {r.pairs} "
-            f"pairs of provinces swap order. Largest moves: {moves}. First under the chosen weights: "
-            f"{first['province_en']} (rank {first['baseline_rank']} under the baseline).{mine}")
+        name = _province(r.province)
+        mine = _f(" Highlighted province: {name}, {row['baseline_rank']} to {row['rank']}.")
+    return _f("Slope chart of the ranks of the 31 provinces: the left end of each line is the rank under the "
+              "'{baseline}' baseline, the right end the rank under the chosen weights. {r.reversals} of {r.pairs} "
+              "pairs of provinces swap order. Largest moves: {moves}. First under the chosen weights: "
+              "{first_name} (rank {first['baseline_rank']} under the baseline).{mine}")
 
 
-CAPTION = ("Indicators for 2023: R&D intensity (NBS/MOST/MOF R&D bulletin), patents and invention patents granted "
-           "per 10,000 residents (China Statistical Yearbook on Science and Technology 2024; NBS population), "
-           "technology-market turnover by seller over R&D spending (NBS/MOST), high-tech manufacturing revenue over "
-           "pre-revision GRP (CSYST 2024 table 5-2; NBS). Min-max normalisation, more is better on all five.")
+CAPTION = N_("Indicators for 2023: R&D intensity (NBS/MOST/MOF R&D bulletin), patents and invention patents granted "
+             "per 10,000 residents (China Statistical Yearbook on Science and Technology 2024; NBS population), "
+             "technology-market turnover by seller over R&D spending (NBS/MOST), high-tech manufacturing revenue over "
+             "pre-revision GRP (CSYST 2024 table 5-2; NBS). Min-max normalisation, more is better on all five.")
 
 
 #: The widget's starting weights: the paper's emphasis (transfer and application only).
 DEFAULT_WEIGHTS = dict(PRESETS["transfer and application"])
+
+
+def _weight_label(i: Indicator) -> str:
+    short = _(i.short)
+    return _f("{short} weight")
 
 
 def explorer(province: str = NO_PROVINCE):
@@ -473,12 +496,13 @@ def explorer(province: str = NO_PROVINCE):
     style = {"description_width": "initial"}
     controls = {
         i.key: w.FloatSlider(value=DEFAULT_WEIGHTS[i.key], min=0.0, max=3.0, step=0.5,
-                             description=f"{i.short} weight", style=style, continuous_update=False)
+                             description=_weight_label(i), style=style, continuous_update=False)
         for i in INDICATORS
     }
-    controls["baseline"] = w.Dropdown(options=list(PRESETS), value=DEFAULT_BASELINE, description="Compare with",
-                                      style=style)
-    controls["province"] = w.Dropdown(options=[NO_PROVINCE] + sorted(ind["province_en"]), value=province,
-                                      description="Your province", style=style)
-    return Explorer(controls, evaluate, render, alt=alt_text, caption=CAPTION,
-                    title="Who wins under which evaluation? Weights and rank reversals")
+    controls["baseline"] = w.Dropdown(options=[(_(k), k) for k in PRESETS], value=DEFAULT_BASELINE,
+                                      description=_("Compare with"), style=style)
+    controls["province"] = w.Dropdown(options=[(_(NO_PROVINCE), NO_PROVINCE)]
+                                      + [(_province(n), n) for n in sorted(ind["province_en"])], value=province,
+                                      description=_("Your province"), style=style)
+    return Explorer(controls, evaluate, render, alt=alt_text, caption=_(CAPTION),
+                    title=_("Who wins under which evaluation? Weights and rank reversals"))

@@ -55,6 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from course.i18n import N_, _, _f, is_chinese, province
 from course.widgets import EdgeCase
 
 __all__ = [
@@ -103,33 +104,33 @@ class Feature:
 
 
 FEATURES: dict[str, Feature] = {f.key: f for f in [
-    Feature("gdp_pc", "GDP per capita (log)", "yuan per person", 2023,
-            "development stage; computed as revised GRP / year-end population",
+    Feature("gdp_pc", N_("GDP per capita (log)"), N_("yuan per person"), 2023,
+            N_("development stage; computed as revised GRP / year-end population"),
             "province_gdp (revised), province_population", log=True),
-    Feature("industry_share", "Industry share of GRP", "%", 2023,
-            "industrial base in the broad sense: mining, manufacturing and utilities together",
+    Feature("industry_share", N_("Industry share of GRP"), "%", 2023,
+            N_("industrial base in the broad sense: mining, manufacturing and utilities together"),
             "province_value_added (revised)"),
-    Feature("primary_share", "Primary-industry share of GRP", "%", 2023,
-            "land and farming: agriculture, forestry, animal husbandry and fishery",
+    Feature("primary_share", N_("Primary-industry share of GRP"), "%", 2023,
+            N_("land and farming: agriculture, forestry, animal husbandry and fishery"),
             "province_value_added (revised)"),
-    Feature("mining_jobs", "Mining share of jobs", "% of urban-unit jobs", 2024,
-            "resource endowment, seen through mining employment (not reserves; formal units only)",
+    Feature("mining_jobs", N_("Mining share of jobs"), N_("% of urban-unit jobs"), 2024,
+            N_("resource endowment, seen through mining employment (not reserves; formal units only)"),
             "province_employment_by_sector_2024"),
-    Feature("manufacturing_jobs", "Manufacturing share of jobs", "% of urban-unit jobs", 2024,
-            "manufacturing base, seen through formal employment",
+    Feature("manufacturing_jobs", N_("Manufacturing share of jobs"), N_("% of urban-unit jobs"), 2024,
+            N_("manufacturing base, seen through formal employment"),
             "province_employment_by_sector_2024"),
-    Feature("rd_intensity", "R&D intensity", "% of GRP", 2023,
-            "innovation input (2023 bulletin, pre-revision GRP)", "province_profile_2023"),
-    Feature("hightech", "High-tech revenue / GRP", "%", 2023,
-            "advanced manufacturing: high-tech manufacturing revenue over pre-revision GRP",
+    Feature("rd_intensity", N_("R&D intensity"), N_("% of GRP"), 2023,
+            N_("innovation input (2023 bulletin, pre-revision GRP)"), "province_profile_2023"),
+    Feature("hightech", N_("High-tech revenue / GRP"), "%", 2023,
+            N_("advanced manufacturing: high-tech manufacturing revenue over pre-revision GRP"),
             "province_profile_2023"),
-    Feature("patents", "Invention patents per 10k (log)", "patents in force per 10,000 residents", 2023,
-            "stock of technology", "province_profile_2023", log=True),
-    Feature("students", "Students per 10k", "higher-education students per 10,000 residents", 2019,
-            "talent in training (2019: the table ends there)",
+    Feature("patents", N_("Invention patents per 10k (log)"), N_("patents in force per 10,000 residents"), 2023,
+            N_("stock of technology"), "province_profile_2023", log=True),
+    Feature("students", N_("Students per 10k"), N_("higher-education students per 10,000 residents"), 2019,
+            N_("talent in training (2019: the table ends there)"),
             "province_higher_education, province_population"),
-    Feature("population", "Population (log)", "10,000 persons", 2023,
-            "size of the home market and the labour force", "province_population", log=True),
+    Feature("population", N_("Population (log)"), N_("10,000 persons"), 2023,
+            N_("size of the home market and the labour force"), "province_population", log=True),
 ]}
 
 #: The features the lesson starts from: stage, industry, land, resources, innovation, advanced industry.
@@ -228,11 +229,11 @@ def within_ss(X, labels) -> float:
 def _check_k(X: np.ndarray, k: int) -> int:
     k = int(k)
     if k < 1:
-        raise EdgeCase("Choose at least one group.")
+        raise EdgeCase(_("Choose at least one group."))
     distinct = len(np.unique(X, axis=0))
     if k > distinct:
-        raise EdgeCase(f"{k} groups need at least {k} provinces with different profiles; "
-                       f"these features give only {distinct}. Choose fewer groups or more features.")
+        raise EdgeCase(_f("{k} groups need at least {k} provinces with different profiles; "
+                          "these features give only {distinct}. Choose fewer groups or more features."))
     return k
 
 
@@ -272,7 +273,7 @@ def _plus_plus(X: np.ndarray, k: int, runs: int, rng: np.random.Generator) -> np
 
 def _lloyd(X: np.ndarray, centres: np.ndarray, max_iter: int):
     """Lloyd's iterations for every run at once; returns labels (runs, n), centres, W per run, iterations."""
-    runs, k, _ = centres.shape
+    runs, k, _dims = centres.shape
     n = len(X)
     rows = np.arange(runs)[:, None]
     labels = None
@@ -359,7 +360,7 @@ def silhouette(X, labels) -> float:
     labels = np.asarray(labels)
     groups = np.unique(labels)
     if len(groups) < 2:
-        raise EdgeCase("A silhouette needs at least two groups.")
+        raise EdgeCase(_("A silhouette needs at least two groups."))
     d = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(axis=2))
     onehot = (labels[:, None] == groups[None, :]).astype(float)             # units x groups
     size = onehot.sum(axis=0)
@@ -534,7 +535,7 @@ def group_difference(values, groups: pd.Series, a, b, statistic: str = "mean", n
     idx = groups.index[keep]
     in_a = groups[keep].isin(a).to_numpy()
     if in_a.sum() < 2 or (~in_a).sum() < 2:
-        raise EdgeCase("Each side of the comparison needs at least two provinces.")
+        raise EdgeCase(_("Each side of the comparison needs at least two provinces."))
     rng = np.random.default_rng(seed)
     perms = np.argsort(rng.random((n, len(idx))), axis=1)
     shuffled = in_a[perms]                                       # n random re-assignments, sizes kept
@@ -580,8 +581,10 @@ def describe_groups(z_mean: pd.DataFrame, top: int = 2) -> pd.Series:
             label = FEATURES[key].label.replace(" (log)", "") if key in FEATURES else key
             if not label.split()[0].isupper() and "&" not in label.split()[0]:
                 label = label[0].lower() + label[1:]             # "industry share", but "GDP", "R&D"
-            words.append(f"{'high' if row[key] > 0 else 'low'} {label}")
-        out[g] = ", ".join(words)
+            if is_chinese() and key in FEATURES:   # the translated label, without its "(log)"
+                label = _(FEATURES[key].label).replace(_(" (log)").strip(), "").strip()
+            words.append(_f("high {label}") if row[key] > 0 else _f("low {label}"))
+        out[g] = _(", ").join(words)
     return pd.Series(out, name="description")
 
 
@@ -636,53 +639,56 @@ def explore(data: pd.DataFrame, regions: pd.Series, names: pd.Series, features=D
 
 
 def _group_name(g: int) -> str:
-    return f"Group {g}"
+    return _f("Group {g}")
 
 
 def _finding(r: Grouping) -> str:
     if r.ari >= 0.8:
-        verb = "almost reproduce"
-    elif r.p_value < 0.05:
-        verb = "overlap with, but do not reproduce,"
-    else:
-        verb = "are no closer than chance to"
-    return f"{r.k} endowment groups {verb} the four NBS regions (adjusted Rand index {r.ari:.2f})"
+        return _f("{r.k} endowment groups almost reproduce the four NBS regions (adjusted Rand index {r.ari:.2f})")
+    if r.p_value < 0.05:
+        return _f("{r.k} endowment groups overlap with, but do not reproduce, the four NBS regions "
+                  "(adjusted Rand index {r.ari:.2f})")
+    return _f("{r.k} endowment groups are no closer than chance to the four NBS regions (adjusted Rand index {r.ari:.2f})")
 
 
 def profiles_html(r: Grouping) -> str:
     """The group profiles: size, description, mean z-score of each feature (signed, 2 decimals)."""
-    head = "".join(f"<th>{html.escape(FEATURES[f].label)}</th>" for f in r.features)
+    head = "".join(f"<th>{html.escape(_(FEATURES[f].label))}</th>" for f in r.features)
     rows = []
     for g in r.z_mean.index:
-        members = r.names.reindex(r.labels.index[r.labels == g])
+        members = r.names.reindex(r.labels.index[r.labels == g]).map(province)
         cells = "".join(
             f"<td style='text-align:right'>{r.z_mean.at[g, f]:+.2f}</td>" for f in r.features)
-        shown = ", ".join(members.tolist())
+        shown = _(", ").join(members.tolist())
         rows.append(f"<tr><th scope='row'>{_group_name(g)} ({int(r.sizes[g])})</th>"
                     f"<td>{html.escape(r.descriptions[g])}</td>{cells}"
                     f"<td style='font-size:11px'>{html.escape(shown)}</td></tr>")
+    caption = _("Group profiles: mean z-score of each feature "
+                "(0 = the 31-province mean, +1 = one standard deviation above it)")
+    first, distinctive, members = _("group (provinces)"), _("most distinctive"), _("members")
     return ("<table class='course-table' style='font-size:12px;border-collapse:collapse'>"
-            "<caption style='text-align:left'>Group profiles: mean z-score of each feature "
-            "(0 = the 31-province mean, +1 = one standard deviation above it)</caption>"
-            f"<thead><tr><th>group (provinces)</th><th>most distinctive</th>{head}<th>members</th></tr></thead>"
+            f"<caption style='text-align:left'>{caption}</caption>"
+            f"<thead><tr><th>{first}</th><th>{distinctive}</th>{head}<th>{members}</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def summary_html(r: Grouping) -> str:
-    text = (f"Against the four NBS regions: adjusted Rand index {r.ari:.2f} (1 = the same grouping; "
-            f"random groupings of these sizes average {r.null_mean:.2f}); a shuffled grouping scores at least as "
-            f"high in {r.p_value:.1%} of 999 seeded shuffles. k-means, seed 0, 100 restarts, standardised features.")
+    text = _f("Against the four NBS regions: adjusted Rand index {r.ari:.2f} (1 = the same grouping; "
+              "random groupings of these sizes average {r.null_mean:.2f}); a shuffled grouping scores at least as "
+              "high in {r.p_value:.1%} of 999 seeded shuffles. k-means, seed 0, 100 restarts, standardised features.")
     return f"<p class='course-summary' style='font-size:13px'>{html.escape(text)}</p>"
 
 
 def alt_text(r: Grouping) -> str:
     parts = []
     for g in r.z_mean.index:
-        members = r.names.reindex(r.labels.index[r.labels == g]).tolist()
-        parts.append(f"group {g} ({r.descriptions[g]}): {', '.join(members)}")
-    return (f"Tile map of the 31 provinces coloured and lettered by their endowment group (k = {r.k}, features: "
-            f"{', '.join(FEATURES[f].label for f in r.features)}). " + "; ".join(parts)
-            + f". Adjusted Rand index with the NBS regions {r.ari:.2f}.")
+        members = _(", ").join(province(m) for m in r.names.reindex(r.labels.index[r.labels == g]))
+        description = r.descriptions[g]
+        parts.append(_f("group {g} ({description}): {members}"))
+    features = _(", ").join(_(FEATURES[f].label) for f in r.features)
+    parts = _("; ").join(parts)
+    return _f("Tile map of the 31 provinces coloured and lettered by their endowment group (k = {r.k}, features: "
+              "{features}). {parts}. Adjusted Rand index with the NBS regions {r.ari:.2f}.")
 
 
 def render(r: Grouping):
@@ -696,7 +702,7 @@ def render(r: Grouping):
     with plots.course_style():
         fig = plt.figure(figsize=(5.0, 4.9), dpi=100)
         ax = fig.add_axes([0.0, 0.0, 1.0, 0.86])
-        plots.tile_map(categories=cats, ax=ax, label="endowment group")
+        plots.tile_map(categories=cats, ax=ax, label=_("endowment group"))
         plots.finding_title(fig, _finding(r), width=48)
     return [fig, summary_html(r), profiles_html(r)]
 
@@ -712,13 +718,13 @@ def explorer(data: pd.DataFrame | None = None, features=DEFAULT_FEATURES, k: int
     prov = load("provinces").set_index("province_code")
     regions, names = prov["nbs_region_en"], prov["province_en"]
     controls = {
-        "features": w.SelectMultiple(options=[(f.label, key) for key, f in FEATURES.items()], value=tuple(features),
-                                     rows=len(FEATURES), description="Features", layout=w.Layout(width="420px")),
-        "k": w.IntSlider(value=k, min=2, max=8, description="Groups (k)", continuous_update=False),
+        "features": w.SelectMultiple(options=[(_(f.label), key) for key, f in FEATURES.items()], value=tuple(features),
+                                     rows=len(FEATURES), description=_("Features"), layout=w.Layout(width="420px")),
+        "k": w.IntSlider(value=k, min=2, max=8, description=_("Groups (k)"), continuous_update=False),
     }
 
     def compute(features, k):
         return explore(data, regions, names, features, k)
 
-    return Explorer(controls, compute, render, alt=alt_text, title="Group the provinces by their endowments",
-                    caption="Features: see the lesson's feature table (NBS, CSYST). k-means on standardised features.")
+    return Explorer(controls, compute, render, alt=alt_text, title=_("Group the provinces by their endowments"),
+                    caption=_("Features: see the lesson's feature table (NBS, CSYST). k-means on standardised features."))

@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from course import measures
+from course.i18n import N_, _, _f, province as _province
 from course.widgets import EdgeCase
 
 __all__ = [
@@ -89,34 +90,34 @@ class Indicator:
 
 
 INDICATORS: dict[str, Indicator] = {ind.key: ind for ind in [
-    Indicator("rd_intensity_pct", "R&D intensity", "% of GRP",
-              "R&D expenditure / GRP, restated series (CSYST 2024 table 1-8, pre-revision GRP)"),
-    Indicator("rd_100m_yuan", "R&D expenditure", "100 million yuan",
-              "R&D expenditure, 2023 R&D bulletin"),
-    Indicator("rd_per_resident_yuan", "R&D per resident", "yuan per person",
-              "R&D expenditure / year-end resident population (computed)"),
-    Indicator("basic_share_pct", "Basic-research share of R&D", "%",
-              "basic research / intramural R&D expenditure (CSYST 2024 table 1-7)"),
-    Indicator("enterprise_funded_pct", "Enterprise-funded share of R&D", "%",
-              "enterprise funds / intramural R&D (table 1-14): who pays, not who performs"),
-    Indicator("government_funded_pct", "Government-funded share of R&D", "%",
-              "government funds / intramural R&D (table 1-14): who pays, not who performs"),
-    Indicator("foreign_funded_pct", "Foreign-funded share of R&D", "%",
-              "foreign funds / intramural R&D (table 1-14); blank for Xizang and Ningxia in the yearbook"),
-    Indicator("researchers_per_10k", "Researchers per 10,000 residents", "FTE per 10,000 residents",
-              "researchers, full-time equivalent (CSYST table 1-4) / year-end population"),
-    Indicator("inventions_per_100m_rd", "Invention patents per 100 million yuan of R&D", "patents per 100 million yuan",
-              "domestic invention patents granted / R&D expenditure"),
-    Indicator("inventions_per_1k_researchers", "Invention patents per 1,000 researchers", "patents per 1,000 FTE",
-              "domestic invention patents granted / researchers (FTE) x 1,000"),
-    Indicator("inventions_in_force_per_10k", "Invention patents in force per 10,000 residents", "patents per 10,000 residents",
-              "valid invention patents at the end of 2023 (CSYST 2024 table 8-9) / year-end population"),
-    Indicator("tech_market_to_rd", "Technology-market turnover / R&D", "ratio",
-              "value of technology contracts sold by the province / its R&D expenditure"),
-    Indicator("tech_market_pct_grp", "Technology-market turnover", "% of GRP",
-              "value of technology contracts sold by the province / GRP (pre-revision)"),
-    Indicator("grp_per_capita_k_yuan", "GRP per capita (computed)", "thousand yuan per person",
-              "GRP (pre-revision vintage) / year-end resident population, computed by the course"),
+    Indicator("rd_intensity_pct", N_("R&D intensity"), N_("% of GRP"),
+              N_("R&D expenditure / GRP, restated series (CSYST 2024 table 1-8, pre-revision GRP)")),
+    Indicator("rd_100m_yuan", N_("R&D expenditure"), N_("100 million yuan"),
+              N_("R&D expenditure, 2023 R&D bulletin")),
+    Indicator("rd_per_resident_yuan", N_("R&D per resident"), N_("yuan per person"),
+              N_("R&D expenditure / year-end resident population (computed)")),
+    Indicator("basic_share_pct", N_("Basic-research share of R&D"), N_("%"),
+              N_("basic research / intramural R&D expenditure (CSYST 2024 table 1-7)")),
+    Indicator("enterprise_funded_pct", N_("Enterprise-funded share of R&D"), N_("%"),
+              N_("enterprise funds / intramural R&D (table 1-14): who pays, not who performs")),
+    Indicator("government_funded_pct", N_("Government-funded share of R&D"), N_("%"),
+              N_("government funds / intramural R&D (table 1-14): who pays, not who performs")),
+    Indicator("foreign_funded_pct", N_("Foreign-funded share of R&D"), N_("%"),
+              N_("foreign funds / intramural R&D (table 1-14); blank for Xizang and Ningxia in the yearbook")),
+    Indicator("researchers_per_10k", N_("Researchers per 10,000 residents"), N_("FTE per 10,000 residents"),
+              N_("researchers, full-time equivalent (CSYST table 1-4) / year-end population")),
+    Indicator("inventions_per_100m_rd", N_("Invention patents per 100 million yuan of R&D"), N_("patents per 100 million yuan"),
+              N_("domestic invention patents granted / R&D expenditure")),
+    Indicator("inventions_per_1k_researchers", N_("Invention patents per 1,000 researchers"), N_("patents per 1,000 FTE"),
+              N_("domestic invention patents granted / researchers (FTE) x 1,000")),
+    Indicator("inventions_in_force_per_10k", N_("Invention patents in force per 10,000 residents"), N_("patents per 10,000 residents"),
+              N_("valid invention patents at the end of 2023 (CSYST 2024 table 8-9) / year-end population")),
+    Indicator("tech_market_to_rd", N_("Technology-market turnover / R&D"), N_("ratio"),
+              N_("value of technology contracts sold by the province / its R&D expenditure")),
+    Indicator("tech_market_pct_grp", N_("Technology-market turnover"), N_("% of GRP"),
+              N_("value of technology contracts sold by the province / GRP (pre-revision)")),
+    Indicator("grp_per_capita_k_yuan", N_("GRP per capita (computed)"), N_("thousand yuan per person"),
+              N_("GRP (pre-revision vintage) / year-end resident population, computed by the course")),
 ]}
 
 
@@ -213,7 +214,7 @@ def concentration(amounts: pd.Series, population: pd.Series, k: int = 5) -> pd.S
     keep = a.notna() & p.notna()
     a, p = a[keep], p[keep]
     if len(a) < 2:
-        raise EdgeCase("Concentration needs at least two provinces with a value.")
+        raise EdgeCase(_("Concentration needs at least two provinces with a value."))
     return pd.Series({
         "top_share": measures.top_share(a, k=min(k, len(a))),
         "gini": measures.gini(a),
@@ -245,12 +246,12 @@ def fit_line(x, y) -> Fit:
     """
     frame = pd.DataFrame({"x": np.asarray(x, dtype="float64"), "y": np.asarray(y, dtype="float64")}).dropna()
     if len(frame) < 3:
-        raise EdgeCase("A fitted line needs at least three provinces with both values.")
+        raise EdgeCase(_("A fitted line needs at least three provinces with both values."))
     xv, yv = frame["x"].to_numpy(), frame["y"].to_numpy()
     dx = xv - xv.mean()
     sxx = float(dx @ dx)
     if sxx == 0:
-        raise EdgeCase("Every province has the same x value, so no line can be fitted.")
+        raise EdgeCase(_("Every province has the same x value, so no line can be fitted."))
     slope = float(dx @ (yv - yv.mean()) / sxx)
     intercept = float(yv.mean() - slope * xv.mean())
     resid = yv - intercept - slope * xv
@@ -288,13 +289,17 @@ class Scatter:
 
     @property
     def xlabel(self) -> str:
-        ind = INDICATORS[self.x]
-        return f"{ind.label} ({ind.unit})"
+        return _axis_label(INDICATORS[self.x])
 
     @property
     def ylabel(self) -> str:
-        ind = INDICATORS[self.y]
-        return f"{ind.label} ({ind.unit})"
+        return _axis_label(INDICATORS[self.y])
+
+
+def _axis_label(ind: Indicator) -> str:
+    """An indicator's label with its unit, in the current language."""
+    label, unit = _(ind.label), _(ind.unit)
+    return _f("{label} ({unit})")
 
 
 def scatter(table: pd.DataFrame, x: str = "grp_per_capita_k_yuan", y: str = "rd_intensity_pct",
@@ -324,8 +329,8 @@ def scatter(table: pd.DataFrame, x: str = "grp_per_capita_k_yuan", y: str = "rd_
         if key not in INDICATORS:
             raise ValueError(f"unknown indicator {key!r}; use one of {', '.join(INDICATORS)}")
     if x == y:
-        raise EdgeCase("Both axes show the same indicator, so every point lies on one line. "
-                       "Pick a different indicator for one axis.")
+        raise EdgeCase(_("Both axes show the same indicator, so every point lies on one line. "
+                         "Pick a different indicator for one axis."))
     if province not in set(table["province_en"]):
         raise ValueError(f"unknown province {province!r}")
     both = table[["province_en", "nbs_region_en", x, y]].rename(columns={x: "x", y: "y"})
@@ -333,12 +338,12 @@ def scatter(table: pd.DataFrame, x: str = "grp_per_capita_k_yuan", y: str = "rd_
     data = both.dropna(subset=["x", "y"]).copy()
     for flag, col, key in ((logx, "x", x), (logy, "y", y)):
         if flag and (data[col] <= 0).any():
-            bad = data.loc[data[col] <= 0, "province_en"].iloc[0]
-            raise EdgeCase(f"A log scale needs positive values, but {bad} has "
-                           f"{data.loc[data[col] <= 0, col].iloc[0]:g} for {_lower_first(INDICATORS[key].label)}. "
-                           "Switch the log scale off for that axis.")
+            bad = _province(data.loc[data[col] <= 0, "province_en"].iloc[0])
+            value, what = data.loc[data[col] <= 0, col].iloc[0], _lower_first(_(INDICATORS[key].label))
+            raise EdgeCase(_f("A log scale needs positive values, but {bad} has {value:g} for {what}. "
+                              "Switch the log scale off for that axis."))
     if len(data) < 3:
-        raise EdgeCase("Fewer than three provinces have both values: pick other indicators.")
+        raise EdgeCase(_("Fewer than three provinces have both values: pick other indicators."))
     data["abbr"] = [PROVINCE_ABBR.get(int(c), str(c)) for c in data.index]
     fx = np.log10(data["x"]) if logx else data["x"]
     fy = np.log10(data["y"]) if logy else data["y"]
@@ -366,45 +371,53 @@ def _lower_first(label: str) -> str:
 
 
 def _finding(s: Scatter) -> str:
-    ylab, xlab = INDICATORS[s.y].label, _lower_first(INDICATORS[s.x].label)
+    ylab, xlab = _(INDICATORS[s.y].label), _lower_first(_(INDICATORS[s.x].label))
     if not np.isfinite(s.rho) or abs(s.rho) < 0.2:
-        trend = f"{ylab} is hardly related to {xlab}"
+        trend = _f("{ylab} is hardly related to {xlab}")
+    elif abs(s.rho) >= 0.5:
+        trend = _f("{ylab} strongly rises with {xlab}") if s.rho > 0 else _f("{ylab} strongly falls with {xlab}")
     else:
-        strength = "strongly " if abs(s.rho) >= 0.5 else ""
-        trend = f"{ylab} {strength}{'rises' if s.rho > 0 else 'falls'} with {xlab}"
-    return f"{trend} (Spearman rho = {s.rho:.2f}, {len(s.data)} provinces)"
+        trend = _f("{ylab} rises with {xlab}") if s.rho > 0 else _f("{ylab} falls with {xlab}")
+    n = len(s.data)
+    return _f("{trend} (Spearman rho = {s.rho:.2f}, {n} provinces)")
 
 
 def describe(s: Scatter) -> str:
     """Alt text stating the current numbers."""
-    hl = (f" {s.province} is ringed and labelled: x = {_fmt(s.highlight['x'])}, y = {_fmt(s.highlight['y'])}."
-          if s.highlight is not None else f" {s.province} has no value and is not shown.")
+    name = _province(s.province)
+    hl = (_f(" {name} is ringed and labelled: x = {_fmt(s.highlight['x'])}, y = {_fmt(s.highlight['y'])}.")
+          if s.highlight is not None else _f(" {name} has no value and is not shown."))
     top = s.data.loc[s.data["y"].idxmax()]
-    scale = ", ".join(a for a, f in (("log x axis", s.logx), ("log y axis", s.logy)) if f)
-    return (f"Scatter plot of {len(s.data)} provinces{(' (' + scale + ')') if scale else ''}: {s.xlabel} on the "
-            f"x axis against {s.ylabel} on the y axis, colour and marker shape by NBS region, each point "
-            f"labelled with its two-letter code. Highest y: {top['province_en']} ({_fmt(top['y'])}). "
-            f"A dashed least-squares line has R² {s.fit.r2:.2f}; Spearman rho {s.rho:.2f}.{hl}")
+    top_name, n = _province(top["province_en"]), len(s.data)
+    scale = ", ".join(a for a, f in ((_("log x axis"), s.logx), (_("log y axis"), s.logy)) if f)
+    scale = _f(" ({scale})") if scale else ""
+    return _f("Scatter plot of {n} provinces{scale}: {s.xlabel} on the "
+              "x axis against {s.ylabel} on the y axis, colour and marker shape by NBS region, each point "
+              "labelled with its two-letter code. Highest y: {top_name} ({_fmt(top['y'])}). "
+              "A dashed least-squares line has R² {s.fit.r2:.2f}; Spearman rho {s.rho:.2f}.{hl}")
 
 
 def _line_text(s: Scatter) -> str:
     xs = "log10 x" if s.logx else "x"
     ys = "log10 y" if s.logy else "y"
     sign = "+" if s.fit.slope >= 0 else "-"
-    return f"least squares: {ys} = {s.fit.intercept:.3g} {sign} {abs(s.fit.slope):.3g} {xs} (R² = {s.fit.r2:.2f})"
+    return _f("least squares: {ys} = {s.fit.intercept:.3g} {sign} {abs(s.fit.slope):.3g} {xs} (R² = {s.fit.r2:.2f})")
 
 
 def summary_html(s: Scatter) -> str:
     """One line under the figure: the line, the rank correlation, and who is missing."""
-    parts = [f"{html.escape(_line_text(s))}; Spearman rank correlation {s.rho:.2f} over {len(s.data)} provinces."]
+    line, n = _line_text(s), len(s.data)
+    parts = [html.escape(_f("{line}; Spearman rank correlation {s.rho:.2f} over {n} provinces."))]
     if s.highlight is not None:
         rx = int(s.data["x"].rank(ascending=False, method="min")[s.highlight.name])
         ry = int(s.data["y"].rank(ascending=False, method="min")[s.highlight.name])
-        parts.append(f"{html.escape(s.province)}: rank {rx} on x and {ry} on y (1 = highest).")
+        name = _province(s.province)
+        parts.append(html.escape(_f("{name}: rank {rx} on x and {ry} on y (1 = highest).")))
     if s.missing:
-        names = ", ".join(s.missing)
-        parts.append(f"No value (not plotted): {html.escape(names)}.")
-    notes = f"x: {INDICATORS[s.x].note}. y: {INDICATORS[s.y].note}."
+        names = _(", ").join(_province(m) for m in s.missing)
+        parts.append(html.escape(_f("No value (not plotted): {names}.")))
+    xnote, ynote = _(INDICATORS[s.x].note), _(INDICATORS[s.y].note)
+    notes = _f("x: {xnote}. y: {ynote}.")
     return (f"<p class='course-summary' style='font-size:13px'>{' '.join(parts)}<br>"
             f"<span style='color:#444'>{html.escape(notes)}</span></p>")
 
@@ -437,7 +450,7 @@ def render(s: Scatter):
             ax.scatter(part["x"], part["y"], color=st["color"], marker=st["marker"], s=40,
                        edgecolor="white", linewidth=0.5, zorder=3)
             handles.append(Line2D([], [], color=st["color"], marker=st["marker"], linestyle="",
-                                  markersize=7, label=region))
+                                  markersize=7, label=_(region)))
             for xv, yv, abbr, name in zip(part["x"], part["y"], part["abbr"], part["province_en"]):
                 if name == s.province:
                     continue          # labelled with its full name below
@@ -453,15 +466,15 @@ def render(s: Scatter):
         gx = np.log10(grid) if s.logx else grid
         gy = s.fit.intercept + s.fit.slope * gx
         ax.plot(grid, 10 ** gy if s.logy else gy, color="black", linestyle="--", linewidth=1.3, zorder=2)
-        handles.append(Line2D([], [], color="black", linestyle="--", label="least-squares line"))
+        handles.append(Line2D([], [], color="black", linestyle="--", label=_("least-squares line")))
         if s.highlight is not None:
             h = s.highlight
             ax.scatter([h["x"]], [h["y"]], s=260, facecolor="none", edgecolor="black", linewidth=2.2, zorder=4)
-            ax.text(h["x"], h["y"], s.province, zorder=5, fontsize=10, fontweight="bold",
+            ax.text(h["x"], h["y"], _province(s.province), zorder=5, fontsize=10, fontweight="bold",
                     transform=transforms.offset_copy(ax.transData, fig=fig, x=10, y=-4, units="points"))
             handles.append(Line2D([], [], marker="o", markersize=12, markerfacecolor="none",
                                   markeredgecolor="black", markeredgewidth=2, linestyle="",
-                                  label="your province"))
+                                  label=_("your province")))
         ax.set_xlabel(s.xlabel)
         ax.set_ylabel(s.ylabel)
         # a fixed place under the axes: "best" would search for a free spot on every redraw
@@ -478,24 +491,24 @@ def build_explorer(table: pd.DataFrame, x: str = "grp_per_capita_k_yuan", y: str
 
     from course.widgets import Explorer
 
-    options = [(f"{ind.label} ({ind.unit})", key) for key, ind in INDICATORS.items()]
-    names = sorted(table["province_en"])
+    options = [(_axis_label(ind), key) for key, ind in INDICATORS.items()]
+    names = [(_province(n), n) for n in sorted(table["province_en"])]
     wide = {"description_width": "110px"}
     controls = {
-        "x": w.Dropdown(options=options, value=x, description="x axis", style=wide,
+        "x": w.Dropdown(options=options, value=x, description=_("x axis"), style=wide,
                         layout=w.Layout(width="470px")),
-        "y": w.Dropdown(options=options, value=y, description="y axis", style=wide,
+        "y": w.Dropdown(options=options, value=y, description=_("y axis"), style=wide,
                         layout=w.Layout(width="470px")),
-        "province": w.Dropdown(options=names, value=province, description="Your province", style=wide,
+        "province": w.Dropdown(options=names, value=province, description=_("Your province"), style=wide,
                                layout=w.Layout(width="320px")),
-        "logx": w.Checkbox(value=False, description="log scale for x", indent=False),
-        "logy": w.Checkbox(value=False, description="log scale for y", indent=False),
+        "logx": w.Checkbox(value=False, description=_("log scale for x"), indent=False),
+        "logy": w.Checkbox(value=False, description=_("log scale for y"), indent=False),
     }
 
     def compute(x, y, province, logx, logy):
         return scatter(table, x=x, y=y, province=province, logx=logx, logy=logy)
 
     return Explorer(controls, compute, render, alt=describe,
-                    title="Science and technology resources: pick two indicators",
-                    caption=f"31 provinces, {YEAR}. Sources: NBS/MOST/MOF R&D bulletin; China Statistical "
-                            "Yearbook on Science and Technology 2024; NBS National Data (see Data used).")
+                    title=_("Science and technology resources: pick two indicators"),
+                    caption=_f("31 provinces, {YEAR}. Sources: NBS/MOST/MOF R&D bulletin; China Statistical "
+                               "Yearbook on Science and Technology 2024; NBS National Data (see Data used)."))

@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from course import catchup
+from course.i18n import N_, _, _f, is_chinese, province
 from course.widgets import EdgeCase
 
 __all__ = [
@@ -83,11 +84,11 @@ __all__ = [
 ]
 
 #: The four verdicts, in the order the map and tables show them, plus "no data".
-STATUSES = ("already at target", "on track", "off track", "moving away", "no data")
+STATUSES = (N_("already at target"), N_("on track"), N_("off track"), N_("moving away"), N_("no data"))
 
 #: How the trend is measured (see the module docstring).
-METHODS = {"loglinear": "log-linear fit over every year of the window",
-           "endpoints": "compound rate between the two end years (CAGR)"}
+METHODS = {"loglinear": N_("log-linear fit over every year of the window"),
+           "endpoints": N_("compound rate between the two end years (CAGR)")}
 
 _TOL = 1e-9  # years; "exactly on time" counts as on track
 
@@ -105,35 +106,35 @@ class SeriesInfo:
     fmt: str
 
     def show(self, x: float) -> str:
-        return "n/a" if x is None or not np.isfinite(x) else self.fmt.format(x)
+        return _("n/a") if x is None or not np.isfinite(x) else self.fmt.format(x)
 
 
 SERIES: dict[str, SeriesInfo] = {
     "rd_restated": SeriesInfo(
-        "rd_restated", "R&D intensity, restated (yearbook 2024)", "% of GRP",
-        "CSYST 2024 table 1-8: R&D over one consistent (pre-revision) GRP series, 2012-2023",
+        "rd_restated", N_("R&D intensity, restated (yearbook 2024)"), N_("% of GRP"),
+        N_("CSYST 2024 table 1-8: R&D over one consistent (pre-revision) GRP series, 2012-2023"),
         "rd_first", (0.5, 7.0, 0.1, 3.0), "{:.2f}"),
     "rd_first": SeriesInfo(
-        "rd_first", "R&D intensity, as first published (annual bulletins)", "% of GRP",
-        "each year's R&D bulletin, over the GRP known at the time, 2011-2023",
+        "rd_first", N_("R&D intensity, as first published (annual bulletins)"), N_("% of GRP"),
+        N_("each year's R&D bulletin, over the GRP known at the time, 2011-2023"),
         "rd_restated", (0.5, 7.0, 0.1, 3.0), "{:.2f}"),
     "gdp_pc_post": SeriesInfo(
-        "gdp_pc_post", "GDP per capita (computed), revised GDP", "yuan per person",
-        "GRP after the 5th-census revision / year-end population, 2010-2024 (current prices)",
+        "gdp_pc_post", N_("GDP per capita (computed), revised GDP"), N_("yuan per person"),
+        N_("GRP after the 5th-census revision / year-end population, 2010-2024 (current prices)"),
         "gdp_pc_pre", (40000, 300000, 5000, 120000), "{:,.0f}"),
     "gdp_pc_pre": SeriesInfo(
-        "gdp_pc_pre", "GDP per capita (computed), pre-revision GDP", "yuan per person",
-        "GRP before the 5th-census revision / year-end population, 2010-2023 (current prices)",
+        "gdp_pc_pre", N_("GDP per capita (computed), pre-revision GDP"), N_("yuan per person"),
+        N_("GRP before the 5th-census revision / year-end population, 2010-2023 (current prices)"),
         "gdp_pc_post", (40000, 300000, 5000, 120000), "{:,.0f}"),
     "income_pc": SeriesInfo(
-        "income_pc", "Disposable income per capita, all residents", "yuan per person",
-        "NBS household survey, 2013-2024 (current prices)",
+        "income_pc", N_("Disposable income per capita, all residents"), N_("yuan per person"),
+        N_("NBS household survey, 2013-2024 (current prices)"),
         None, (20000, 120000, 1000, 50000), "{:,.0f}"),
 }
 
 #: Short names of the series for sentences ("on the first-published series").
-_VARIANT = {"rd_restated": "restated", "rd_first": "first-published", "gdp_pc_post": "revised-GDP",
-            "gdp_pc_pre": "pre-revision-GDP", "income_pc": "income"}
+_VARIANT = {"rd_restated": N_("restated"), "rd_first": N_("first-published"), "gdp_pc_post": N_("revised-GDP"),
+            "gdp_pc_pre": N_("pre-revision-GDP"), "income_pc": N_("income")}
 
 _TABLES = ("province_rd_first_published", "province_rd_intensity_restated", "province_gdp",
            "province_population", "province_income_consumption")
@@ -180,7 +181,7 @@ def latest_year(wide: pd.DataFrame) -> int:
     present = wide.notna().to_numpy().any(axis=0)
     years = [int(y) for y, ok in zip(wide.columns, present) if ok]
     if not years:
-        raise EdgeCase("This series has no values at all.")
+        raise EdgeCase(_("This series has no values at all."))
     return max(years)
 
 
@@ -211,12 +212,12 @@ def trend_growth(wide: pd.DataFrame, window: int = 5, method: str = "loglinear",
     window = int(window)
     last = latest_year(wide) if last is None else int(last)
     if window < 1:
-        raise EdgeCase("A trend needs at least two years: choose a window of one year or more.")
+        raise EdgeCase(_("A trend needs at least two years: choose a window of one year or more."))
     years = list(range(last - window, last + 1))
     first = min(int(y) for y in wide.columns)
     if years[0] < first:
-        raise EdgeCase(f"This series starts in {first}: a {window}-year trend ending in {last} would need "
-                       f"{years[0]}. Choose a window of at most {last - first} years.")
+        raise EdgeCase(_f("This series starts in {first}: a {window}-year trend ending in {last} would need "
+                          "{years[0]}. Choose a window of at most {last - first} years."))
     x = wide.reindex(columns=years).to_numpy(dtype=float)
     ok = np.isfinite(x).all(axis=1) & (x > 0).all(axis=1)
     g = np.full(len(wide), np.nan)
@@ -243,9 +244,9 @@ def required_growth(x0, target, horizon) -> float:
     """
     x0, target, horizon = float(x0), float(target), float(horizon)
     if horizon <= 0:
-        raise EdgeCase("The target year must come after the latest data year.")
+        raise EdgeCase(_("The target year must come after the latest data year."))
     if not (x0 > 0 and target > 0):
-        raise EdgeCase("Levels and targets must be positive numbers.")
+        raise EdgeCase(_("Levels and targets must be positive numbers."))
     if x0 >= target:
         return math.nan
     return (target / x0) ** (1 / horizon) - 1
@@ -314,10 +315,10 @@ def monitor(wide: pd.DataFrame, target: float, target_year: int, window: int = 5
     last = latest_year(wide) if last is None else int(last)
     target = float(target)
     if not math.isfinite(target) or target <= 0:
-        raise EdgeCase("The target must be a positive number.")
+        raise EdgeCase(_("The target must be a positive number."))
     horizon = int(target_year) - last
     if horizon <= 0:
-        raise EdgeCase(f"The latest data are for {last}: choose a target year after {last}.")
+        raise EdgeCase(_f("The latest data are for {last}: choose a target year after {last}."))
     g = trend_growth(wide, window, method, last)
     x = wide[last] if last in wide.columns else pd.Series(np.nan, index=wide.index)
     rows = []
@@ -358,7 +359,10 @@ def map_statuses(table: pd.DataFrame) -> pd.Series:
     listed only when a province has it."""
     st = table["status"]
     if not (st == "no data").any():
-        st = st.cat.remove_categories(["no data"])
+        # set_categories keeps the order of STATUSES (remove_categories sorts them in pandas 3)
+        st = st.cat.set_categories([k for k in STATUSES if k != "no data"])
+    if is_chinese():  # the legend shows the categories: in the student's language
+        st = st.cat.rename_categories([_(c) for c in st.cat.categories])
     return st
 
 
@@ -388,23 +392,23 @@ def outlook(table: pd.DataFrame, code: int, info: SeriesInfo | None = None) -> s
     finite value: the note says so instead of printing an infinite number.
     """
     if code not in table.index:
-        raise EdgeCase(f"Province code {code} is not in the table.")
+        raise EdgeCase(_f("Province code {code} is not in the table."))
     row = table.loc[code]
-    name = row["province_en"] if "province_en" in table.columns else str(code)
+    name = province(row["province_en"]) if "province_en" in table.columns else str(code)
     a = table.attrs
     fmt = (info.fmt if info else "{:.2f}").format
     if row["status"] == "no data":
-        raise EdgeCase(f"{name} has no value for every year of the trend window, so there is no verdict.")
+        raise EdgeCase(_f("{name} has no value for every year of the trend window, so there is no verdict."))
     if row["status"] == "moving away":
-        raise EdgeCase(
-            f"{name} is below the target ({fmt(row['latest'])} against {fmt(a['target'])}) and its trend over "
-            f"{a['last'] - a['window']}-{a['last']} is {100 * row['trend_growth']:+.1f} % a year: at its own trend "
-            "it never reaches the target, so 'years to target' is undefined.")
+        raise EdgeCase(_f(
+            "{name} is below the target ({fmt(row['latest'])} against {fmt(a['target'])}) and its trend over "
+            "{a['last'] - a['window']}-{a['last']} is {100 * row['trend_growth']:+.1f} % a year: at its own trend "
+            "it never reaches the target, so 'years to target' is undefined."))
     if row["status"] == "already at target":
-        return f"{name} is already at the target ({fmt(row['latest'])} in {a['last']}): 0 years."
-    return (f"{name}: {fmt(row['latest'])} in {a['last']}, trend {100 * row['trend_growth']:+.1f} % a year, needs "
-            f"{100 * row['required_growth']:.1f} % a year to reach {fmt(a['target'])} by {a['target_year']}; "
-            f"at its trend it takes {row['years_to_target']:.1f} years ({row['status']}).")
+        return _f("{name} is already at the target ({fmt(row['latest'])} in {a['last']}): 0 years.")
+    return _f("{name}: {fmt(row['latest'])} in {a['last']}, trend {100 * row['trend_growth']:+.1f} % a year, needs "
+              "{100 * row['required_growth']:.1f} % a year to reach {fmt(a['target'])} by {a['target_year']}; "
+              "at its trend it takes {row['years_to_target']:.1f} years ({row['status']}).")
 
 
 # --------------------------------------------------------------------------- the widget
@@ -425,7 +429,7 @@ class MonitorView:
     def changed(self) -> list[str]:
         if self.other is None:
             return []
-        return list(self.table.loc[self.other.index[self.other["changed"]], "province_en"])
+        return [province(n) for n in self.table.loc[self.other.index[self.other["changed"]], "province_en"]]
 
 
 def explore(series: dict, names: pd.Series, indicator: str = "rd_restated", target: float = 3.0,
@@ -450,14 +454,15 @@ def explore(series: dict, names: pd.Series, indicator: str = "rd_restated", targ
 
 
 def _pct(g: float) -> str:
-    return "n/a" if not np.isfinite(g) else f"{100 * g:+.1f}"
+    return _("n/a") if not np.isfinite(g) else f"{100 * g:+.1f}"
 
 
 def _finding(v: MonitorView) -> str:
     a, c = v.table.attrs, v.counts
     reached = int(c["already at target"] + c["on track"])
-    return (f"{reached} of {int(c.sum() - c['no data'])} provinces reach {v.info.show(a['target'])} by "
-            f"{a['target_year']} at their own {a['last'] - a['window']}-{a['last']} trend")
+    total = int(c.sum() - c["no data"])
+    return _f("{reached} of {total} provinces reach {v.info.show(a['target'])} by "
+              "{a['target_year']} at their own {a['last'] - a['window']}-{a['last']} trend")
 
 
 def table_html(v: MonitorView) -> str:
@@ -466,20 +471,21 @@ def table_html(v: MonitorView) -> str:
     t["_order"] = t["status"].cat.codes
     t = t.sort_values(["_order", "years_to_target", "latest"], ascending=[True, True, False])
     rows = []
-    for _, r in t.iterrows():
+    for _code, r in t.iterrows():
         yrs = r["years_to_target"]
-        yrs_s = "never" if yrs == math.inf else ("0" if yrs == 0 else ("n/a" if not np.isfinite(yrs) else f"{yrs:.1f}"))
+        yrs_s = _("never") if yrs == math.inf else ("0" if yrs == 0 else (_("n/a") if not np.isfinite(yrs) else f"{yrs:.1f}"))
         reach = "" if not np.isfinite(r["reach_year"]) else f"{int(r['reach_year'])}"
         rows.append(
-            f"<tr><td>{html.escape(str(r['province_en']))}</td><td>{html.escape(str(r['status']))}</td>"
+            f"<tr><td>{html.escape(province(str(r['province_en'])))}</td><td>{html.escape(_(str(r['status'])))}</td>"
             f"<td style='text-align:right'>{v.info.show(r['latest'])}</td>"
             f"<td style='text-align:right'>{_pct(r['trend_growth'])}</td>"
             f"<td style='text-align:right'>{_pct(r['required_growth']) if np.isfinite(r['required_growth']) else '-'}</td>"
             f"<td style='text-align:right'>{yrs_s}</td><td style='text-align:right'>{reach}</td></tr>")
     a = v.table.attrs
-    head = ("<tr><th>province</th><th>status</th>"
-            f"<th>{a['last']} value ({html.escape(v.info.unit)})</th><th>trend, % a year</th>"
-            "<th>needed, % a year</th><th>years to target</th><th>reaches it in</th></tr>")
+    unit = html.escape(_(v.info.unit))
+    columns = [_("province"), _("status"), _f("{a['last']} value ({unit})"), _("trend, % a year"),
+               _("needed, % a year"), _("years to target"), _("reaches it in")]
+    head = "<tr>" + "".join(f"<th>{c}</th>" for c in columns) + "</tr>"
     return ("<div style='max-height:260px;overflow-y:auto'><table class='course-table' "
             "style='font-size:12px;border-collapse:collapse'>"
             f"<thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>")
@@ -488,17 +494,20 @@ def table_html(v: MonitorView) -> str:
 def summary_html(v: MonitorView) -> str:
     """The counts, the settings and how many verdicts change on the other series."""
     a, c = v.table.attrs, v.counts
-    parts = [f"{k}: {int(c[k])}" for k in STATUSES if k != "no data" or c[k]]
-    text = (f"{v.info.label} ({v.info.unit}); target {v.info.show(a['target'])} by {a['target_year']}; "
-            f"trend {a['last'] - a['window']}-{a['last']}, {METHODS[a['method']]}. " + " · ".join(parts) + ".")
+    parts = " · ".join(f"{_(k)}: {int(c[k])}" for k in STATUSES if k != "no data" or c[k])
+    label, unit, method = _(v.info.label), _(v.info.unit), _(METHODS[a["method"]])
+    text = _f("{label} ({unit}); target {v.info.show(a['target'])} by {a['target_year']}; "
+              "trend {a['last'] - a['window']}-{a['last']}, {method}. {parts}.")
     if v.other is not None:
         alt = SERIES[v.info.alternative]
         moved = v.changed
-        who = f" ({', '.join(moved[:6])}{', ...' if len(moved) > 6 else ''})" if moved else ""
-        text += (f" On the {_VARIANT[alt.key]} series, at the common latest year {v.other.attrs['last']}, "
-                 f"{len(moved)} verdict{'s' if len(moved) != 1 else ''} differ{'s' if len(moved) == 1 else ''}{who}.")
+        sep = _(", ")
+        who = f" ({sep.join(moved[:6])}{sep + '...' if len(moved) > 6 else ''})" if moved else ""
+        variant = _(_VARIANT[alt.key])
+        text += _f(" On the {variant} series, at the common latest year {v.other.attrs['last']}, "
+                   "{len(moved)} verdict{'s' if len(moved) != 1 else ''} differ{'s' if len(moved) == 1 else ''}{who}.")
     else:
-        text += " This indicator has no second vintage in the course's data."
+        text += _(" This indicator has no second vintage in the course's data.")
     return f"<p class='course-summary' style='font-size:13px'>{html.escape(text)}</p>"
 
 
@@ -507,12 +516,13 @@ def alt_text(v: MonitorView) -> str:
     a, t = v.table.attrs, v.table
     lists = []
     for k in STATUSES:
-        members = t.loc[t["status"] == k, "province_en"].tolist()
+        members = [province(m) for m in t.loc[t["status"] == k, "province_en"]]
         if members:
-            lists.append(f"{k} ({len(members)}): {', '.join(members)}")
-    return (f"Tile map of the 31 provinces, each tile marked with its monitoring status for {v.info.label} against a "
-            f"target of {v.info.show(a['target'])} by {a['target_year']}, using each province's own "
-            f"{a['last'] - a['window']}-{a['last']} trend. " + "; ".join(lists) + ".")
+            lists.append(f"{_(k)} ({len(members)}): {_(', ').join(members)}")
+    label, lists = _(v.info.label), _("; ").join(lists)
+    return _f("Tile map of the 31 provinces, each tile marked with its monitoring status for {label} against a "
+              "target of {v.info.show(a['target'])} by {a['target_year']}, using each province's own "
+              "{a['last'] - a['window']}-{a['last']} trend. {lists}.")
 
 
 def render(v: MonitorView):
@@ -524,9 +534,19 @@ def render(v: MonitorView):
     with plots.course_style():
         fig = plt.figure(figsize=(5.0, 4.9), dpi=100)
         ax = fig.add_axes([0.0, 0.0, 1.0, 0.86])
-        plots.tile_map(categories=map_statuses(v.table), ax=ax, label="status at own trend")
+        plots.tile_map(categories=map_statuses(v.table), ax=ax, label=_("status at own trend"))
         plots.finding_title(fig, _finding(v), width=48)
     return [fig, summary_html(v), table_html(v)]
+
+
+def _target_label(unit: str) -> str:
+    unit = _(unit)
+    return _f("Target ({unit})")
+
+
+def _caption(v: MonitorView) -> str:
+    label, source = _(v.info.label), _(v.info.source)
+    return _f("{label}: {source}. Projection at each province's own trend is a model (constant growth), not a forecast.")
 
 
 def explorer(series: dict | None = None, names: pd.Series | None = None, indicator: str = "rd_restated",
@@ -546,17 +566,17 @@ def explorer(series: dict | None = None, names: pd.Series | None = None, indicat
         names = load("provinces").set_index("province_code")["province_en"]
     lo, hi, step, default = SERIES[indicator].target
     controls = {
-        "indicator": w.Dropdown(options=[(s.label, k) for k, s in SERIES.items()], value=indicator,
-                                description="Indicator", layout=w.Layout(width="470px")),
-        "target": w.FloatSlider(value=default, min=lo, max=hi, step=step, description=f"Target ({SERIES[indicator].unit})",
+        "indicator": w.Dropdown(options=[(_(s.label), k) for k, s in SERIES.items()], value=indicator,
+                                description=_("Indicator"), layout=w.Layout(width="470px")),
+        "target": w.FloatSlider(value=default, min=lo, max=hi, step=step, description=_target_label(SERIES[indicator].unit),
                                 continuous_update=False, readout_format=".1f" if step < 1 else ",.0f",
                                 layout=w.Layout(width="470px")),
-        "target_year": w.IntSlider(value=target_year, min=2025, max=2040, description="Target year",
+        "target_year": w.IntSlider(value=target_year, min=2025, max=2040, description=_("Target year"),
                                    continuous_update=False),
-        "window": w.IntSlider(value=window, min=1, max=10, description="Trend window (years)",
+        "window": w.IntSlider(value=window, min=1, max=10, description=_("Trend window (years)"),
                               continuous_update=False),
-        "method": w.ToggleButtons(options=[("log-linear fit", "loglinear"), ("end points (CAGR)", "endpoints")],
-                                  value="loglinear", description="Trend"),
+        "method": w.ToggleButtons(options=[(_("log-linear fit"), "loglinear"), (_("end points (CAGR)"), "endpoints")],
+                                  value="loglinear", description=_("Trend")),
     }
 
     def compute(indicator, target, target_year, window, method):
@@ -576,11 +596,10 @@ def explorer(series: dict | None = None, names: pd.Series | None = None, indicat
             s.value = default
             s.min, s.max, s.step = lo, hi, step
             s.readout_format = ".1f" if step < 1 else ",.0f"
-            s.description = f"Target ({info.unit})"
+            s.description = _target_label(info.unit)
 
     controls["indicator"].observe(_on_indicator, names="value")
     holder["explorer"] = Explorer(
-        controls, compute, render, alt=alt_text, title="Monitoring a target: who is on track at their own trend?",
-        caption=lambda v: f"{v.info.label}: {v.info.source}. Projection at each province's own trend is a model "
-                          "(constant growth), not a forecast.")
+        controls, compute, render, alt=alt_text, title=_("Monitoring a target: who is on track at their own trend?"),
+        caption=_caption)
     return holder["explorer"]

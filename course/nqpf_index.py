@@ -79,7 +79,16 @@ import pandas as pd
 
 from course import measures
 from course.data import NATIONAL_CODE
-from course.widgets import EdgeCase
+from course.i18n import N_, _, _f, is_chinese, province as _province_name
+
+
+def _edge(message: str) -> Exception:
+    """A :class:`course.widgets.EdgeCase` (imported lazily so that this module needs only pandas/numpy
+    to import: the graded capstone's sandboxed kernel imports it)."""
+    from course.widgets import EdgeCase
+
+    return EdgeCase(message)
+
 
 __all__ = [
     "ELEMENTS", "ELEMENT_ZH", "THEMES", "FRAMES", "Indicator", "CATALOGUE", "DEFAULT_INDICATORS",
@@ -134,67 +143,67 @@ class Indicator:
 
 CATALOGUE: dict[str, Indicator] = {i.key: i for i in [
     # --- workers 劳动者
-    Indicator("rd_personnel_per_10k", "R&D personnel per 10k residents", "workers", "talent", "+",
+    Indicator("rd_personnel_per_10k", N_("R&D personnel per 10k residents"), "workers", "talent", "+",
               "FTE person-years per 10,000 residents", 2013, 2023, "province_rd_personnel; province_population",
               "R&D personnel, full-time equivalent / year-end resident population (10,000s)",
               "people whose work is research: the 'new' workers of innovation-led growth", "", "F5"),
-    Indicator("students_per_10k", "Students in higher education per 10k", "workers", "talent", "+",
+    Indicator("students_per_10k", N_("Students in higher education per 10k"), "workers", "talent", "+",
               "students per 10,000 residents", 2000, 2019, "province_higher_education; province_population",
               "students enrolled in regular higher education (undergraduate and junior college) / year-end "
               "resident population",
               "the skills of tomorrow's workers",
               "where people study, not where they work later (lesson 35); the table ends in 2019", "F5.1"),
-    Indicator("knowledge_jobs_pct", "Knowledge-intensive jobs", "workers", "industry", "+",
+    Indicator("knowledge_jobs_pct", N_("Knowledge-intensive jobs"), "workers", "industry", "+",
               "% of urban-unit jobs", 2024, 2024, "province_employment_by_sector_2024",
               "jobs in information & software (section I) plus research & technical services (M) / all "
               "urban-unit jobs, 2024",
               "how much of the formal workforce works with knowledge and data",
               "urban non-private units only (no private firms, no self-employed); 2024 only", "N4"),
     # --- means of labour 劳动资料
-    Indicator("rd_intensity_pct", "R&D intensity", "means of labour", "innovation", "+",
+    Indicator("rd_intensity_pct", N_("R&D intensity"), "means of labour", "innovation", "+",
               "% of GRP", 2012, 2023, "province_rd_intensity_restated",
               "R&D expenditure / GRP, restated series (one consistent pre-revision GRP; for 2023 equal to the "
               "bulletin)",
               "spending on the tools of innovation: laboratories, equipment, research time", "", "F1"),
-    Indicator("broadband_per_100", "Broadband ports per 100 residents", "means of labour", "digital", "+",
+    Indicator("broadband_per_100", N_("Broadband ports per 100 residents"), "means of labour", "digital", "+",
               "ports per 100 residents", 2006, 2019, "province_internet; province_population",
               "internet broadband access ports / year-end resident population x 100",
               "digital infrastructure: the network data travel on",
               "installed capacity, not use or speed; the table ends in 2019", "F2"),
-    Indicator("digital_finance_index", "Digital financial inclusion index", "means of labour", "digital", "+",
+    Indicator("digital_finance_index", N_("Digital financial inclusion index"), "means of labour", "digital", "+",
               "index points (PKU-DFIIC)", 2011, 2023, "province_digital_finance_pku",
               "Peking University Digital Financial Inclusion Index, total (a research index, not an official "
               "statistic)",
               "digital payment, credit and insurance as infrastructure for firms and households",
               "built from one company's (Ant Group) transactions", "F4.2"),
-    Indicator("energy_intensity_change_pct", "Change in energy use per unit of GRP", "means of labour", "green",
+    Indicator("energy_intensity_change_pct", N_("Change in energy use per unit of GRP"), "means of labour", "green",
               "-", "% change on 2019", 2020, 2020, "province_energy_intensity_change_2020",
               "change in energy consumption per 10,000 yuan of GRP (2015 prices) in 2020; a fall is better",
               "greener means of production: less energy per unit of output",
               "one pandemic year's change, not a level; no figure for Xizang", "N5"),
-    Indicator("sci_tech_budget_pct", "S&T share of local budget", "means of labour", "innovation", "+",
+    Indicator("sci_tech_budget_pct", N_("S&T share of local budget"), "means of labour", "innovation", "+",
               "% of local general budget expenditure", 2011, 2023, "province_fiscal",
               "local general-budget expenditure on science and technology / all local general-budget expenditure",
               "how much the provincial government puts into the tools of innovation",
               "a budget priority, not results", "F1"),
     # --- objects of labour 劳动对象
-    Indicator("hightech_revenue_pct_grp", "High-tech manufacturing revenue / GRP", "objects of labour",
+    Indicator("hightech_revenue_pct_grp", N_("High-tech manufacturing revenue / GRP"), "objects of labour",
               "industry", "+", "% of GRP", 2018, 2023, "province_hightech; province_gdp",
               "operating revenue of high-technology manufacturing / GRP (pre-revision vintage) x 100",
               "what the new industries make: the new objects of labour",
               "revenue over value added (a ratio, not a share; it can exceed 100 %)", "N4"),
-    Indicator("invention_patents_per_10k", "Invention patents granted per 10k", "objects of labour",
+    Indicator("invention_patents_per_10k", N_("Invention patents granted per 10k"), "objects of labour",
               "innovation", "+", "patents per 10,000 residents", 2013, 2023,
               "province_patents_granted; province_population",
               "domestic invention patents granted / year-end resident population (10,000s)",
               "new knowledge, the object that research works on and produces",
               "counts patents, not their value", "F1"),
-    Indicator("tech_market_pct_grp", "Technology-market turnover / GRP", "objects of labour", "innovation", "+",
+    Indicator("tech_market_pct_grp", N_("Technology-market turnover / GRP"), "objects of labour", "innovation", "+",
               "% of GRP", 2011, 2023, "province_tech_market; province_gdp",
               "value of technology contracts sold by the province / GRP (pre-revision vintage) x 100",
               "technology traded as a product (F1.2: turning research into use)",
               "booked to the seller's province: Beijing sells to the whole country", "F1.2"),
-    Indicator("web_pages_per_resident", "Web pages per resident", "objects of labour", "digital", "+",
+    Indicator("web_pages_per_resident", N_("Web pages per resident"), "objects of labour", "digital", "+",
               "web pages per resident", 2011, 2019, "province_internet; province_population",
               "web pages hosted in the province / year-end resident population",
               "data and content as a new object of labour",
@@ -272,14 +281,22 @@ _TABLES = ["provinces", "province_population", "province_rd_personnel", "provinc
            "province_tech_market"]
 
 
-def _tables(tables=None) -> dict[str, pd.DataFrame]:
-    from course.data import load
+class _Tables(dict):
+    """Course tables by name, each read with :func:`course.data.load` when first needed."""
 
-    t = dict(tables or {})
-    for name in _TABLES:
-        if name not in t:
-            t[name] = load(name)
-    return t
+    def __missing__(self, name: str) -> pd.DataFrame:
+        from course.data import load
+
+        if name not in _TABLES:
+            raise KeyError(name)
+        self[name] = value = load(name)
+        return value
+
+
+def _tables(tables=None) -> dict[str, pd.DataFrame]:
+    """The tables given, and any other of :data:`_TABLES` read when an indicator needs it (a graded
+    notebook that builds five indicators reads only their tables)."""
+    return _Tables(tables or {})
 
 
 def _by_province(frame: pd.DataFrame, column: str, year: int | None = None, **filters) -> pd.Series:
@@ -376,7 +393,7 @@ def _as_frame(frame) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
         raise ValueError("give a DataFrame: one row per province, one column per indicator")
     if frame.shape[1] == 0:
-        raise EdgeCase("Choose at least one indicator.")
+        raise _edge("Choose at least one indicator.")
     if not (frame.dtypes == "float64").all():
         for c in frame.columns:
             if not pd.api.types.is_numeric_dtype(frame[c]):
@@ -409,7 +426,7 @@ def normalise(raw: pd.DataFrame, directions: dict | None = None, method: str = "
     counts = raw.notna().sum()
     if (counts < 2).any():
         c = counts.index[counts < 2][0]
-        raise EdgeCase(f"{CATALOGUE[c].label if c in CATALOGUE else c} has fewer than two provinces with a "
+        raise _edge(f"{CATALOGUE[c].label if c in CATALOGUE else c} has fewer than two provinces with a "
                        "value, so it cannot be normalised.")
     if method == "rank":
         signed = raw * pd.Series({c: 1.0 if d == "+" else -1.0 for c, d in dirs.items()})
@@ -463,7 +480,7 @@ def weights(norm: pd.DataFrame, method: str = "entropy", frame: str = "elements"
             raise ValueError("entropy weights need values in [0, 1]: normalise first")
         d = np.array([_divergence(arr[:, j], shift) for j in range(arr.shape[1])])
         if d.sum() == 0:
-            raise EdgeCase("Every chosen indicator has the same value in every province, so the entropy "
+            raise _edge("Every chosen indicator has the same value in every province, so the entropy "
                            "weights are undefined; choose an indicator that varies.")
         w = d / d.sum()
     return pd.Series(w, index=cols, name="weight")
@@ -513,7 +530,7 @@ def _weight_vector(norm: pd.DataFrame, w) -> np.ndarray:
     if np.isnan(arr).any() or (arr < 0).any():
         raise ValueError("weights must be non-negative numbers")
     if arr.sum() <= 0:
-        raise EdgeCase("Every weight is zero, so the index is undefined; give at least one indicator weight.")
+        raise _edge("Every weight is zero, so the index is undefined; give at least one indicator weight.")
     return arr / arr.sum()
 
 
@@ -769,7 +786,7 @@ def build_index(keys=None, year: int = DEFAULT_YEAR, weighting: str = "entropy",
     """
     keys = _check_keys(keys)
     if not keys:
-        raise EdgeCase("Choose at least one indicator.")
+        raise _edge(_("Choose at least one indicator."))
     if raw is None:
         raw = _cached_raw(_check_year(year), gdp_vintage, rd_series)[keys]
     else:
@@ -782,12 +799,14 @@ def build_index(keys=None, year: int = DEFAULT_YEAR, weighting: str = "entropy",
     r = ranks(c)
     notes = []
     for code in c.index[c.isna()]:
-        notes.append(f"{names[code]} has no value for any chosen indicator, so it has no score and no rank.")
+        name = _province_name(names[code])
+        notes.append(_f("{name} has no value for any chosen indicator, so it has no score and no rank."))
     lacking = norm.isna() & c.notna().to_numpy()[:, None]
     for code in lacking.index[lacking.any(axis=1)]:
-        miss = ", ".join(CATALOGUE[k].label for k in lacking.columns[lacking.loc[code]])
-        notes.append(f"{names[code]} has no value for {miss}; it is scored on the other indicators, "
-                     "with their weights rescaled.")
+        miss = _(", ").join(_(CATALOGUE[k].label) for k in lacking.columns[lacking.loc[code]])
+        name = _province_name(names[code])
+        notes.append(_f("{name} has no value for {miss}; it is scored on the other indicators, "
+                        "with their weights rescaled."))
     if n_draws > 0:
         bands = rank_bands(monte_carlo_ranks(norm, w, n_draws, spread, seed), at=r)
     else:                                   # no Monte-Carlo: the band is the rank itself
@@ -962,8 +981,9 @@ def province_profile(result: IndexResult, province, groups: pd.Series | None = N
     ref = peers
     if not peers:
         ref = [c for c in names.index if c != code]
-        notes.append(f"{name} is alone in its endowment group (lesson 22), so it is compared with the other "
-                     "30 provinces instead of with peers.")
+        shown = _province_name(name)
+        notes.append(_f("{shown} is alone in its endowment group (lesson 22), so it is compared with the other "
+                        "30 provinces instead of with peers."))
     dims = result.dims
     gap = result.decomposition.gap_share
     dtab = pd.DataFrame({
@@ -1029,18 +1049,25 @@ def explore(indicators=DEFAULT_INDICATORS, frame: str = "elements", weighting: s
     """
     keys = tuple(indicators or ())
     if not keys:
-        raise EdgeCase("Choose at least one indicator (hold Ctrl or Cmd to pick several).")
+        raise _edge(_("Choose at least one indicator (hold Ctrl or Cmd to pick several)."))
     result = _result_for(keys, frame, weighting, normalisation, spread)
     code = int(province)
     if pd.isna(result.closeness.get(code)):
-        raise EdgeCase(f"{result.names[code]} has no value for the chosen indicator(s) "
-                       f"({', '.join(CATALOGUE[k].label for k in keys)}), so it has no score; add another indicator.")
+        name = _province_name(result.names[code])
+        chosen = _(", ").join(_(CATALOGUE[k].label) for k in keys)
+        raise _edge(_f("{name} has no value for the chosen indicator(s) "
+                          "({chosen}), so it has no score; add another indicator."))
     return View(result, province_profile(result, code))
 
 
-_DIM_LABEL = {"workers": "Workers", "means of labour": "Means of labour", "objects of labour": "Objects of labour",
-              "innovation": "Innovation", "industry": "Industry", "digital": "Digital", "green": "Green",
-              "talent": "Talent"}
+_DIM_LABEL = {"workers": N_("Workers"), "means of labour": N_("Means of labour"),
+              "objects of labour": N_("Objects of labour"), "innovation": N_("Innovation"), "industry": N_("Industry"),
+              "digital": N_("Digital"), "green": N_("Green"), "talent": N_("Talent")}
+
+
+def _dim(d: str) -> str:
+    """A dimension's name inside a sentence: as it is in English, its label in the student's language otherwise."""
+    return _(_DIM_LABEL.get(d, d)) if is_chinese() else d
 
 
 def _band_text(p: ProvinceProfile) -> str:
@@ -1050,8 +1077,9 @@ def _band_text(p: ProvinceProfile) -> str:
 
 def title_text(v: View) -> str:
     p = v.profile
-    return (f"{p.name} ranks {p.rank} of 31 (90 % of reasonable weights: {_band_text(p)}); "
-            f"against its peers it is strongest on {p.strongest}")
+    name, strongest = _province_name(p.name), _dim(p.strongest)
+    return _f("{name} ranks {p.rank} of 31 (90 % of reasonable weights: {_band_text(p)}); "
+              "against its peers it is strongest on {strongest}")
 
 
 def draw_profile(ax, v: View) -> None:
@@ -1060,17 +1088,17 @@ def draw_profile(ax, v: View) -> None:
 
     d = v.profile.dims
     pos = np.arange(len(d))[::-1]
-    ax.barh(pos, d["score"], color=COLORS[0], height=0.55, label=f"{v.profile.name}", zorder=2)
+    ax.barh(pos, d["score"], color=COLORS[0], height=0.55, label=f"{_province_name(v.profile.name)}", zorder=2)
     ax.scatter(d["peer median"], pos, marker="D", s=42, color=COLORS[1], edgecolor="black", linewidth=0.6,
-               label="peer-group median" if v.profile.peers else "median of the other 30", zorder=3)
+               label=_("peer-group median") if v.profile.peers else _("median of the other 30"), zorder=3)
     ax.scatter(d["31-province median"], pos, marker="|", s=260, color="black", linewidth=2,
-               label="31-province median", zorder=3)
+               label=_("31-province median"), zorder=3)
     for y, (dim, row) in zip(pos, d.iterrows()):
-        ax.text(1.02, y, f"{row['score']:.2f} ({row['vs peers']:+.2f} vs peers)", va="center", fontsize=8.5,
+        ax.text(1.02, y, _f("{row['score']:.2f} ({row['vs peers']:+.2f} vs peers)"), va="center", fontsize=8.5,
                 transform=ax.get_yaxis_transform())
-    ax.set_yticks(pos, [_DIM_LABEL.get(x, x) for x in d.index])
+    ax.set_yticks(pos, [_(_DIM_LABEL.get(x, x)) for x in d.index])
     ax.set_xlim(0, 1)
-    ax.set_xlabel("dimension score (TOPSIS closeness on its own indicators, 0-1)")
+    ax.set_xlabel(_("dimension score (TOPSIS closeness on its own indicators, 0-1)"))
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8, frameon=False,
               handletextpad=0.3, columnspacing=1.0)
@@ -1109,9 +1137,9 @@ def tile_map_html(scores: pd.Series, rank: pd.Series, highlight: int | None = No
     colours = cmap(np.nan_to_num(1 - (ranked - 1) / max(worst - 1, 1)))
     cells = []
     for i, (code, row) in enumerate(tiles.iterrows()):
-        name = html.escape(str(row["province_en"]))
+        name = html.escape(_province_name(str(row["province_en"])))
         if np.isnan(vals[i]):
-            bg, fg, txt = "#F2F2F2", "#333333", "n/a"
+            bg, fg, txt = "#F2F2F2", "#333333", _("n/a")
         else:
             bg = _hex(colours[i])
             fg = text_color_for(bg)
@@ -1143,8 +1171,8 @@ def bands_html(result: IndexResult, highlight: int | None = None) -> str:
     for code, r in b.iterrows():
         mine = code == highlight
         if pd.isna(r["score"]):
-            rows.append(f"<tr><td>–</td><td style='padding:0 6px'>{html.escape(str(r['name']))}</td>"
-                        "<td>no score</td><td></td><td></td></tr>")
+            rows.append(f"<tr><td>–</td><td style='padding:0 6px'>{html.escape(_province_name(str(r['name'])))}</td>"
+                        f"<td>{html.escape(_('no score'))}</td><td></td><td></td></tr>")
             continue
         lo, hi, med, at = (float(r[c]) for c in ("low", "high", "median", "rank"))
         bar = (f"<div style='position:relative;width:{width:.0f}px;height:11px;background:#f3f3f3'>"
@@ -1157,21 +1185,23 @@ def bands_html(result: IndexResult, highlight: int | None = None) -> str:
         band = f"{int(lo)}" if lo == hi else f"{int(lo)}–{int(hi)}"
         rows.append(f"<tr style='font-weight:{'bold' if mine else 'normal'}'>"
                     f"<td style='text-align:right;padding:0 6px'>{int(at)}</td>"
-                    f"<td style='padding:0 6px;white-space:nowrap'>{'▶ ' if mine else ''}{html.escape(str(r['name']))}</td>"
+                    f"<td style='padding:0 6px;white-space:nowrap'>{'▶ ' if mine else ''}{html.escape(_province_name(str(r['name'])))}</td>"
                     f"<td style='padding:0 6px'>{r['score']:.2f}</td><td style='padding:1px 4px'>{bar}</td>"
                     f"<td style='padding:0 6px'>{band}</td></tr>")
     spread = result.spread
-    what = ("uniformly over all weight vectors" if SPREADS[spread] is None
-            else f"from a Dirichlet distribution around the chosen weights, concentration {SPREADS[spread]:g}")
-    caption = (f"All provinces by TOPSIS score (▶ = your province). Strip: ranks 1 (left) to 31 (right); bar = the "
-               f"90 % band of ranks over {result.n_draws:,} weight draws ({what}, seed 0), white tick = median "
-               "rank, ◆ = rank at the chosen weights.")
+    concentration = SPREADS[spread]
+    what = (_("uniformly over all weight vectors") if concentration is None
+            else _f("from a Dirichlet distribution around the chosen weights, concentration {concentration:g}"))
+    caption = _f("All provinces by TOPSIS score (▶ = your province). Strip: ranks 1 (left) to 31 (right); bar = the "
+                 "90 % band of ranks over {result.n_draws:,} weight draws ({what}, seed 0), white tick = median "
+                 "rank, ◆ = rank at the chosen weights.")
+    head = [html.escape(_(h)) for h in (N_("rank"), N_("province"), N_("score"), N_("rank band (1 → 31)"), N_("band"))]
     return ("<table class='course-rank-bands' style='border-collapse:collapse;font-size:12px;line-height:1.2;"
             "margin:4px 0 8px 0'>"
             f"<caption style='text-align:left;font-weight:bold;padding-bottom:4px;max-width:560px'>"
             f"{html.escape(caption)}</caption>"
-            "<tr><th>rank</th><th style='text-align:left'>province</th><th>score</th>"
-            "<th style='text-align:left'>rank band (1 → 31)</th><th>band</th></tr>" + "".join(rows) + "</table>")
+            f"<tr><th>{head[0]}</th><th style='text-align:left'>{head[1]}</th><th>{head[2]}</th>"
+            f"<th style='text-align:left'>{head[3]}</th><th>{head[4]}</th></tr>" + "".join(rows) + "</table>")
 
 
 def evidence_html(v: View) -> str:
@@ -1181,33 +1211,43 @@ def evidence_html(v: View) -> str:
     emp = p.employment_lq.head(3)
     va = p.value_added_lq.head(3)
     gaps = p.gaps(3)
-    peers = ", ".join(p.peers) if p.peers else "none (alone in its group)"
+    peers = _(", ").join(_province_name(x) for x in p.peers) if p.peers else _("none (alone in its group)")
+    sep, end, unpublished = _("; "), _("."), _("not published")
+    lqs_emp = sep.join(f"{esc(s)} {x:.2f}" for s, x in emp.items())
+    lqs_va = sep.join(f"{esc(s)} {x:.2f}" for s, x in va.items())
+    lqs_prod = sep.join(f"{esc(s)} {unpublished if pd.isna(x) else f'{x:.2f}'}" for s, x in p.product_lq.items())
+    binding = []
+    for k, r in gaps.iterrows():              # a loop, not a generator: _f reads the variables of this frame
+        label, rank_31, degree = esc(_(k)), int(r["rank of 31"]), r["obstacle degree"]
+        binding.append(_f("{label}: rank {rank_31} of 31, obstacle degree {degree:.0%}"))
+    binding = sep.join(binding) or _("none: at or above its peers on every chosen indicator")
     items = [
-        f"<li><b>Peers</b> (its endowment group in lesson 22): {esc(peers)}.</li>",
-        "<li><b>Largest employment LQs</b> (2024, urban units): "
-        + "; ".join(f"{esc(s)} {x:.2f}" for s, x in emp.items()) + ".</li>",
-        "<li><b>Largest value-added LQs</b> (2023, revised): "
-        + "; ".join(f"{esc(s)} {x:.2f}" for s, x in va.items()) + ".</li>",
-        "<li><b>Product LQs</b> (output share / GRP share, December cumulative values): "
-        + "; ".join(f"{esc(s)} {'not published' if pd.isna(x) else f'{x:.2f}'}" for s, x in p.product_lq.items())
-        + ".</li>",
-        "<li><b>Binding gaps</b> (below the peers' median, largest obstacle degree first): "
-        + ("; ".join(f"{esc(k)}: rank {int(r['rank of 31'])} of 31, obstacle degree {r['obstacle degree']:.0%}"
-                     for k, r in gaps.iterrows()) or "none: at or above its peers on every chosen indicator") + ".</li>",
+        _f("<li><b>Peers</b> (its endowment group in lesson 22): {esc(peers)}{end}</li>"),
+        _f("<li><b>Largest employment LQs</b> (2024, urban units): {lqs_emp}{end}</li>"),
+        _f("<li><b>Largest value-added LQs</b> (2023, revised): {lqs_va}{end}</li>"),
+        _f("<li><b>Product LQs</b> (output share / GRP share, December cumulative values): {lqs_prod}{end}</li>"),
+        _f("<li><b>Binding gaps</b> (below the peers' median, largest obstacle degree first): {binding}{end}</li>"),
     ]
-    notes = "".join(f"<li>{esc(n)}</li>" for n in p.notes + [n for n in v.result.notes if p.name in n])
+    shown = _province_name(p.name)
+    notes = "".join(f"<li>{esc(n)}</li>" for n in p.notes + [n for n in v.result.notes if p.name in n or shown in n])
     return ("<div class='course-evidence' style='font-size:13px;max-width:640px'>"
-            f"<b>Evidence for {esc(p.name)}</b><ul style='margin:2px 0 6px 0'>" + "".join(items) + notes + "</ul></div>")
+            + _f("<b>Evidence for {esc(shown)}</b>") + "<ul style='margin:2px 0 6px 0'>" + "".join(items) + notes
+            + "</ul></div>")
 
 
 def alt_text(v: View) -> str:
     p = v.profile
-    dims = "; ".join(f"{d} {r['score']:.2f} (peer median {r['peer median']:.2f}, 31-province median "
-                     f"{r['31-province median']:.2f})" for d, r in p.dims.iterrows())
-    return (f"Horizontal bar chart of {p.name}'s score on each dimension from 0 to 1, with a diamond for its "
-            f"peer group's median and a vertical tick for the 31-province median: {dims}. {p.name} ranks "
-            f"{p.rank} of 31 with TOPSIS score {p.closeness:.2f}; under 90 % of reasonable weights its rank lies in "
-            f"{_band_text(p)}.")
+    parts = []
+    for d, r in p.dims.iterrows():            # a loop, not a generator: _f reads the variables of this frame
+        dim = _dim(d)
+        parts.append(_f("{dim} {r['score']:.2f} (peer median {r['peer median']:.2f}, 31-province median "
+                        "{r['31-province median']:.2f})"))
+    dims = _("; ").join(parts)
+    name = _province_name(p.name)
+    return _f("Horizontal bar chart of {name}'s score on each dimension from 0 to 1, with a diamond for its "
+              "peer group's median and a vertical tick for the 31-province median: {dims}. {name} ranks "
+              "{p.rank} of 31 with TOPSIS score {p.closeness:.2f}; under 90 % of reasonable weights its rank lies in "
+              "{_band_text(p)}.")
 
 
 def profile_html(v: View) -> str:
@@ -1229,13 +1269,14 @@ def profile_html(v: View) -> str:
                "background:#000'></div>"
                f"<div style='position:absolute;left:{width * peer - 6:.1f}px;top:-1px;font-size:13px;line-height:1;"
                "color:#E69F00;text-shadow:0 0 1px #000'>◆</div></div>")
-        rows.append(f"<tr><td style='padding:1px 6px;white-space:nowrap'>{esc(_DIM_LABEL.get(dim, dim))}</td>"
+        numbers = _f("{r['score']:.2f} (peers {peer:.2f}, all {med:.2f}; {r['vs peers']:+.2f} vs peers)")
+        rows.append(f"<tr><td style='padding:1px 6px;white-space:nowrap'>{esc(_(_DIM_LABEL.get(dim, dim)))}</td>"
                     f"<td style='padding:1px 4px'>{bar}</td>"
-                    f"<td style='padding:1px 6px;white-space:nowrap'>{r['score']:.2f} (peers {peer:.2f}, "
-                    f"all {med:.2f}; {r['vs peers']:+.2f} vs peers)</td></tr>")
-    who = "peer-group median" if p.peers else "median of the other 30 provinces"
-    caption = (f"{title_text(v)}. Bar: {p.name}'s score on each dimension (TOPSIS closeness on the dimension's own "
-               f"indicators, 0-1); orange ◆ = {who}; black tick = 31-province median.")
+                    f"<td style='padding:1px 6px;white-space:nowrap'>{numbers}</td></tr>")
+    who = _("peer-group median") if p.peers else _("median of the other 30 provinces")
+    name = _province_name(p.name)
+    caption = _f("{title_text(v)}. Bar: {name}'s score on each dimension (TOPSIS closeness on the dimension's own "
+                 "indicators, 0-1); orange ◆ = {who}; black tick = 31-province median.")
     return ("<table class='course-profile' style='border-collapse:collapse;font-size:12.5px;margin:4px 0 8px 0'>"
             f"<caption style='text-align:left;font-weight:bold;padding-bottom:4px;max-width:640px'>{esc(caption)}"
             "</caption>" + "".join(rows) + "</table>")
@@ -1245,14 +1286,19 @@ def render(v: View):
     """All HTML (a redraw is cheap): the province's dimension bars and evidence card, the tile map, the
     ranked list with Monte-Carlo rank bands."""
     r = v.result
-    caption = (f"Tile map: each province's rank by TOPSIS score, printed and shown by colour (lighter = better rank); "
-               f"{v.profile.name} outlined. {len(r.keys)} indicators, {r.weighting.replace('_', ' ')} weights, {r.normalisation} "
-               "normalisation.")
+    name = _province_name(v.profile.name)
+    weighting, normalisation = _(_WEIGHTING_TEXT[r.weighting]), _(_NORMALISATION_TEXT[r.normalisation])
+    caption = _f("Tile map: each province's rank by TOPSIS score, printed and shown by colour (lighter = better rank); "
+                 "{name} outlined. {len(r.keys)} indicators, {weighting} weights, {normalisation} "
+                 "normalisation.")
     return [profile_html(v), evidence_html(v),
             tile_map_html(r.closeness, r.rank, v.profile.code, caption), bands_html(r, v.profile.code)]
 
 
-CAPTION = ("Data years: R&D, patents, technology market, high-tech manufacturing and digital finance 2023; internet and "
+_WEIGHTING_TEXT = {"entropy": N_("entropy"), "equal": N_("equal"), "equal_dimensions": N_("equal dimensions")}
+_NORMALISATION_TEXT = {"minmax": N_("minmax"), "rank": N_("rank")}
+
+CAPTION = N_("Data years: R&D, patents, technology market, high-tech manufacturing and digital finance 2023; internet and "
            "higher education 2019 (the tables end there); energy 2020 (the only year); jobs 2024 (the only year). "
            "Sources: NBS and MOST (CSYST, R&D bulletins), NBS National Data, NBS/NDRC/NEA, Institute of Digital "
            "Finance, Peking University.")
@@ -1274,25 +1320,27 @@ def explorer(province: int = 610000, indicators=DEFAULT_INDICATORS, result: Inde
     names = _names()
     style = {"description_width": "150px"}
     controls = {
-        "indicators": w.SelectMultiple(options=[(f"{i.label} ({i.element}, {i.direction})", i.key)
+        "indicators": w.SelectMultiple(options=[(f"{_(i.label)} ({_dim(i.element)}, {i.direction})", i.key)
                                                 for i in CATALOGUE.values()],
-                                       value=tuple(indicators), rows=8, description="Indicators",
+                                       value=tuple(indicators), rows=8, description=_("Indicators"),
                                        style=style, layout=w.Layout(width="640px")),
-        "frame": w.Dropdown(options=[("three elements (workers / means / objects)", "elements"),
-                                     ("five themes (innovation ... talent)", "themes")],
-                            value="elements", description="Dimensions", style=style, layout=w.Layout(width="520px")),
-        "weighting": w.Dropdown(options=[("entropy weights", "entropy"), ("equal per indicator", "equal"),
-                                         ("equal per dimension", "equal_dimensions")],
-                                value="entropy", description="Weights", style=style, layout=w.Layout(width="420px")),
-        "normalisation": w.Dropdown(options=[("min-max (distance)", "minmax"), ("rank (order only)", "rank")],
-                                    value="minmax", description="Normalisation", style=style,
+        "frame": w.Dropdown(options=[(_("three elements (workers / means / objects)"), "elements"),
+                                     (_("five themes (innovation ... talent)"), "themes")],
+                            value="elements", description=_("Dimensions"), style=style, layout=w.Layout(width="520px")),
+        "weighting": w.Dropdown(options=[(_("entropy weights"), "entropy"), (_("equal per indicator"), "equal"),
+                                         (_("equal per dimension"), "equal_dimensions")],
+                                value="entropy", description=_("Weights"), style=style, layout=w.Layout(width="420px")),
+        "normalisation": w.Dropdown(options=[(_("min-max (distance)"), "minmax"), (_("rank (order only)"), "rank")],
+                                    value="minmax", description=_("Normalisation"), style=style,
                                     layout=w.Layout(width="420px")),
-        "spread": w.Dropdown(options=[("tight (concentration 200)", "tight"), ("moderate (concentration 50)", "moderate"),
-                                      ("any weights (uniform)", "any")],
-                             value="moderate", description="Reasonable weights", style=style,
+        "spread": w.Dropdown(options=[(_("tight (concentration 200)"), "tight"),
+                                      (_("moderate (concentration 50)"), "moderate"),
+                                      (_("any weights (uniform)"), "any")],
+                             value="moderate", description=_("Reasonable weights"), style=style,
                              layout=w.Layout(width="420px")),
-        "province": w.Dropdown(options=[(str(n), int(c)) for c, n in names.sort_values().items()], value=int(province),
-                               description="Your province", style=style, layout=w.Layout(width="420px")),
+        "province": w.Dropdown(options=[(_province_name(str(n)), int(c)) for c, n in names.sort_values().items()],
+                               value=int(province), description=_("Your province"), style=style,
+                               layout=w.Layout(width="420px")),
     }
-    return Explorer(controls, explore, render, alt=alt_text, caption=CAPTION,
-                    title="Build your NQPF index: choose indicators, weights and normalisation")
+    return Explorer(controls, explore, render, alt=alt_text, caption=_(CAPTION),
+                    title=_("Build your NQPF index: choose indicators, weights and normalisation"))

@@ -70,6 +70,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from course.i18n import N_, _, _f
 from course.widgets import EdgeCase
 
 __all__ = [
@@ -90,7 +91,7 @@ __all__ = [
     "CAPTION",
 ]
 
-INDUSTRIES = ("Hot", "B", "C", "D")
+INDUSTRIES = (N_("Hot"), "B", "C", "D")
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,7 @@ def simulate(followers: float = 0.3, information: float = 0.5, demand: float = 1
     plants["fit"] = d.fit[np.arange(model.n_regions), choice]
     notes = []
     if D.sum() == 0:
-        notes.append("At this demand no market takes even one plant's output.")
+        notes.append(_("At this demand no market takes even one plant's output."))
     return TideResult(float(followers), float(information), float(demand), int(seed), industries, plants, model, notes)
 
 
@@ -308,8 +309,8 @@ def sweep(followers=np.linspace(0, 1, 11), information=(0.0, 0.5, 1.0), demand: 
         for h in followers:
             acc = np.zeros(5)
             for s in seeds:
-                D, _, choice, cost = _run(h, q, demand, cache[s], model)
-                _, runs, price, profit = _market_arrays(choice, cost, D, model)
+                D, _dem, choice, cost = _run(h, q, demand, cache[s], model)
+                _cap, runs, price, profit = _market_arrays(choice, cost, D, model)
                 counts = np.bincount(choice, minlength=len(INDUSTRIES))
                 acc += [runs.mean(), (~runs).sum(), (profit < 0).sum(), price[0],
                         np.maximum(D - counts, 0).sum()]
@@ -327,15 +328,15 @@ def sweep(followers=np.linspace(0, 1, 11), information=(0.0, 0.5, 1.0), demand: 
 def explore(followers: int = 30, information: float = 0.5, demand: float = 1.0, seed: int = 0) -> TideResult:
     """The widget's pure function: ``followers`` in per cent of regions."""
     if demand_units(float(demand)).sum() == 0:
-        raise EdgeCase("At this demand no market buys even one plant's output; raise demand.")
+        raise EdgeCase(_("At this demand no market buys even one plant's output; raise demand."))
     return simulate(followers / 100, information, demand, seed)
 
 
 def _title(r: TideResult) -> str:
     hot = r.industries.loc["Hot"]
     n = r.model.n_regions
-    return (f"Hot industry runs at {hot['utilisation']:.0%} of capacity; all plants {r.utilisation:.0%}; "
-            f"{r.loss_makers} of {n} regions lose money").replace("nan%", "n/a")
+    return _f("Hot industry runs at {hot['utilisation']:.0%} of capacity; all plants {r.utilisation:.0%}; "
+              "{r.loss_makers} of {n} regions lose money").replace("nan%", _("n/a"))
 
 
 def render(r: TideResult):
@@ -353,47 +354,50 @@ def render(r: TideResult):
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(8.0, 3.5), dpi=72, gridspec_kw={"width_ratios": [1.5, 1]})
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.09, top=0.75, wspace=0.08)
     pos = np.arange(len(ind))
-    ax.bar(pos, ind["running"], color=COLORS[0], edgecolor="white", label="running plants")
+    ax.bar(pos, ind["running"], color=COLORS[0], edgecolor="white", label=_("running plants"))
     idle = ax.bar(pos, ind["plants"] - ind["running"], bottom=ind["running"], color="white",
-                  edgecolor=COLORS[4], hatch="///", label="idle plants")
+                  edgecolor=COLORS[4], hatch="///", label=_("idle plants"))
     for b in idle:
         b.set_hatchcolor(COLORS[4])
-    ax.plot(pos, ind["demand"], marker="D", linestyle="none", color="black", markersize=7, label="demand")
+    ax.plot(pos, ind["demand"], marker="D", linestyle="none", color="black", markersize=7, label=_("demand"))
     for p_, (k, u, dem) in enumerate(zip(ind["plants"], ind["utilisation"], ind["demand"])):
-        ax.text(p_, max(k, dem) + 0.6, "no plant" if k == 0 else f"{k} plants\n{u:.0%} used", ha="center",
+        ax.text(p_, max(k, dem) + 0.6, _("no plant") if k == 0 else _f("{k} plants\n{u:.0%} used"), ha="center",
                 va="bottom", fontsize=8)
-    ax.set_xticks(pos, list(ind.index))
+    ax.set_xticks(pos, [_(i) for i in ind.index])
     ax.yaxis.set_visible(False)
     ax.spines["left"].set_visible(False)
     ax.grid(False)
     ax.set_ylim(0, max(r.model.n_regions * 0.8, float(ind["plants"].max()) + 6, float(ind["demand"].max()) + 6))
     ax.legend(loc="upper right", fontsize=8)
-    ax.set_title("Plants and demand", loc="left", fontsize=10, fontweight="normal")
+    ax.set_title(_("Plants and demand"), loc="left", fontsize=10, fontweight="normal")
     prices = ind["price"].to_numpy(dtype=float)
     bx.bar(pos, np.nan_to_num(prices), color=COLORS[2], edgecolor="white")
-    bx.axhline(r.model.price_cap, color="black", linestyle="--", linewidth=1, label="ceiling")
+    bx.axhline(r.model.price_cap, color="black", linestyle="--", linewidth=1, label=_("ceiling"))
     bx.axhline(r.model.base_cost + r.model.cost_range / 2 + r.model.capital_cost, color=COLORS[4], linestyle=":",
-               linewidth=1.2, label="typical full cost")
+               linewidth=1.2, label=_("typical full cost"))
     for p_, v in zip(pos, prices):
         if np.isfinite(v):
             bx.text(p_, v + 0.02, f"{v:.2f}", ha="center", va="bottom", fontsize=8.5)
-    bx.set_xticks(pos, list(ind.index))
+    bx.set_xticks(pos, [_(i) for i in ind.index])
     bx.yaxis.set_visible(False)
     bx.spines["left"].set_visible(False)
     bx.grid(False)
     bx.set_ylim(0, r.model.price_cap * 1.45)
     bx.legend(loc="upper left", fontsize=7.5, ncol=2, handlelength=1.6, columnspacing=0.8)
-    bx.set_title("Price", loc="left", fontsize=10, fontweight="normal")
+    bx.set_title(_("Price"), loc="left", fontsize=10, fontweight="normal")
     finding_title(fig, _title(r), width=72)
     table = ind[["demand", "plants", "running", "utilisation", "price", "loss_makers"]].copy()
     table["utilisation"] = (100 * table["utilisation"]).round(0)
     table["price"] = table["price"].round(2)
-    table.columns = ["demand (plants)", "plants", "running", "utilisation (%)", "price", "regions losing money"]
-    setting = (f"<p class='course-static-note'>MODEL. Followers: {r.followers:.0%} of regions; {r.information:.0%} "
-               f"of the others research the market; demand {r.demand:.1f} (1 = a plant per region); seed {r.seed}. "
-               "Left: running plants (solid) and idle plants (hatched) per industry, demand as a diamond. Right: the "
-               "price in each industry; dashed: the ceiling buyers pay without a glut; dotted: a typical plant's full cost "
-               "(the middle of the unit-cost range plus the capital cost).</p>")
+    table.columns = [_("demand (plants)"), _("plants"), _("running"), _("utilisation (%)"), _("price"),
+                     _("regions losing money")]
+    table.index = pd.Index([_(i) for i in table.index], name=_("industry"))
+    text = _f("MODEL. Followers: {r.followers:.0%} of regions; {r.information:.0%} "
+              "of the others research the market; demand {r.demand:.1f} (1 = a plant per region); seed {r.seed}. "
+              "Left: running plants (solid) and idle plants (hatched) per industry, demand as a diamond. Right: the "
+              "price in each industry; dashed: the ceiling buyers pay without a glut; dotted: a typical plant's full cost "
+              "(the middle of the unit-cost range plus the capital cost).")
+    setting = f"<p class='course-static-note'>{text}</p>"
     notes = "".join(f"<li>{n}</li>" for n in r.notes)
     return [fig, setting + table.to_html(classes="course-table", border=0, na_rep="-")
             + (f"<ul class='course-notes'>{notes}</ul>" if notes else "")]
@@ -401,17 +405,24 @@ def render(r: TideResult):
 
 def alt_text(r: TideResult) -> str:
     ind = r.industries
-    parts = "; ".join(f"{name}: {int(row['plants'])} plants for demand {int(row['demand'])}, "
-                      + ("empty" if row["plants"] == 0 else f"{row['utilisation']:.0%} used, price {row['price']:.2f}")
-                      for name, row in ind.iterrows())
-    return (f"Model run with {r.followers:.0%} followers, {r.information:.0%} of the others researching the market, demand "
-            f"{r.demand:.1f}, seed {r.seed}. Left: plants per industry, running and idle, with demand marked; "
-            f"right: the price in each industry. {parts}. Overall utilisation {r.utilisation:.0%}; "
-            f"{r.loss_makers} regions lose money.")
+    rows = []
+    for name, row in ind.iterrows():
+        label, plants, demand = _(name), int(row["plants"]), int(row["demand"])
+        if plants == 0:
+            rows.append(_f("{label}: {plants} plants for demand {demand}, empty"))
+        else:
+            used, price = row["utilisation"], row["price"]
+            rows.append(_f("{label}: {plants} plants for demand {demand}, {used:.0%} used, price {price:.2f}"))
+    parts = _("; ").join(rows)
+    return _f("Model run with {r.followers:.0%} followers, {r.information:.0%} of the others researching the market, demand "
+              "{r.demand:.1f}, seed {r.seed}. Left: plants per industry, running and idle, with demand marked; "
+              "right: the price in each industry. {parts}. Overall utilisation {r.utilisation:.0%}; "
+              "{r.loss_makers} regions lose money.")
 
 
-CAPTION = ("MODEL, not data: 30 regions, four industries, one plant each; followers build in the hot industry, "
-           "the others by comparative advantage, with or without market research; see course.overcapacity.")
+#: shown under the widget; in the student's language via ``_(CAPTION)``
+CAPTION = N_("MODEL, not data: 30 regions, four industries, one plant each; followers build in the hot industry, "
+             "the others by comparative advantage, with or without market research; see course.overcapacity.")
 
 
 def explorer(followers: int = 30, information: float = 0.5, demand: float = 1.0, seed: int = 0):
@@ -423,12 +434,12 @@ def explorer(followers: int = 30, information: float = 0.5, demand: float = 1.0,
     style = {"description_width": "initial"}
     controls = {
         "followers": w.IntSlider(value=followers, min=0, max=100, step=10,
-                                 description="Followers (% of regions)", style=style),
+                                 description=_("Followers (% of regions)"), style=style),
         "information": w.FloatSlider(value=information, min=0.0, max=1.0, step=0.1,
-                                     description="Market research (share of the others)", style=style),
+                                     description=_("Market research (share of the others)"), style=style),
         "demand": w.FloatSlider(value=demand, min=0.4, max=1.6, step=0.1,
-                                description="Demand (1 = a plant per region)", style=style),
-        "seed": w.IntSlider(value=seed, min=0, max=9, step=1, description="Random seed", style=style),
+                                description=_("Demand (1 = a plant per region)"), style=style),
+        "seed": w.IntSlider(value=seed, min=0, max=9, step=1, description=_("Random seed"), style=style),
     }
-    return Explorer(controls, explore, render, alt=alt_text, caption=CAPTION,
-                    title="The tide: regions choosing an industry (a model)")
+    return Explorer(controls, explore, render, alt=alt_text, caption=_(CAPTION),
+                    title=_("The tide: regions choosing an industry (a model)"))

@@ -51,6 +51,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from course.i18n import _, _f
 from course.widgets import EdgeCase
 
 __all__ = [
@@ -70,11 +71,11 @@ SEED = 20240417
 
 def _check(n: int, pooled: int, sigma: float = 1.0) -> None:
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise EdgeCase("Each region needs at least one record.")
+        raise EdgeCase(_("Each region needs at least one record."))
     if isinstance(pooled, bool) or not isinstance(pooled, (int, np.integer)) or pooled < 1:
-        raise EdgeCase("Pool at least one region (your own).")
+        raise EdgeCase(_("Pool at least one region (your own)."))
     if not sigma > 0:
-        raise EdgeCase("The spread sigma must be positive.")
+        raise EdgeCase(_("The spread sigma must be positive."))
 
 
 def standard_error(sigma: float, n: int, pooled: int = 1) -> float:
@@ -138,16 +139,16 @@ class PoolingModel:
     def region_means(self, n: int) -> np.ndarray:
         """Noise part of each region's sample mean with ``n`` records: shape (reps, regions)."""
         if not 1 <= n <= self.n_max:
-            raise EdgeCase(f"Records per region must be between 1 and {self.n_max}.")
+            raise EdgeCase(_f("Records per region must be between 1 and {self.n_max}."))
         return self._cumsum[:, :, n - 1] / n
 
     def simulate(self, pooled: int = 1, n: int = 50, tau: float = 0.0, sigma: float = 1.0) -> Simulation:
         """Estimates of :math:`\\mu_1` for every number of pooled regions, with theory alongside."""
         _check(n, pooled, sigma)
         if pooled > self.regions:
-            raise EdgeCase(f"There are only {self.regions} regions to pool.")
+            raise EdgeCase(_f("There are only {self.regions} regions to pool."))
         if tau < 0:
-            raise EdgeCase("The step between regions, tau, cannot be negative (reverse the order instead).")
+            raise EdgeCase(_("The step between regions, tau, cannot be negative (reverse the order instead)."))
         means = self.region_means(int(n))                              # (reps, m): noise only
         shifts = tau * np.arange(self.regions)                         # mu_r - mu_1
         # equal n per region: the pooled mean is the mean of the region means
@@ -175,24 +176,24 @@ class PoolingModel:
 def _finding(s: Simulation) -> str:
     r, own = s.row, s.curve.loc[1]
     if s.pooled == 1:
-        return (f"Your region alone: standard error {own['se_theory']:.3f} (sigma / sqrt n), no bias; "
-                f"pool regions to cut the noise")
+        return _f("Your region alone: standard error {own['se_theory']:.3f} (sigma / sqrt n), no bias; "
+                  "pool regions to cut the noise")
     best = int(s.curve["rmse_theory"].idxmin())
-    verdict = ("the best choice here" if best == s.pooled else
-               f"pooling {best} region{'s' if best > 1 else ''} would do better")
-    return (f"Pooling {s.pooled} regions cuts the standard error from {own['se_theory']:.3f} to "
-            f"{r['se_theory']:.3f}, adds bias {r['bias_theory']:.3f}: RMSE {r['rmse_theory']:.3f}, {verdict}")
+    verdict = (_("the best choice here") if best == s.pooled else
+               _f("pooling {best} regions would do better") if best > 1 else _("pooling 1 region would do better"))
+    return _f("Pooling {s.pooled} regions cuts the standard error from {own['se_theory']:.3f} to "
+              "{r['se_theory']:.3f}, adds bias {r['bias_theory']:.3f}: RMSE {r['rmse_theory']:.3f}, {verdict}")
 
 
 def describe(s: Simulation) -> str:
     """Alt text with the current numbers."""
     r, own = s.row, s.curve.loc[1]
-    return (f"Model simulation, {s.reps} replications, {s.n} records per region, step between regions tau "
-            f"{s.tau:.2f} sigma. Left: histograms of the estimation error of your region's mean, from your own "
-            f"data (spread {own['se_simulated']:.3f}) and from {s.pooled} pooled regions (spread "
-            f"{r['se_simulated']:.3f}, centred at {r['bias_simulated']:+.3f}). Right: root mean squared error "
-            f"against the number of pooled regions, theory as a line and simulation as points; lowest at "
-            f"{int(s.curve['rmse_theory'].idxmin())} regions.")
+    return _f("Model simulation, {s.reps} replications, {s.n} records per region, step between regions tau "
+              "{s.tau:.2f} sigma. Left: histograms of the estimation error of your region's mean, from your own "
+              "data (spread {own['se_simulated']:.3f}) and from {s.pooled} pooled regions (spread "
+              "{r['se_simulated']:.3f}, centred at {r['bias_simulated']:+.3f}). Right: root mean squared error "
+              "against the number of pooled regions, theory as a line and simulation as points; lowest at "
+              "{int(s.curve['rmse_theory'].idxmin())} regions.")
 
 
 def table_html(s: Simulation) -> str:
@@ -200,17 +201,18 @@ def table_html(s: Simulation) -> str:
     import html
 
     r = s.row
-    rows = [("standard error", r["se_theory"], r["se_simulated"]),
-            ("bias", r["bias_theory"], r["bias_simulated"]),
-            ("RMSE", r["rmse_theory"], r["rmse_simulated"])]
+    rows = [(_("standard error"), r["se_theory"], r["se_simulated"]),
+            (_("bias"), r["bias_theory"], r["bias_simulated"]),
+            (_("RMSE"), r["rmse_theory"], r["rmse_simulated"])]
     body = "".join(f"<tr><th scope='row' style='text-align:left;padding:2px 8px'>{html.escape(a)}</th>"
                    f"<td style='padding:2px 8px'>{b:.4f}</td><td style='padding:2px 8px'>{c:.4f}</td></tr>"
                    for a, b, c in rows)
+    caption = _f("Pooling {s.pooled} of 8 regions, {s.n} records each, in units of sigma (MODEL)")
+    theory, simulation = _("theory"), _f("simulation ({s.reps} runs)")
     return (f"<table class='course-table' style='font-size:13px;border-collapse:collapse'>"
-            f"<caption style='text-align:left'>Pooling {s.pooled} of 8 regions, {s.n} records each, "
-            f"in units of sigma (MODEL)</caption>"
-            f"<tr><th></th><th style='padding:2px 8px'>theory</th><th style='padding:2px 8px'>simulation "
-            f"({s.reps} runs)</th></tr>{body}</table>")
+            f"<caption style='text-align:left'>{html.escape(caption)}</caption>"
+            f"<tr><th></th><th style='padding:2px 8px'>{html.escape(theory)}</th>"
+            f"<th style='padding:2px 8px'>{html.escape(simulation)}</th></tr>{body}</table>")
 
 
 def render(s: Simulation):
@@ -226,30 +228,30 @@ def render(s: Simulation):
         bins = np.linspace(-lim, lim, 41)
         st0, st1 = plots.series_style(0), plots.series_style(1)
         ax1.hist(s.own, bins=bins, histtype="step", color=st0["color"], linestyle=st0["linestyle"], linewidth=1.8,
-                 label="your region alone")
+                 label=_("your region alone"))
         ax1.hist(s.pooled_est, bins=bins, histtype="stepfilled", color=st1["color"], alpha=0.35,
-                 hatch=st1["hatch"], edgecolor=st1["color"], label=f"{s.pooled} regions pooled")
+                 hatch=st1["hatch"], edgecolor=st1["color"], label=_f("{s.pooled} regions pooled"))
         ax1.axvline(0, color="black", linewidth=1.2)
-        ax1.text(0, ax1.get_ylim()[1] * 0.97, " true mean", fontsize=8.5, va="top")
-        ax1.set_xlabel("estimate minus your region's true mean (units of sigma)")
-        ax1.set_ylabel(f"runs (of {s.reps})")
+        ax1.text(0, ax1.get_ylim()[1] * 0.97, _(" true mean"), fontsize=8.5, va="top")
+        ax1.set_xlabel(_("estimate minus your region's true mean (units of sigma)"))
+        ax1.set_ylabel(_f("runs (of {s.reps})"))
         ax1.legend(fontsize=8.5, loc="upper left")
         p = c.index.to_numpy()
         st2 = plots.series_style(2)
-        ax2.plot(p, c["rmse_theory"], color="black", linestyle="-", label="RMSE, theory")
-        ax2.plot(p, c["se_theory"], color=st0["color"], linestyle="--", label="standard error sigma/sqrt(pn)")
-        ax2.plot(p, c["bias_theory"], color=st2["color"], linestyle=":", label="bias tau(p-1)/2")
+        ax2.plot(p, c["rmse_theory"], color="black", linestyle="-", label=_("RMSE, theory"))
+        ax2.plot(p, c["se_theory"], color=st0["color"], linestyle="--", label=_("standard error sigma/sqrt(pn)"))
+        ax2.plot(p, c["bias_theory"], color=st2["color"], linestyle=":", label=_("bias tau(p-1)/2"))
         ax2.plot(p, c["rmse_simulated"], linestyle="", marker="o", color="black", markersize=5,
-                 label="RMSE, simulated")
+                 label=_("RMSE, simulated"))
         ax2.plot([s.pooled], [s.row["rmse_theory"]], marker="o", markersize=13, markerfacecolor="none",
                  markeredgecolor=st1["color"], markeredgewidth=2, linestyle="")
         ax2.set_xticks(p)
-        ax2.set_xlabel("regions pooled, p")
-        ax2.set_ylabel("error (units of sigma)")
+        ax2.set_xlabel(_("regions pooled, p"))
+        ax2.set_ylabel(_("error (units of sigma)"))
         ax2.set_ylim(0, None)
         ax2.legend(fontsize=8, loc="upper center")
         plots.finding_title(fig, _finding(s), width=84)
-        fig.text(0.01, 0.01, "MODEL: simulated data, not a measurement", fontsize=8.5, style="italic")
+        fig.text(0.01, 0.01, _("MODEL: simulated data, not a measurement"), fontsize=8.5, style="italic")
         fig.subplots_adjust(left=0.07, right=0.98, top=0.8, bottom=0.17, wspace=0.25)
     return [fig, table_html(s)]
 
@@ -263,11 +265,11 @@ def build_explorer(model: PoolingModel | None = None, pooled: int = 4, n: int = 
     model = PoolingModel() if model is None else model
     wide = {"description_width": "220px"}
     controls = {
-        "pooled": w.IntSlider(value=pooled, min=1, max=model.regions, description="regions pooled", style=wide,
+        "pooled": w.IntSlider(value=pooled, min=1, max=model.regions, description=_("regions pooled"), style=wide,
                               continuous_update=False),
-        "n": w.IntSlider(value=n, min=10, max=model.n_max, step=10, description="records per region", style=wide,
+        "n": w.IntSlider(value=n, min=10, max=model.n_max, step=10, description=_("records per region"), style=wide,
                          continuous_update=False),
-        "tau": w.FloatSlider(value=tau, min=0.0, max=0.3, step=0.01, description="step between regions (tau)",
+        "tau": w.FloatSlider(value=tau, min=0.0, max=0.3, step=0.01, description=_("step between regions (tau)"),
                              style=wide, readout_format=".2f", continuous_update=False),
     }
 
@@ -275,5 +277,5 @@ def build_explorer(model: PoolingModel | None = None, pooled: int = 4, n: int = 
         return model.simulate(pooled=pooled, n=n, tau=tau)
 
     return Explorer(controls, compute, render, alt=describe,
-                    title="MODEL: pooling data across regions",
-                    caption="A simulation with sigma = 1, 8 regions, seeded; see course/pooling.py for the assumptions.")
+                    title=_("MODEL: pooling data across regions"),
+                    caption=_("A simulation with sigma = 1, 8 regions, seeded; see course/pooling.py for the assumptions."))

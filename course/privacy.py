@@ -65,6 +65,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from course.i18n import N_, _, _f
 from course.widgets import EdgeCase
 
 __all__ = [
@@ -89,15 +90,16 @@ __all__ = [
 ]
 
 QUASI_IDENTIFIERS = ("age", "sex", "place", "income")
+_QI_NAMES = (N_("age"), N_("sex"), N_("place"), N_("income"))    # shown as _(q) in the Explorer
 SENSITIVE = "overdue_debt"
 
 #: The generalisation hierarchy of each quasi-identifier: level names from exact (0) to suppressed.
 HIERARCHIES: dict[str, tuple[str, ...]] = {
-    "age": ("exact age", "5-year band", "10-year band", "20-year band", "any age"),     # bands start at 18
-    "sex": ("sex shown", "any sex"),
-    "place": ("province", "NBS region", "China"),
-    "income": ("exact (to 100 yuan)", "10,000-yuan band (100,000+ together)",
-               "three bands (under 30,000; 30,000-59,999; 60,000+)", "any income"),
+    "age": (N_("exact age"), N_("5-year band"), N_("10-year band"), N_("20-year band"), N_("any age")),  # from 18
+    "sex": (N_("sex shown"), N_("any sex")),
+    "place": (N_("province"), N_("NBS region"), N_("China")),
+    "income": (N_("exact (to 100 yuan)"), N_("10,000-yuan band (100,000+ together)"),
+               N_("three bands (under 30,000; 30,000-59,999; 60,000+)"), N_("any income")),
 }
 _AGE_FROM = 18
 _AGE_WIDTH = (1, 5, 10, 20, None)
@@ -105,10 +107,10 @@ _REGIONS = ("East", "Central", "West", "Northeast")
 
 #: What the student may ask the Explorer to keep as detailed as possible.
 KEEP_OPTIONS = {
-    "none": "nothing in particular (least information loss)",
-    "age": "age",
-    "place": "place",
-    "income": "income",
+    "none": N_("nothing in particular (least information loss)"),
+    "age": N_("age"),
+    "place": N_("place"),
+    "income": N_("income"),
 }
 
 
@@ -223,7 +225,7 @@ def equivalence_classes(frame: pd.DataFrame, levels: Mapping[str, int]) -> pd.Da
 def k_anonymity(frame: pd.DataFrame, levels: Mapping[str, int]) -> int:
     """The k the release achieves: the size of its smallest equivalence class."""
     if len(frame) == 0:
-        raise EdgeCase("There are no records, so there is nothing to release.")
+        raise EdgeCase(_("There are no records, so there is nothing to release."))
     return int(_class_ids(_codes(frame, levels))[1].min())
 
 
@@ -275,7 +277,7 @@ def _assess_codes(codes: np.ndarray, sensitive: np.ndarray, levels: tuple) -> As
 def assess(frame: pd.DataFrame, levels: Mapping[str, int]) -> Assessment:
     """k, re-identification risk, information loss and homogeneity of the release at ``levels``."""
     if len(frame) == 0:
-        raise EdgeCase("There are no records, so there is nothing to release.")
+        raise EdgeCase(_("There are no records, so there is nothing to release."))
     lv = _check_levels(levels)
     sensitive = (frame[SENSITIVE].to_numpy() == "yes").astype(np.int64)
     return _assess_codes(_codes(frame, lv), sensitive, tuple(lv[q] for q in QUASI_IDENTIFIERS))
@@ -288,7 +290,7 @@ def lattice(frame: pd.DataFrame) -> pd.DataFrame:
     ``height`` (the sum of the levels).
     """
     if len(frame) == 0:
-        raise EdgeCase("There are no records, so there is nothing to release.")
+        raise EdgeCase(_("There are no records, so there is nothing to release."))
     sensitive = (frame[SENSITIVE].to_numpy() == "yes").astype(np.int64)
     per_qi = {q: [_codes(frame, {**{p: 0 for p in QUASI_IDENTIFIERS}, q: lv})[:, j]
                   for lv in range(len(HIERARCHIES[q]))] for j, q in enumerate(QUASI_IDENTIFIERS)}
@@ -312,8 +314,8 @@ def _order(lat: pd.DataFrame, keep: str) -> pd.DataFrame:
 def _first_feasible(ordered: pd.DataFrame, k: int) -> pd.Series:
     feasible = ordered["k"].to_numpy() >= k
     if not feasible.any():
-        raise EdgeCase(f"No generalisation reaches k = {k}: even suppressing every quasi-identifier leaves "
-                       f"one class of {int(ordered['k'].max())} records. Choose a smaller k.")
+        raise EdgeCase(_f("No generalisation reaches k = {k}: even suppressing every quasi-identifier leaves "
+                          "one class of {int(ordered['k'].max())} records. Choose a smaller k."))
     return ordered.iloc[int(np.argmax(feasible))]
 
 
@@ -327,7 +329,7 @@ def best_release(lat: pd.DataFrame, k: int, keep: str = "none") -> pd.Series:
     if keep not in KEEP_OPTIONS:
         raise ValueError(f"keep must be one of {', '.join(KEEP_OPTIONS)}")
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise EdgeCase("k must be a whole number of at least 1 (k = 1 means no protection at all).")
+        raise EdgeCase(_("k must be a whole number of at least 1 (k = 1 means no protection at all)."))
     return _first_feasible(_order(lat, keep), int(k))
 
 
@@ -378,45 +380,54 @@ def explore(frame: pd.DataFrame, lat: pd.DataFrame, k: int = 5, keep: str = "non
 
 
 def _levels_text(levels: Mapping[str, int]) -> str:
-    return "; ".join(f"{q}: {HIERARCHIES[q][lv]}" for q, lv in levels.items())
+    parts = []
+    for q, lv in levels.items():
+        name, level = _(q), _(HIERARCHIES[q][lv])
+        parts.append(_f("{name}: {level}"))
+    return _("; ").join(parts)
 
 
 def _finding(r: Release) -> str:
     c = r.chosen
-    return (f"Required k = {r.k_required}: re-identification risk at worst 1 in {int(c['k'])}, on average "
-            f"{c['average_risk']:.1%}; {c['homogeneous_share']:.0%} of records still reveal their debt status; "
-            f"precision lost {c['precision_loss']:.0%}")
+    return _f("Required k = {r.k_required}: re-identification risk at worst 1 in {int(c['k'])}, on average "
+              "{c['average_risk']:.1%}; {c['homogeneous_share']:.0%} of records still reveal their debt status; "
+              "precision lost {c['precision_loss']:.0%}")
 
 
 def describe(r: Release) -> str:
     """Alt text with the current numbers."""
     c = r.chosen
     first, last = r.curve.iloc[0], r.curve.iloc[-1]
-    return (f"Two line charts over the required k from 1 to {K_MAX}, for the SYNTHETIC table of "
-            f"{int(c['n'])} invented residents. Left, in per cent: re-identification risk, worst case (1/k "
-            f"achieved) and average, falling from {first['max_risk']:.0%} and {first['average_risk']:.0%} at k = 1 "
-            f"to {last['max_risk']:.1%} and {last['average_risk']:.1%} at k = {K_MAX}, and the share of records in "
-            f"classes where everyone has the same debt status (from {first['homogeneous_share']:.0%} to "
-            f"{last['homogeneous_share']:.0%}). Right: precision lost, rising from {first['precision_loss']:.0%} to "
-            f"{last['precision_loss']:.0%}. A vertical line marks the chosen k = {r.k_required}: "
-            f"{_levels_text(r.levels)}.")
+    return _f("Two line charts over the required k from 1 to {K_MAX}, for the SYNTHETIC table of "
+              "{int(c['n'])} invented residents. Left, in per cent: re-identification risk, worst case (1/k "
+              "achieved) and average, falling from {first['max_risk']:.0%} and {first['average_risk']:.0%} at k = 1 "
+              "to {last['max_risk']:.1%} and {last['average_risk']:.1%} at k = {K_MAX}, and the share of records in "
+              "classes where everyone has the same debt status (from {first['homogeneous_share']:.0%} to "
+              "{last['homogeneous_share']:.0%}). Right: precision lost, rising from {first['precision_loss']:.0%} to "
+              "{last['precision_loss']:.0%}. A vertical line marks the chosen k = {r.k_required}: "
+              "{_levels_text(r.levels)}.")
 
 
 def levels_html(r: Release) -> str:
     """The chosen generalisation and its numbers, and a sample of released records, labelled SYNTHETIC."""
     c = r.chosen
-    rows = "".join(f"<tr><th scope='row' style='text-align:left;padding:2px 8px'>{html.escape(q)}</th>"
-                   f"<td style='padding:2px 8px'>{html.escape(HIERARCHIES[q][int(c[q])])}</td></tr>"
+    rows = "".join(f"<tr><th scope='row' style='text-align:left;padding:2px 8px'>{html.escape(_(q))}</th>"
+                   f"<td style='padding:2px 8px'>{html.escape(_(HIERARCHIES[q][int(c[q])]))}</td></tr>"
                    for q in QUASI_IDENTIFIERS)
-    keep = "" if r.keep == "none" else f" (keeping {html.escape(KEEP_OPTIONS[r.keep])} as detailed as possible)"
-    numbers = (f"k achieved {int(c['k'])} · {int(c['classes'])} classes · records alone in their class "
-               f"{c['unique_share']:.1%} · average class size of a record {c['discernibility']:.1f} · records whose "
-               f"overdue-debt status is revealed by their class {c['homogeneous_share']:.1%}")
+    kept = _(KEEP_OPTIONS[r.keep])
+    keep = "" if r.keep == "none" else _f(" (keeping {kept} as detailed as possible)")
+    numbers = _f("k achieved {int(c['k'])} · {int(c['classes'])} classes · records alone in their class "
+                 "{c['unique_share']:.1%} · average class size of a record {c['discernibility']:.1f} · records whose "
+                 "overdue-debt status is revealed by their class {c['homogeneous_share']:.1%}.")
     sample = r.sample.to_html(index=False, classes="course-table", border=0)
-    return (f"<div style='font-size:13px'><p><b>Least costly release for k = {r.k_required}{keep}:</b></p>"
-            f"<table style='border-collapse:collapse;margin-bottom:4px'>{rows}</table><p>{html.escape(numbers)}.</p>"
-            f"<p><b>SYNTHETIC data</b> — the first {len(r.sample)} invented records as they would be released "
-            f"(no record describes a real person):</p>{sample}</div>")
+    heading, n_sample = _f("Least costly release for k = {r.k_required}{keep}:"), len(r.sample)
+    synthetic = _("SYNTHETIC data")
+    first_rows = _f(" — the first {n_sample} invented records as they would be released "
+                    "(no record describes a real person):")
+    return (f"<div style='font-size:13px'><p><b>{html.escape(heading)}</b></p>"
+            f"<table style='border-collapse:collapse;margin-bottom:4px'>{rows}</table>"
+            f"<p>{html.escape(numbers)}</p>"
+            f"<p><b>{html.escape(synthetic)}</b>{html.escape(first_rows)}</p>{sample}</div>")
 
 
 def render(r: Release):
@@ -430,10 +441,10 @@ def render(r: Release):
     with plots.course_style():
         fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.8, 3.8), dpi=100,
                                        gridspec_kw={"width_ratios": [1.25, 1]})
-        panels = ((ax1, [("max_risk", "re-identification, worst case (1/k)"),
-                         ("average_risk", "re-identification, average"),
-                         ("homogeneous_share", "debt status revealed by the class")]),
-                  (ax2, [("precision_loss", "precision lost")]))
+        panels = ((ax1, [("max_risk", _("re-identification, worst case (1/k)")),
+                         ("average_risk", _("re-identification, average")),
+                         ("homogeneous_share", _("debt status revealed by the class"))]),
+                  (ax2, [("precision_loss", _("precision lost"))]))
         for ax, series in panels:
             for i, (col, label) in enumerate(series):
                 st = plots.series_style(i if ax is ax1 else 3)
@@ -443,15 +454,15 @@ def render(r: Release):
             ax.set_xscale("log")
             ax.set_xticks([1, 2, 5, 10, 20, 50], ["1", "2", "5", "10", "20", "50"])
             ax.minorticks_off()
-            ax.set_xlabel("required k (log scale)")
+            ax.set_xlabel(_("required k (log scale)"))
             ax.set_ylim(0, 102)
             ax.legend(fontsize=8.5, loc="upper right" if ax is ax1 else "lower right")
-        ax1.set_ylabel("per cent")
-        ax2.set_ylabel("per cent")
-        ax1.set_title("Risk falls ...", loc="left", fontsize=11, fontweight="normal")
-        ax2.set_title("... information is lost", loc="left", fontsize=11, fontweight="normal")
+        ax1.set_ylabel(_("per cent"))
+        ax2.set_ylabel(_("per cent"))
+        ax1.set_title(_("Risk falls ..."), loc="left", fontsize=11, fontweight="normal")
+        ax2.set_title(_("... information is lost"), loc="left", fontsize=11, fontweight="normal")
         plots.finding_title(fig, _finding(r), width=84)
-        fig.text(0.01, 0.01, "SYNTHETIC data: 2,000 invented residents", fontsize=8.5, style="italic")
+        fig.text(0.01, 0.01, _("SYNTHETIC data: 2,000 invented residents"), fontsize=8.5, style="italic")
         fig.subplots_adjust(left=0.07, right=0.98, top=0.8, bottom=0.17, wspace=0.22)
     return [fig, levels_html(r)]
 
@@ -465,15 +476,15 @@ def build_explorer(frame: pd.DataFrame, lat: pd.DataFrame | None = None, k: int 
     lat = lattice(frame) if lat is None else lat
     curves = {keep: frontier(lat, range(1, K_MAX + 1), keep) for keep in KEEP_OPTIONS}
     controls = {
-        "k": w.IntSlider(value=k, min=1, max=K_MAX, step=1, description="required k", continuous_update=False),
-        "keep": w.Dropdown(options=[(label, key) for key, label in KEEP_OPTIONS.items()], value="none",
-                           description="keep detailed", layout=w.Layout(width="420px")),
+        "k": w.IntSlider(value=k, min=1, max=K_MAX, step=1, description=_("required k"), continuous_update=False),
+        "keep": w.Dropdown(options=[(_(label), key) for key, label in KEEP_OPTIONS.items()], value="none",
+                           description=_("keep detailed"), layout=w.Layout(width="420px")),
     }
 
     def compute(k, keep):
         return explore(frame, lat, k=k, keep=keep, curves=curves)
 
     return Explorer(controls, compute, render, alt=describe,
-                    title="k-anonymity on SYNTHETIC records: privacy risk against information loss",
-                    caption="SYNTHETIC data generated by the course (scripts/synthetic_microdata.py); "
-                            "no record describes a real person.")
+                    title=_("k-anonymity on SYNTHETIC records: privacy risk against information loss"),
+                    caption=_("SYNTHETIC data generated by the course (scripts/synthetic_microdata.py); "
+                              "no record describes a real person."))

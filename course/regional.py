@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from course import measures
+from course.i18n import N_, _, _f, province
 from course.widgets import EdgeCase
 
 __all__ = [
@@ -82,8 +83,8 @@ REGIONS = ("East", "Central", "West", "Northeast")
 #: GDP vintages in ``province_gdp``: before and after the revision that followed the Fifth
 #: National Economic Census (NBS revised all provincial GDP in 2024-25).
 VINTAGES = {
-    "post_5th_census_revision": "post-revision (current series)",
-    "pre_5th_census_revision": "pre-revision (Statistical Yearbook 2024)",
+    "post_5th_census_revision": N_("post-revision (current series)"),
+    "pre_5th_census_revision": N_("pre-revision (Statistical Yearbook 2024)"),
 }
 DEFAULT_VINTAGE = "post_5th_census_revision"
 
@@ -106,27 +107,27 @@ class Indicator:
 INDICATORS = {
     "gdp_pc": Indicator(
         "gdp_pc",
-        "GDP per capita (computed)",
+        N_("GDP per capita (computed)"),
         "gdp_per_capita_yuan",
         "yuan per person",
         True,
-        "computed by the course: GDP / year-end resident population (NBS divides by the mean population)",
+        N_("computed by the course: GDP / year-end resident population (NBS divides by the mean population)"),
     ),
     "income_pc": Indicator(
         "income_pc",
-        "Disposable income per capita",
+        N_("Disposable income per capita"),
         "disposable_income_per_capita_yuan",
         "yuan per person",
         False,
-        "per-capita disposable income of all residents, as published by NBS (household survey)",
+        N_("per-capita disposable income of all residents, as published by NBS (household survey)"),
     ),
     "gdp_pc_nbs": Indicator(
         "gdp_pc_nbs",
-        "GDP per capita (NBS published)",
+        N_("GDP per capita (NBS published)"),
         "gdp_per_capita_yuan_nbs",
         "yuan per person",
         True,
-        "as published by NBS with the value-added table: GDP / mean of start- and end-year population",
+        N_("as published by NBS with the value-added table: GDP / mean of start- and end-year population"),
     ),
 }
 
@@ -200,13 +201,13 @@ def real_per_capita_panel(panel: pd.DataFrame, gdp_index: pd.DataFrame, base_yea
     wide = panel.pivot(index="year", columns="province_code", values="gdp_per_capita_yuan")
     pop = panel.pivot(index="year", columns="province_code", values=_POP)
     if base_year not in wide.index:
-        raise EdgeCase(f"No GDP per capita for {base_year} in this vintage: pick another base year.")
+        raise EdgeCase(_f("No GDP per capita for {base_year} in this vintage: pick another base year."))
     years = [base_year]
     while years[-1] + 1 in factors.index and years[-1] + 1 in wide.index:
         years.append(years[-1] + 1)
     if len(years) < 2:
-        raise EdgeCase(f"The real growth index of this vintage does not start in {base_year + 1}: "
-                       f"pick a base year just before the index begins.")
+        raise EdgeCase(_f("The real growth index of this vintage does not start in {base_year + 1}: "
+                          "pick a base year just before the index begins."))
     growth = factors.loc[years[1:]].cumprod()
     growth.loc[base_year] = 1.0
     growth = growth.sort_index()
@@ -337,26 +338,26 @@ def _select(panel: pd.DataFrame, year: int, column: str, regions) -> pd.DataFram
     if regions is not None:
         regions = list(regions)
         if not regions:
-            raise EdgeCase("No region selected: pick at least one region to measure the gap between its provinces.")
+            raise EdgeCase(_("No region selected: pick at least one region to measure the gap between its provinces."))
         unknown = sorted(set(regions) - set(REGIONS))
         if unknown:
             raise ValueError(f"unknown region(s) {', '.join(unknown)}; use {', '.join(REGIONS)}")
     rows = panel.loc[(panel["year"] == int(year)) & panel[column].notna()]
     if len(rows) < 2:
         years = available_years(panel, column)
-        raise EdgeCase(f"No data for {year}: this indicator covers {_span(years)}. Pick a year in that range.")
+        raise EdgeCase(_f("No data for {year}: this indicator covers {_span(years)}. Pick a year in that range."))
     if regions is not None:
         rows = rows.loc[rows["nbs_region_en"].isin(regions)]
     if len(rows) < 2:
-        raise EdgeCase(
-            f"Only {len(rows)} {'province' if len(rows) == 1 else 'provinces'} left in this selection: "
+        raise EdgeCase(_f(
+            "Only {len(rows)} {'province' if len(rows) == 1 else 'provinces'} left in this selection: "
             "a gap needs at least two provinces. "
             "Add another region."
-        )
+        ))
     if (rows[column] <= 0).any():
-        raise EdgeCase("Some values are zero or negative: Theil's index needs positive values (logarithms).")
+        raise EdgeCase(_("Some values are zero or negative: Theil's index needs positive values (logarithms)."))
     if (rows[_POP] <= 0).any() or rows[_POP].isna().any():
-        raise EdgeCase("Some provinces have no population weight: the weighted measures cannot be computed.")
+        raise EdgeCase(_("Some provinces have no population weight: the weighted measures cannot be computed."))
     return rows
 
 
@@ -513,13 +514,13 @@ def beta_convergence(panel: pd.DataFrame, start: int, end: int, column: str | No
     column = column or _value_column(panel)
     years = available_years(panel, column)
     if start not in years or end not in years:
-        raise EdgeCase(f"Both years must be in {_span(years)} (you chose {start} and {end}).")
+        raise EdgeCase(_f("Both years must be in {_span(years)} (you chose {start} and {end})."))
     if end <= start:
-        raise EdgeCase("The end year must come after the start year.")
+        raise EdgeCase(_("The end year must come after the start year."))
     wide = panel.pivot_table(index=["province_code", "province_en", "nbs_region_en"], columns="year", values=column)
     wide = wide[[start, end]].dropna()
     if len(wide) < 3:
-        raise EdgeCase("Fewer than three provinces have both years: a slope needs at least three points.")
+        raise EdgeCase(_("Fewer than three provinces have both years: a slope needs at least three points."))
     span = end - start
     data = pd.DataFrame(
         {
@@ -553,7 +554,7 @@ class Exploration:
 
     @property
     def label(self) -> str:
-        return INDICATORS[self.indicator].label
+        return _(INDICATORS[self.indicator].label)
 
     @property
     def phrase(self) -> str:
@@ -580,9 +581,10 @@ def explore(panels: dict, indicator: str = "gdp_pc", vintage: str = DEFAULT_VINT
     panel = panel_for(panels, indicator, vintage)
     years = available_years(panel, ind.column)
     if int(year) not in years:
-        which = f"{ind.label}, {VINTAGES[vintage].split(' (')[0]} vintage" if ind.uses_vintage else ind.label
-        hint = " or switch the vintage" if ind.uses_vintage else ""
-        raise EdgeCase(f"{which}: no data for {year} (this series covers {_span(years)}). Pick another year{hint}.")
+        if ind.uses_vintage:
+            raise EdgeCase(_f("{_(ind.label)}, {VINTAGES[vintage].split(' (')[0]} vintage: no data for {year} "
+                              "(this series covers {_span(years)}). Pick another year or switch the vintage."))
+        raise EdgeCase(_f("{_(ind.label)}: no data for {year} (this series covers {_span(years)}). Pick another year."))
     d = disparity(panel, year, ind.column, regions=regions, weights=weights)
     rows = panel.loc[panel["year"] == int(year)]
     values = pd.Series(rows[ind.column].to_numpy(dtype=float), index=rows["province_code"].to_numpy())
@@ -591,11 +593,11 @@ def explore(panels: dict, indicator: str = "gdp_pc", vintage: str = DEFAULT_VINT
 
 def _finding(r: Exploration) -> str:
     d = r.disparity
-    where = "the selected regions" if len(r.regions) < len(REGIONS) else "regions"
+    where = _("the selected regions") if len(r.regions) < len(REGIONS) else _("regions")
     if len(r.regions) == 1:
-        return f"{r.year}: one region selected, so all of the gap in {r.phrase} is within it (Theil T {d.theil:.3f})"
-    return (f"{r.year}: {d.between_share:.0%} of the gap in {r.phrase} lies between {where}, "
-            f"{1 - d.between_share:.0%} within them")
+        return _f("{r.year}: one region selected, so all of the gap in {r.phrase} is within it (Theil T {d.theil:.3f})")
+    return _f("{r.year}: {d.between_share:.0%} of the gap in {r.phrase} lies between {where}, "
+              "{1 - d.between_share:.0%} within them")
 
 
 def describe(r: Exploration) -> str:
@@ -603,12 +605,12 @@ def describe(r: Exploration) -> str:
     d = r.disparity
     top = d.values.loc[d.values["value"].idxmax()]
     low = d.values.loc[d.values["value"].idxmin()]
-    outlined = "" if len(r.regions) == len(REGIONS) else f" Provinces of {', '.join(r.regions)} are outlined."
-    return (
-        f"Tile map of the 31 provinces coloured by {r.phrase} in {r.year}, in thousand yuan per person, "
-        f"each tile printing its value. Highest among the {d.n} selected provinces: {top['province_en']} "
-        f"({top['value'] / 1000:.1f}); lowest: {low['province_en']} ({low['value'] / 1000:.1f}).{outlined} "
-        f"Theil T {d.theil:.4f}: between regions {d.between:.4f}, within regions {d.within:.4f}."
+    outlined = "" if len(r.regions) == len(REGIONS) else " " + _f("Provinces of {', '.join(r.regions)} are outlined.")
+    return _f(
+        "Tile map of the 31 provinces coloured by {r.phrase} in {r.year}, in thousand yuan per person, "
+        "each tile printing its value. Highest among the {d.n} selected provinces: {top['province_en']} "
+        "({top['value'] / 1000:.1f}); lowest: {low['province_en']} ({low['value'] / 1000:.1f}).{outlined} "
+        "Theil T {d.theil:.4f}: between regions {d.between:.4f}, within regions {d.within:.4f}."
     )
 
 
@@ -628,9 +630,9 @@ def decomposition_html(r: Exploration) -> str:
     from course import plots
 
     d = r.disparity
-    rows = [("Between regions", d.between, plots.PALETTE["black"], None)]
+    rows = [(_("Between regions"), d.between, plots.PALETTE["black"], None)]
     rows += [
-        (f"Within {reg}", float(d.by_region.at[reg, "within_contribution"]), plots.REGION_STYLE[reg]["color"],
+        (_f("Within {reg}"), float(d.by_region.at[reg, "within_contribution"]), plots.REGION_STYLE[reg]["color"],
          _BAR_PATTERN[reg])
         for reg in d.by_region.index
     ]
@@ -642,16 +644,17 @@ def decomposition_html(r: Exploration) -> str:
             f"repeating-linear-gradient({angle}, {colour} 0 6px, rgba(255,255,255,0.45) 6px 8px), {colour}"
         )
         share = value / d.theil if d.theil > 0 else 0.0
+        amount = _f("{value:.4f} ({share:.0%} of T)")
         cells.append(
             "<tr>"
             f"<th scope='row' style='text-align:right;font-weight:normal;padding:2px 8px;white-space:nowrap'>{html.escape(name)}</th>"
             f"<td style='width:280px;padding:2px 0'><div style='width:{width:.1f}%;min-width:1px;height:15px;background:{fill}'></div></td>"
-            f"<td style='padding:2px 8px;white-space:nowrap'>{value:.4f} ({share:.0%} of T)</td>"
+            f"<td style='padding:2px 8px;white-space:nowrap'>{amount}</td>"
             "</tr>"
         )
-    caption = (f"Theil T = {d.theil:.4f} ({r.weights} weights), split into the gap between the region "
-               "averages and the gaps inside each region (each region's own T times its share of the "
-               "total of the indicator); percentages are shares of the total T")
+    caption = _f("Theil T = {d.theil:.4f} ({r.weights} weights), split into the gap between the region "
+                 "averages and the gaps inside each region (each region's own T times its share of the "
+                 "total of the indicator); percentages are shares of the total T")
     return (
         "<table class='course-theil-bars' style='border-collapse:collapse;font-size:13px;margin:4px 0 8px 0'>"
         f"<caption style='text-align:left;font-weight:bold;padding-bottom:4px'>{html.escape(caption)}</caption>"
@@ -666,14 +669,13 @@ def summary_html(r: Exploration) -> str:
 
     d = r.disparity
     ind = INDICATORS[r.indicator]
-    source = ind.note + (f"; {VINTAGES[r.vintage]} GDP" if r.vintage else "")
-    extra = "" if ind.uses_vintage else " The vintage control does not apply to this indicator."
-    return (
-        f"<p class='course-summary' style='font-size:13px'>{html.escape(ind.label)} ({html.escape(source)}), "
-        f"{r.year}, {d.n} provinces: CV {d.cv:.3f} · population-weighted CV {d.cv_weighted:.3f} · "
-        f"Gini {d.gini:.3f} · population-weighted Gini {d.gini_weighted:.3f} · "
-        f"highest / lowest {d.max_min_ratio:.2f}.{extra}</p>"
-    )
+    source = _(ind.note) + (_f("; {_(VINTAGES[r.vintage])} GDP") if r.vintage else "")
+    extra = "" if ind.uses_vintage else " " + _("The vintage control does not apply to this indicator.")
+    numbers = _f("{r.year}, {d.n} provinces: CV {d.cv:.3f} · population-weighted CV {d.cv_weighted:.3f} · "
+                 "Gini {d.gini:.3f} · population-weighted Gini {d.gini_weighted:.3f} · "
+                 "highest / lowest {d.max_min_ratio:.2f}.")
+    line = _f("{_(ind.label)} ({source}), {numbers}")
+    return f"<p class='course-summary' style='font-size:13px'>{html.escape(line)}{html.escape(extra)}</p>"
 
 
 def render(r: Exploration, view: dict | None = None):
@@ -689,7 +691,7 @@ def render(r: Exploration, view: dict | None = None):
 
     d = r.disparity
     highlight = d.values["province_code"].tolist() if len(r.regions) < len(REGIONS) else None
-    kwargs = dict(fmt="{:.0f}", label="thousand yuan per person", highlight=highlight)
+    kwargs = dict(fmt="{:.0f}", label=_("thousand yuan per person"), highlight=highlight)
     with plots.course_style():
         fig = None
         if view and view.get("fig") is not None:
@@ -713,25 +715,25 @@ def build_explorer(panels: dict, year: int = 2024):
 
     controls = {
         "indicator": w.Dropdown(
-            options=[(ind.label, key) for key, ind in INDICATORS.items() if any(k[0] == key for k in panels)],
+            options=[(_(ind.label), key) for key, ind in INDICATORS.items() if any(k[0] == key for k in panels)],
             value="gdp_pc",
-            description="Indicator",
+            description=_("Indicator"),
             style={"description_width": "110px"},
             layout=w.Layout(width="450px"),
         ),
         "vintage": w.Dropdown(
-            options=[(label, key) for key, label in VINTAGES.items()],
+            options=[(_(label), key) for key, label in VINTAGES.items()],
             value=DEFAULT_VINTAGE,
-            description="GDP vintage",
+            description=_("GDP vintage"),
             style={"description_width": "110px"},
             layout=w.Layout(width="450px"),
         ),
-        "year": w.IntSlider(value=year, min=2010, max=2024, description="Year", style={"description_width": "110px"},
+        "year": w.IntSlider(value=year, min=2010, max=2024, description=_("Year"), style={"description_width": "110px"},
                             continuous_update=False),
-        "regions": w.SelectMultiple(options=list(REGIONS), value=list(REGIONS), rows=4, description="Regions",
+        "regions": w.SelectMultiple(options=[(_(r), r) for r in REGIONS], value=list(REGIONS), rows=4, description=_("Regions"),
                                     style={"description_width": "110px"}),
-        "weights": w.ToggleButtons(options=[("population", "population"), ("equal (1 per province)", "equal")],
-                                   value="population", description="Theil weights",
+        "weights": w.ToggleButtons(options=[(_("population"), "population"), (_("equal (1 per province)"), "equal")],
+                                   value="population", description=_("Theil weights"),
                                    style={"description_width": "110px", "button_width": "160px"}),
     }
 
@@ -745,8 +747,8 @@ def build_explorer(panels: dict, year: int = 2024):
         compute,
         lambda r: render(r, view),
         alt=describe,
-        title="Regional disparity explorer",
-        caption=lambda r: f"{r.label}: {INDICATORS[r.indicator].note}. Source: NBS (see Data used).",
+        title=_("Regional disparity explorer"),
+        caption=lambda r: _f("{r.label}: {_(INDICATORS[r.indicator].note)}. Source: NBS (see Data used)."),
     )
 
 

@@ -47,6 +47,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from course.i18n import N_, _, _f
 from course.widgets import EdgeCase
 
 __all__ = [
@@ -81,8 +82,8 @@ def _check(spillover: float, subsidy: float, a: float, c: float) -> None:
     if subsidy < 0:
         raise ValueError(f"subsidy must be a share of at least 0 (got {subsidy!r})")
     if subsidy >= 1:
-        raise EdgeCase("A subsidy of 100% makes research free for the region, so it would spend without limit. "
-                       "Choose a subsidy below 100%.")
+        raise EdgeCase(_("A subsidy of 100% makes research free for the region, so it would spend without limit. "
+                         "Choose a subsidy below 100%."))
     if a <= 0 or c <= 0:
         raise ValueError("the benefit scale a and the unit cost c must be positive")
 
@@ -178,27 +179,27 @@ def model(spillover: float = 0.5, subsidy: float = 0.0, a: float = BENEFIT_SCALE
 def _short_finding(r: Spillover) -> str:
     """The finding in a few words, for the figure's title (the full sentence goes under the figure)."""
     if abs(r.gap) < 1e-9:
-        return "No gap: the region funds the optimum"
+        return _("No gap: the region funds the optimum")
     if r.gap > 0:
-        return f"The region funds {r.x_private:.2f} of the optimum {r.x_social:.2f}"
-    return f"Over-investment: {r.x_private:.2f} against the optimum {r.x_social:.2f}"
+        return _f("The region funds {r.x_private:.2f} of the optimum {r.x_social:.2f}")
+    return _f("Over-investment: {r.x_private:.2f} against the optimum {r.x_social:.2f}")
 
 
 def _finding(r: Spillover) -> str:
     if abs(r.gap) < 1e-9:
         if r.spillover == 0:
-            return f"No spillover: the region's own choice ({r.x_private:.2f}) is the social optimum"
-        return (f"A subsidy of {r.subsidy:.0%}, equal to the spillover, closes the gap: the region funds the "
-                f"optimum {r.x_social:.2f}")
+            return _f("No spillover: the region's own choice ({r.x_private:.2f}) is the social optimum")
+        return _f("A subsidy of {r.subsidy:.0%}, equal to the spillover, closes the gap: the region funds the "
+                  "optimum {r.x_social:.2f}")
     if r.gap > 0:
         if r.x_private == 0:
-            return (f"With {r.spillover:.0%} of the benefit spilling over, the region funds no basic research at all "
-                    f"(optimum {r.x_social:.2f})")
-        subsidy = f"a {r.subsidy:.0%} subsidy" if r.subsidy > 0 else "no subsidy"
-        return (f"With {r.spillover:.0%} spilling over and {subsidy}, the region funds "
-                f"{r.x_private:.2f}, {r.share_of_optimum:.0%} of the optimum {r.x_social:.2f}")
-    return (f"A {r.subsidy:.0%} subsidy is more than the {r.spillover:.0%} spillover: the region over-invests "
-            f"({r.x_private:.2f} against {r.x_social:.2f})")
+            return _f("With {r.spillover:.0%} of the benefit spilling over, the region funds no basic research at all "
+                      "(optimum {r.x_social:.2f})")
+        subsidy = _f("a {r.subsidy:.0%} subsidy") if r.subsidy > 0 else _("no subsidy")
+        return _f("With {r.spillover:.0%} spilling over and {subsidy}, the region funds "
+                  "{r.x_private:.2f}, {r.share_of_optimum:.0%} of the optimum {r.x_social:.2f}")
+    return _f("A {r.subsidy:.0%} subsidy is more than the {r.spillover:.0%} spillover: the region over-invests "
+              "({r.x_private:.2f} against {r.x_social:.2f})")
 
 
 def render(r: Spillover):
@@ -227,53 +228,55 @@ def render(r: Spillover):
         ax.plot(xs, mb_social, color=blue, linestyle="-", linewidth=2.2)
         ax.plot(xs, mb_private, color=orange, linestyle="--", linewidth=2.2)
         ax.axhline(r.c, color=black, linestyle="-", linewidth=1.4)
-        labels = [(float(mb_social[-1]), "country's benefit", blue),
-                  (float(mb_private[-1]), "region's benefit", orange),
-                  (r.c, "cost", black)]
+        labels = [(float(mb_social[-1]), _("country's benefit"), blue),
+                  (float(mb_private[-1]), _("region's benefit"), orange),
+                  (r.c, _("cost"), black)]
         if r.subsidy > 0:
             ax.axhline(mc_private, color=green, linestyle="-.", linewidth=1.8)
-            labels.append((mc_private, "cost to region", green))
-        for y, (_, text, colour) in zip(_spread_labels([y for y, _, _ in labels], 0.075 * top), labels):
+            labels.append((mc_private, _("cost to region"), green))
+        for y, (_y, text, colour) in zip(_spread_labels([y for y, _y, _c in labels], 0.075 * top), labels):
             ax.text(xmax * 1.01, y, text, fontsize=8.5, color=colour, va="center", clip_on=False)
         lo, hi = sorted((r.x_private, r.x_social))
         if hi - lo > 1e-9:
             band = np.linspace(lo, min(hi, xmax), 30)
             ax.fill_between(band, r.a / (1 + band), r.c, color="0.80", linewidth=0)
             mid = (lo + min(hi, xmax)) / 2
-            ax.text(mid, (r.a / (1 + mid) + r.c) / 2, "deadweight\nloss", fontsize=8.5, ha="center", va="center")
+            ax.text(mid, (r.a / (1 + mid) + r.c) / 2, _("deadweight\nloss"), fontsize=8.5, ha="center", va="center")
         ax.plot([r.x_social], [r.c], marker="o", color=blue, markersize=8, linestyle="none")
-        ax.annotate(f"optimum {r.x_social:.2f}", (r.x_social, r.c), xytext=(6, 8), textcoords="offset points",
+        ax.annotate(_f("optimum {r.x_social:.2f}"), (r.x_social, r.c), xytext=(6, 8), textcoords="offset points",
                     fontsize=9)
         y_private = min(top * 0.95, (1 - r.spillover) * r.a / (1 + r.x_private))
         if r.x_private <= xmax:
             ax.plot([r.x_private], [y_private], marker="s", color=orange, markersize=8, linestyle="none")
-            ax.annotate(f"region {r.x_private:.2f}", (r.x_private, y_private), xytext=(6, -14),
+            ax.annotate(_f("region {r.x_private:.2f}"), (r.x_private, y_private), xytext=(6, -14),
                         textcoords="offset points", fontsize=9)
         else:  # far to the right: a marker on the edge says where it is
             ax.plot([xmax], [y_private], marker=">", color=orange, markersize=9, linestyle="none", clip_on=False)
-            ax.annotate(f"region {r.x_private:.2f} (beyond the axis)", (xmax, y_private), xytext=(-8, 10),
+            ax.annotate(_f("region {r.x_private:.2f} (beyond the axis)"), (xmax, y_private), xytext=(-8, 10),
                         textcoords="offset points", fontsize=9, ha="right")
         ax.set_xlim(0, xmax)
         ax.set_ylim(0, top)
         ax.set_xticks(np.arange(0, xmax + 1e-9, 1.0 if xmax <= 5 else 2.0))   # few ticks: they cost most to draw
         ax.set_yticks(np.arange(0, top + 1e-9, 1.0))
-        ax.set_xlabel("Spending on basic research, x (model units)")
-        ax.set_ylabel("Per extra unit")
-        plots.finding_title(fig, "MODEL. " + _short_finding(r), width=56)
+        ax.set_xlabel(_("Spending on basic research, x (model units)"))
+        ax.set_ylabel(_("Per extra unit"))
+        plots.finding_title(fig, _("MODEL. ") + _short_finding(r), width=56)
     rows = [
-        ("Spillover to other regions (sigma)", f"{r.spillover:.0%}"),
-        ("Subsidy rate (s)", f"{r.subsidy:.0%}"),
-        ("Region's choice x_p", f"{r.x_private:.2f}"),
-        ("Social optimum x*", f"{r.x_social:.2f}"),
-        ("Gap x* - x_p", f"{r.gap:+.2f}"),
-        ("Deadweight loss W(x*) - W(x_p)", f"{r.deadweight_loss:.3f}"),
-        ("Subsidy paid by the centre (s c x_p)", f"{r.subsidy_cost:.2f}"),
-        ("Subsidy that closes the gap (= sigma)", f"{r.pigouvian:.0%}"),
+        (_("Spillover to other regions (sigma)"), f"{r.spillover:.0%}"),
+        (_("Subsidy rate (s)"), f"{r.subsidy:.0%}"),
+        (_("Region's choice x_p"), f"{r.x_private:.2f}"),
+        (_("Social optimum x*"), f"{r.x_social:.2f}"),
+        (_("Gap x* - x_p"), f"{r.gap:+.2f}"),
+        (_("Deadweight loss W(x*) - W(x_p)"), f"{r.deadweight_loss:.3f}"),
+        (_("Subsidy paid by the centre (s c x_p)"), f"{r.subsidy_cost:.2f}"),
+        (_("Subsidy that closes the gap (= sigma)"), f"{r.pigouvian:.0%}"),
     ]
-    key = (f"<p class='course-summary' style='font-size:13px'><b>{html.escape(_finding(r))}.</b> Solid blue: benefit of one more unit to the country; "
-           "dashed orange: the part the region keeps; black: cost of one more unit; dash-dot green: the cost the "
-           "region pays after the subsidy. Circle: the social optimum; square: the region's choice; grey area: the "
-           "deadweight loss.</p>")
+    finding = _f("{_finding(r)}.")
+    legend = _("Solid blue: benefit of one more unit to the country; "
+               "dashed orange: the part the region keeps; black: cost of one more unit; dash-dot green: the cost the "
+               "region pays after the subsidy. Circle: the social optimum; square: the region's choice; grey area: the "
+               "deadweight loss.")
+    key = (f"<p class='course-summary' style='font-size:13px'><b>{html.escape(finding)}</b> {legend}</p>")
     table = ("<table class='course-table' style='font-size:13px'>"
              + "".join(f"<tr><th style='text-align:left;font-weight:normal'>{html.escape(k)}</th>"
                        f"<td style='text-align:right'>{html.escape(v)}</td></tr>" for k, v in rows)
@@ -293,16 +296,17 @@ def _spread_labels(ys: list[float], gap: float) -> list[float]:
 
 def alt_text(r: Spillover) -> str:
     """Alt text for :func:`render`, stating the current numbers."""
-    dwl = (f" A grey area between the two choices, labelled deadweight loss, measures {r.deadweight_loss:.3f}."
-           if abs(r.gap) > 1e-9 else " The two choices coincide, so there is no deadweight loss.")
-    return ("Model diagram. Falling curves show the benefit of one more unit of basic research to the country "
-            f"(solid) and the part the region keeps, {1 - r.spillover:.0%} (dashed); a horizontal line shows the cost "
-            f"per unit{', and a lower dash-dot line the cost after the subsidy' if r.subsidy > 0 else ''}. "
-            f"The region's choice is {r.x_private:.2f} (square), the social optimum {r.x_social:.2f} (circle)." + dwl)
+    dwl = (_f(" A grey area between the two choices, labelled deadweight loss, measures {r.deadweight_loss:.3f}.")
+           if abs(r.gap) > 1e-9 else _(" The two choices coincide, so there is no deadweight loss."))
+    after = _(", and a lower dash-dot line the cost after the subsidy") if r.subsidy > 0 else ""
+    return _f("Model diagram. Falling curves show the benefit of one more unit of basic research to the country "
+              "(solid) and the part the region keeps, {1 - r.spillover:.0%} (dashed); a horizontal line shows the cost "
+              "per unit{after}. "
+              "The region's choice is {r.x_private:.2f} (square), the social optimum {r.x_social:.2f} (circle).{dwl}")
 
 
-CAPTION = ("MODEL, not data: benefit a ln(1 + x) with a = 3, unit cost c = 1, in made-up units. The region keeps "
-           "1 - sigma of the benefit; a central subsidy pays s of the cost.")
+CAPTION = N_("MODEL, not data: benefit a ln(1 + x) with a = 3, unit cost c = 1, in made-up units. The region keeps "
+              "1 - sigma of the benefit; a central subsidy pays s of the cost.")
 
 
 def explorer(spillover: float = 0.5, subsidy: float = 0.0):
@@ -314,9 +318,9 @@ def explorer(spillover: float = 0.5, subsidy: float = 0.0):
     style = {"description_width": "initial"}
     controls = {
         "spillover": w.FloatSlider(value=spillover, min=0.0, max=1.0, step=0.05, readout_format=".0%",
-                                   description="Spillover to other regions", style=style, continuous_update=False),
+                                   description=_("Spillover to other regions"), style=style, continuous_update=False),
         "subsidy": w.FloatSlider(value=subsidy, min=0.0, max=0.95, step=0.05, readout_format=".0%",
-                                 description="Central subsidy rate", style=style, continuous_update=False),
+                                 description=_("Central subsidy rate"), style=style, continuous_update=False),
     }
-    return Explorer(controls, model, render, alt=alt_text, caption=CAPTION,
-                    title="MODEL: basic research when benefits spill over")
+    return Explorer(controls, model, render, alt=alt_text, caption=_(CAPTION),
+                    title=_("MODEL: basic research when benefits spill over"))

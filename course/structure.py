@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from .data import NATIONAL_CODE
+from .i18n import N_, _, _f, province
 
 __all__ = [
     "PRE",
@@ -74,49 +75,49 @@ PRE = "pre_5th_census_revision"
 POST = "post_5th_census_revision"
 VINTAGES = (PRE, POST)
 VINTAGE_LABELS = {
-    PRE: "pre-revision (as published before the 5th economic census)",
-    POST: "revised (after the 5th economic census)",
+    PRE: N_("pre-revision (as published before the 5th economic census)"),
+    POST: N_("revised (after the 5th economic census)"),
 }
-NATIONAL_LABEL = "31-province sum"
+NATIONAL_LABEL = N_("31-province sum")
 
 # label -> column of province_value_added
 THREE_SECTORS = {
-    "Primary": "va_primary_100m_yuan",
-    "Secondary": "va_secondary_100m_yuan",
-    "Tertiary": "va_tertiary_100m_yuan",
+    N_("Primary"): "va_primary_100m_yuan",
+    N_("Secondary"): "va_secondary_100m_yuan",
+    N_("Tertiary"): "va_tertiary_100m_yuan",
 }
 NINE_SECTORS = {
-    "Agriculture": "va_agri_forestry_animal_fishery_100m_yuan",
-    "Industry": "va_industry_100m_yuan",
-    "Construction": "va_construction_100m_yuan",
-    "Wholesale & retail": "va_wholesale_retail_100m_yuan",
-    "Transport & post": "va_transport_storage_post_100m_yuan",
-    "Hotels & catering": "va_accommodation_catering_100m_yuan",
-    "Finance": "va_finance_100m_yuan",
-    "Real estate": "va_real_estate_100m_yuan",
-    "Other services": "va_other_services_100m_yuan",
+    N_("Agriculture"): "va_agri_forestry_animal_fishery_100m_yuan",
+    N_("Industry"): "va_industry_100m_yuan",
+    N_("Construction"): "va_construction_100m_yuan",
+    N_("Wholesale & retail"): "va_wholesale_retail_100m_yuan",
+    N_("Transport & post"): "va_transport_storage_post_100m_yuan",
+    N_("Hotels & catering"): "va_accommodation_catering_100m_yuan",
+    N_("Finance"): "va_finance_100m_yuan",
+    N_("Real estate"): "va_real_estate_100m_yuan",
+    N_("Other services"): "va_other_services_100m_yuan",
 }
 # GB/T 4754-2017 section -> short English label for charts
 EMPLOYMENT_SECTORS = {
-    "A": "Agriculture",
-    "B": "Mining",
-    "C": "Manufacturing",
-    "D": "Utilities",
-    "E": "Construction",
-    "F": "Wholesale & retail",
-    "G": "Transport & post",
-    "H": "Hotels & catering",
-    "I": "ICT & software",
-    "J": "Finance",
-    "K": "Real estate",
-    "L": "Business services",
-    "M": "Research & tech services",
-    "N": "Water & environment",
-    "O": "Resident services",
-    "P": "Education",
-    "Q": "Health & social work",
-    "R": "Culture & sport",
-    "S": "Public administration",
+    "A": N_("Agriculture"),
+    "B": N_("Mining"),
+    "C": N_("Manufacturing"),
+    "D": N_("Utilities"),
+    "E": N_("Construction"),
+    "F": N_("Wholesale & retail"),
+    "G": N_("Transport & post"),
+    "H": N_("Hotels & catering"),
+    "I": N_("ICT & software"),
+    "J": N_("Finance"),
+    "K": N_("Real estate"),
+    "L": N_("Business services"),
+    "M": N_("Research & tech services"),
+    "N": N_("Water & environment"),
+    "O": N_("Resident services"),
+    "P": N_("Education"),
+    "Q": N_("Health & social work"),
+    "R": N_("Culture & sport"),
+    "S": N_("Public administration"),
 }
 _DETAIL = {"three": THREE_SECTORS, "nine": NINE_SECTORS}
 
@@ -158,14 +159,14 @@ def _vintage_rows(va: pd.DataFrame, vintage: str, year: int | None) -> pd.DataFr
         other = POST if vintage == PRE else PRE
         has_other = ((va["vintage"] == other) & (va["year"] == year)).any()
         tip = (
-            f" Switch to the {VINTAGE_LABELS[other].split(' (')[0]} vintage, which has {year}."
+            " " + _f("Switch to the {VINTAGE_LABELS[other].split(' (')[0]} vintage, which has {year}.")
             if has_other
-            else f" No vintage in the course data has {year}."
+            else " " + _f("No vintage in the course data has {year}.")
         )
-        raise _edge(
-            f"The {VINTAGE_LABELS[vintage].split(' (')[0]} vintage covers {_span(rows['year'].unique())}, "
-            f"not {year}.{tip}"
-        )
+        raise _edge(_f(
+            "The {VINTAGE_LABELS[vintage].split(' (')[0]} vintage covers {_span(rows['year'].unique())}, "
+            "not {year}.{tip}"
+        ))
     return picked
 
 
@@ -175,14 +176,14 @@ def _sector_columns(va_rows: pd.DataFrame, vintage: str, detail: str) -> dict[st
     sectors = _DETAIL[detail]
     blank = [label for label, col in sectors.items() if va_rows[col].isna().all()]
     if blank:
-        raise _edge(
-            f"{', '.join(blank)} value added is blank for {_span(va_rows['year'].unique())} in the "
-            f"{VINTAGE_LABELS[vintage].split(' (')[0]} vintage (the source export was not available), "
+        raise _edge(_f(
+            "{', '.join(blank)} value added is blank for {_span(va_rows['year'].unique())} in the "
+            "{VINTAGE_LABELS[vintage].split(' (')[0]} vintage (the source export was not available), "
             "so the nine-sector split cannot add up there. Use three sectors, or the revised vintage."
-        )
+        ))
     partly = [label for label, col in sectors.items() if va_rows[col].isna().any()]
     if partly:
-        raise _edge(f"{', '.join(partly)} value added is missing for some provinces in this selection.")
+        raise _edge(_f("{', '.join(partly)} value added is missing for some provinces in this selection."))
     return sectors
 
 
@@ -300,10 +301,10 @@ def hightech_ratio(hightech: pd.DataFrame, gdp: pd.DataFrame, year: int | None =
     if year is not None:
         year = int(year)
         if not (ht["year"] == year).any():
-            raise _edge(
-                f"High-tech manufacturing by province is in the course data for "
-                f"{_span(ht['year'].unique())} only, not {year}."
-            )
+            raise _edge(_f(
+                "High-tech manufacturing by province is in the course data for "
+                "{_span(ht['year'].unique())} only, not {year}."
+            ))
         ht = ht[ht["year"] == year]
     pre = gdp.loc[gdp["vintage"] == PRE, ["province_code", "year", "gdp_100m_yuan"]]
     keep = [
@@ -454,7 +455,7 @@ def province_profile(
     found = np.flatnonzero(rows["province_code"].to_numpy() == code)
     if found.size == 0:
         name = provincial.loc[provincial["province_code"] == code, "province_en"].iloc[0]
-        raise _edge(f"{name} has no value-added row for {year} in this vintage.")
+        raise _edge(_f("{name} has no value-added row for {year} in this vintage."))
     mine = found[0]
     name = str(rows["province_en"].iloc[mine])
     table = pd.DataFrame(
@@ -474,17 +475,17 @@ def province_profile(
     )
 
     notes = [
-        f"Sector shares: {VINTAGE_LABELS[vintage]} NBS value added, {year}; national = {NATIONAL_LABEL}.",
-        "Location quotients: 2024 employment in urban non-private units (excludes private firms and "
-        "the self-employed), whatever year is chosen.",
+        _f("Sector shares: {VINTAGE_LABELS[vintage]} NBS value added, {year}; national = {NATIONAL_LABEL}."),
+        _("Location quotients: 2024 employment in urban non-private units (excludes private firms and "
+          "the self-employed), whatever year is chosen."),
     ]
     ht_year = hightech[hightech["year"] == year]
     if ht_year.empty:
         info = None
-        notes.append(
-            f"High-tech manufacturing: no data for {year} (the table covers "
-            f"{_span(hightech['year'].unique())})."
-        )
+        notes.append(_f(
+            "High-tech manufacturing: no data for {year} (the table covers "
+            "{_span(hightech['year'].unique())})."
+        ))
     else:
         ratios = ht_year.set_index("province_code")["revenue_to_gdp"]
         value = float(ratios.loc[code])
@@ -494,10 +495,10 @@ def province_profile(
             "rank": int((ratios > value).sum()) + 1,
             "n": int(ratios.notna().sum()),
         }
-        notes.append(
+        notes.append(_f(
             "High-tech manufacturing: revenue (gross output, not value added) / pre-revision GRP, "
-            f"{year}; a ratio, not a share of GDP."
-        )
+            "{year}; a ratio, not a share of GDP."
+        ))
     return Profile(code, name, year, vintage, detail, table, indices, top_lq, info, notes)
 
 
@@ -516,38 +517,38 @@ def profile_title(p: Profile) -> str:
     gap = s["province"] - s["national"]
     big = gap.idxmax()
     first = p.top_lq.iloc[0]
-    return (
-        f"{p.name}, {p.year}: {big} {_pct(s.loc[big, 'province'])} of value added vs "
-        f"{_pct(s.loc[big, 'national'])} for the {NATIONAL_LABEL}; its jobs are most concentrated in "
-        f"{first['sector']} (LQ {first['lq']:.2f}, 2024)"
+    return _f(
+        "{p.name}, {p.year}: {big} {_pct(s.loc[big, 'province'])} of value added vs "
+        "{_pct(s.loc[big, 'national'])} for the {NATIONAL_LABEL}; its jobs are most concentrated in "
+        "{first['sector']} (LQ {first['lq']:.2f}, 2024)"
     )
 
 
 def profile_alt(p: Profile) -> str:
     """Alt text for :func:`profile_figure`."""
-    parts = ", ".join(
-        f"{label} {_pct(r['province'])} (31-province sum {_pct(r['national'])})" for label, r in p.shares.iterrows()
+    parts = _(", ").join(
+        _f("{label} {_pct(r['province'])} (31-province sum {_pct(r['national'])})") for label, r in p.shares.iterrows()
     )
-    lqs = ", ".join(f"{r.sector} {r.lq:.2f}" for r in p.top_lq.itertuples())
-    return (
-        f"Two bar charts for {p.name}, {p.year} ({p.vintage.replace('_', ' ')}). Left: shares of value added, "
-        f"province (filled bars) against the 31-province sum (hollow bars): {parts}. Right: the province's top "
-        f"location quotients in 2024 urban-unit employment, with a dashed line at 1: {lqs}."
+    lqs = _(", ").join(_f("{r.sector} {r.lq:.2f}") for r in p.top_lq.itertuples())
+    return _f(
+        "Two bar charts for {p.name}, {p.year} ({p.vintage.replace('_', ' ')}). Left: shares of value added, "
+        "province (filled bars) against the 31-province sum (hollow bars): {parts}. Right: the province's top "
+        "location quotients in 2024 urban-unit employment, with a dashed line at 1: {lqs}."
     )
 
 
 def profile_note(p: Profile) -> str:
     """The lines under the figure (plain text): upgrading indices and the high-tech ratio."""
     i = p.indices
-    idx = (f"Advancement VA3/VA2: {i.loc['province', 'advancement']:.2f} ({NATIONAL_LABEL} "
-           f"{i.loc['national', 'advancement']:.2f}); level coefficient: {i.loc['province', 'level']:.2f} "
-           f"({i.loc['national', 'level']:.2f}).")
+    idx = _f("Advancement VA3/VA2: {i.loc['province', 'advancement']:.2f} ({NATIONAL_LABEL} "
+             "{i.loc['national', 'advancement']:.2f}); level coefficient: {i.loc['province', 'level']:.2f} "
+             "({i.loc['national', 'level']:.2f}).")
     if p.hightech:
-        ht = (f"High-tech manufacturing revenue / GRP, {p.year}: {_pct(p.hightech['ratio'])}, rank "
-              f"{p.hightech['rank']} of {p.hightech['n']} (median province {_pct(p.hightech['median'])}); "
-              "revenue is gross output, so this is a ratio, not a share of GDP.")
+        ht = _f("High-tech manufacturing revenue / GRP, {p.year}: {_pct(p.hightech['ratio'])}, rank "
+                "{p.hightech['rank']} of {p.hightech['n']} (median province {_pct(p.hightech['median'])}); "
+                "revenue is gross output, so this is a ratio, not a share of GDP.")
     else:
-        ht = next(n for n in p.notes if n.startswith("High-tech"))  # "... no data for <year> (covers ...)"
+        ht = p.notes[-1]  # the high-tech note, always the last: "... no data for <year> (covers ...)"
     return f"{idx} {ht}"
 
 
@@ -599,14 +600,14 @@ def profile_figure(p: Profile):
     for i, (name, a, b) in enumerate(zip(p.shares.index, prov, nat)):
         y, block = y_of(i, n)
         h = min(block * 0.38, 0.16 / height)
-        fig.text(x0 - 0.006, y, name, ha="right", va="center", fontsize=8.5)
+        fig.text(x0 - 0.006, y, _(name), ha="right", va="center", fontsize=8.5)
         bar(x0, y + h / 2, a * scale, h, facecolor=COLORS[0], edgecolor=COLORS[0])
         bar(x0, y - h / 2, b * scale, h * 0.9, facecolor="white", edgecolor=COLORS[1], linewidth=1.4)
         fig.text(x0 + a * scale + 0.004, y + h / 2, f"{a:.1f}", va="center", fontsize=7.5)
         fig.text(x0 + b * scale + 0.004, y - h / 2, f"{b:.1f}", va="center", fontsize=7.5, color="#444444")
     fig.add_artist(Line2D([x0, x0], [y_of(n - 1, n)[0] - y_of(n - 1, n)[1] / 2, 1 - top_in / height],
                           transform=tf, color="#777777", linewidth=0.8))
-    fig.suptitle(f"Share of value added (%), {p.year}\nfilled: {p.name}; hollow: {NATIONAL_LABEL}",
+    fig.suptitle(_f("Share of value added (%), {p.year}\nfilled: {p.name}; hollow: {NATIONAL_LABEL}"),
                  x=x0, y=1 - 0.05 / height, ha="left", va="top", fontsize=9, fontweight="normal")
 
     # right panel: top location quotients, dashed line at 1
@@ -615,16 +616,16 @@ def profile_figure(p: Profile):
     right = max(1.2, float(lqs.max()) * 1.18)
     scale1 = span1 / right
     for i, (name, v) in enumerate(zip(p.top_lq["sector"], lqs)):
-        y, _ = y_of(i, rows)  # one row height each, from the top
+        y = y_of(i, rows)[0]  # one row height each, from the top
         h = min(0.6 * row_h, 0.2) / height
-        fig.text(x1 - 0.006, y, name, ha="right", va="center", fontsize=8.5)
+        fig.text(x1 - 0.006, y, _(name), ha="right", va="center", fontsize=8.5)
         bar(x1, y, v * scale1, h, facecolor=COLORS[2], edgecolor=COLORS[2])
         fig.text(x1 + v * scale1 + 0.004, y, f"{v:.2f}", va="center", fontsize=7.5)
     y_last, block = y_of(m - 1, rows)
     fig.add_artist(Line2D([x1 + scale1, x1 + scale1], [y_last - block / 2, 1 - (top_in - 0.05) / height],
                           transform=tf, color="black", linestyle="--", linewidth=1))
-    fig.text(x1 + scale1 + 0.004, 1 - (top_in - 0.02) / height, "1 = national mix", fontsize=7.5, va="bottom")
-    fig.text(x1, 1 - 0.05 / height, "Top location quotients\n2024 urban-unit jobs", ha="left", va="top", fontsize=9)
+    fig.text(x1 + scale1 + 0.004, 1 - (top_in - 0.02) / height, _("1 = national mix"), fontsize=7.5, va="bottom")
+    fig.text(x1, 1 - 0.05 / height, _("Top location quotients\n2024 urban-unit jobs"), ha="left", va="top", fontsize=9)
     return fig
 
 
@@ -642,14 +643,14 @@ def profile_explorer(va: pd.DataFrame, lq: pd.DataFrame, hightech: pd.DataFrame,
     )
     years = sorted(int(y) for y in va["year"].unique())
     controls = {
-        "code": w.Dropdown(options=list(zip(names["province_en"], names["province_code"].astype(int))),
-                           value=int(code), description="Province"),
-        "vintage": w.Dropdown(options=[("revised (2019-2024)", POST), ("pre-revision (2013-2019)", PRE)],
-                              value=vintage, description="Vintage"),
-        "year": w.IntSlider(value=int(year), min=years[0], max=years[-1], description="Year",
+        "code": w.Dropdown(options=[(province(n), c) for n, c in zip(names["province_en"], names["province_code"].astype(int))],
+                           value=int(code), description=_("Province")),
+        "vintage": w.Dropdown(options=[(_("revised (2019-2024)"), POST), (_("pre-revision (2013-2019)"), PRE)],
+                              value=vintage, description=_("Vintage")),
+        "year": w.IntSlider(value=int(year), min=years[0], max=years[-1], description=_("Year"),
                             continuous_update=False),
-        "detail": w.ToggleButtons(options=[("3 industries", "three"), ("9 sectors", "nine")],
-                                  value=detail, description="Detail"),
+        "detail": w.ToggleButtons(options=[(_("3 industries"), "three"), (_("9 sectors"), "nine")],
+                                  value=detail, description=_("Detail")),
     }
 
     def compute(code, vintage, year, detail):
@@ -657,9 +658,9 @@ def profile_explorer(va: pd.DataFrame, lq: pd.DataFrame, hightech: pd.DataFrame,
 
     return Explorer(
         controls, compute, profile_view, alt=profile_alt,
-        title="A province's industrial profile against the 31-province sum",
-        caption="Sources: NBS value added by sector (two vintages); NBS urban-unit employment by "
-                "sector, 2024; China Statistical Yearbook on Science and Technology, table 5-2.",
+        title=_("A province's industrial profile against the 31-province sum"),
+        caption=_("Sources: NBS value added by sector (two vintages); NBS urban-unit employment by "
+                  "sector, 2024; China Statistical Yearbook on Science and Technology, table 5-2."),
     )
 
 

@@ -71,6 +71,7 @@ import numpy as np
 import pandas as pd
 
 from course.data import NATIONAL_CODE
+from course.i18n import N_, _, _f, is_chinese, province as _province_name
 from course.widgets import EdgeCase
 
 __all__ = [
@@ -530,9 +531,15 @@ def pseudo_fit_scale(target_shares, wage, size, upper: float = 50.0) -> float:
 
 
 # -------------------------------------------------------------------------------- model widget
-POLICY_CAPTION = ("MODEL, not data: shares of mobile talent in a logit location-choice model. Pay: per-capita "
-                  "disposable income 2023; jobs: urban non-private employment 2023 (NBS National Data). The "
-                  "scale and the cost elasticity are assumptions, not estimates.")
+POLICY_CAPTION = N_("MODEL, not data: shares of mobile talent in a logit location-choice model. Pay: per-capita "
+                    "disposable income 2023; jobs: urban non-private employment 2023 (NBS National Data). The "
+                    "scale and the cost elasticity are assumptions, not estimates.")
+
+
+def _province_options(names) -> list:
+    """Dropdown options: English names as they are; in Chinese (label, English name) pairs."""
+    names = sorted(names)
+    return [(_province_name(n), n) for n in names] if is_chinese() else names
 
 
 def _pct(x: float, d: int = 1) -> str:
@@ -541,28 +548,34 @@ def _pct(x: float, d: int = 1) -> str:
 
 def policy_title(r: PolicyResult) -> str:
     """The finding the figure states."""
+    name = _province_name(r.province)
     if r.bonus_pct == 0:
-        return f"With no bonus, {r.province} attracts {_pct(r.base_share, 2)} of mobile talent in this model"
+        return _f("With no bonus, {name} attracts {_pct(r.base_share, 2)} of mobile talent in this model")
     if r.others_match:
-        return (f"When every province offers the same {r.bonus_pct:g} % bonus, no share changes: "
-                f"{r.province} stays at {_pct(r.policy_share, 2)}")
+        return _f("When every province offers the same {r.bonus_pct:g} % bonus, no share changes: "
+                  "{name} stays at {_pct(r.policy_share, 2)}")
     if r.scale == 0:
-        return (f"With scale 0 pay does not matter, so the bonus leaves {r.province} at "
-                f"{_pct(r.policy_share, 2)}")
-    return (f"A {r.bonus_pct:g} % bonus raises {r.province}'s share of mobile talent from "
-            f"{_pct(r.base_share, 2)} to {_pct(r.policy_share, 2)}")
+        return _f("With scale 0 pay does not matter, so the bonus leaves {name} at "
+                  "{_pct(r.policy_share, 2)}")
+    return _f("A {r.bonus_pct:g} % bonus raises {name}'s share of mobile talent from "
+              "{_pct(r.base_share, 2)} to {_pct(r.policy_share, 2)}")
 
 
 def policy_alt(r: PolicyResult) -> str:
     """Alt text: every bar's value."""
     reg = r.regions
-    parts = "; ".join(f"{g} {_pct(reg.at[g, 'base_share'])} without, {_pct(reg.at[g, 'policy_share'])} with the bonus"
-                      for g in REGIONS)
-    return (f"Model result. Horizontal bars, two per row: share of mobile talent without the bonus (outlined) and "
-            f"with it (filled), for {r.province} and the four NBS regions. {r.province}: {_pct(r.base_share, 2)} "
-            f"without, {_pct(r.policy_share, 2)} with a {r.bonus_pct:g} % bonus"
-            f"{' offered by every province' if r.others_match else ''}. Regions: {parts}. Scale "
-            f"{r.scale:g}, cost elasticity {r.cost_elasticity:g}.")
+    name = _province_name(r.province)
+    parts = []
+    for g in REGIONS:                      # a loop, not a generator: _f reads the variables of this frame
+        parts.append(_f("{_(g)} {_pct(reg.at[g, 'base_share'])} without, {_pct(reg.at[g, 'policy_share'])} "
+                        "with the bonus"))
+    parts = _("; ").join(parts)
+    everyone = _(" offered by every province") if r.others_match else ""
+    return _f("Model result. Horizontal bars, two per row: share of mobile talent without the bonus (outlined) and "
+              "with it (filled), for {name} and the four NBS regions. {name}: {_pct(r.base_share, 2)} "
+              "without, {_pct(r.policy_share, 2)} with a {r.bonus_pct:g} % bonus"
+              "{everyone}. Regions: {parts}. Scale "
+              "{r.scale:g}, cost elasticity {r.cost_elasticity:g}.")
 
 
 def render_policy(r: PolicyResult):
@@ -572,7 +585,8 @@ def render_policy(r: PolicyResult):
     from course import plots
 
     reg = r.regions
-    rows = [f"{r.province} (in the {r.region})"] + REGIONS
+    name = _province_name(r.province)
+    rows = [_f("{name} (in the {_(r.region)})")] + [_(g) for g in REGIONS]
     base = [r.base_share] + reg["base_share"].tolist()
     pol = [r.policy_share] + reg["policy_share"].tolist()
     styles = [plots.REGION_STYLE[r.region]] + [plots.REGION_STYLE[g] for g in REGIONS]
@@ -583,29 +597,29 @@ def render_policy(r: PolicyResult):
     for k in range(len(rows)):
         st = styles[k]
         ax.barh(y[k] + h / 2, 100 * base[k], height=h, color="white", edgecolor=st["color"], linewidth=1.4,
-                label="without the bonus (outline)" if k == 0 else None)
+                label=_("without the bonus (outline)") if k == 0 else None)
         ax.barh(y[k] - h / 2, 100 * pol[k], height=h, color=st["color"], edgecolor="white",
-                label="with the bonus (filled)" if k == 0 else None)
+                label=_("with the bonus (filled)") if k == 0 else None)
         d = 2 if k == 0 else 1
         ax.text(100 * base[k], y[k] + h / 2, f" {100 * base[k]:.{d}f}", va="center", fontsize=8)
         ax.text(100 * pol[k], y[k] - h / 2, f" {100 * pol[k]:.{d}f}", va="center", fontsize=8)
     ax.set_yticks(y, rows, fontsize=8.5)
-    ax.set_xlabel("share of mobile talent, % (model)")
+    ax.set_xlabel(_("share of mobile talent, % (model)"))
     ax.set_xlim(0, max(100 * max(max(base), max(pol)) * 1.18, 5))
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     plots.finding_title(fig, policy_title(r), width=60)
     if r.others_match:
-        note = (f"Every province offers {r.bonus_pct:g} % of pay: the bonus adds the same amount to every "
-                "utility, so it cancels out of the logit shares. Only the bill rises.")
+        note = _f("Every province offers {r.bonus_pct:g} % of pay: the bonus adds the same amount to every "
+                  "utility, so it cancels out of the logit shares. Only the bill rises.")
     elif r.bonus_pct == 0 or r.scale == 0:
-        note = "Nothing moves."
+        note = _("Nothing moves.")
     else:
-        note = (f"{r.province} gains {r.gain_per_10k:,.0f} people per 10,000 movers; "
-                f"{100 * r.would_come_anyway:.0f} % of the people it gets with the bonus would have come without it, "
-                "and are paid the bonus all the same. The other provinces lose what it gains.")
-    html = (f"<p class='course-model-note'><strong>Model.</strong> {note} Scale λ = {r.scale:g}, cost "
-            f"elasticity ε = {r.cost_elasticity:g}.</p>")
+        note = _f("{name} gains {r.gain_per_10k:,.0f} people per 10,000 movers; "
+                  "{100 * r.would_come_anyway:.0f} % of the people it gets with the bonus would have come without it, "
+                  "and are paid the bonus all the same. The other provinces lose what it gains.")
+    html = _f("<p class='course-model-note'><strong>Model.</strong> {note} Scale λ = {r.scale:g}, cost "
+              "elasticity ε = {r.cost_elasticity:g}.</p>")
     return [fig, html]
 
 
@@ -619,22 +633,22 @@ def policy_explorer(inputs: pd.DataFrame | None = None, province: str = "Shaanxi
     inputs = choice_inputs() if inputs is None else inputs
     style = {"description_width": "initial"}
     controls = {
-        "province": w.Dropdown(options=sorted(inputs.index), value=province, description="Your province",
-                               style=style),
-        "bonus_pct": w.IntSlider(value=20, min=0, max=100, step=5, description="Bonus, % of pay", style=style),
-        "scale": w.FloatSlider(value=2.0, min=0.0, max=10.0, step=0.5, description="Scale λ (pay sensitivity)",
+        "province": w.Dropdown(options=_province_options(inputs.index), value=province,
+                               description=_("Your province"), style=style),
+        "bonus_pct": w.IntSlider(value=20, min=0, max=100, step=5, description=_("Bonus, % of pay"), style=style),
+        "scale": w.FloatSlider(value=2.0, min=0.0, max=10.0, step=0.5, description=_("Scale λ (pay sensitivity)"),
                                style=style),
         "cost_elasticity": w.FloatSlider(value=0.5, min=0.0, max=1.0, step=0.1,
-                                         description="Cost elasticity ε", style=style),
-        "others_match": w.Checkbox(value=False, description="Every other province matches the bonus",
+                                         description=_("Cost elasticity ε"), style=style),
+        "others_match": w.Checkbox(value=False, description=_("Every other province matches the bonus"),
                                    style=style),
     }
 
     def compute(province, bonus_pct, scale, cost_elasticity, others_match):
         return policy_experiment(inputs, province, bonus_pct, scale, cost_elasticity, others_match)
 
-    return Explorer(controls, compute, render_policy, alt=policy_alt, caption=POLICY_CAPTION,
-                    title="MODEL: where mobile talent goes when a province offers a bonus")
+    return Explorer(controls, compute, render_policy, alt=policy_alt, caption=_(POLICY_CAPTION),
+                    title=_("MODEL: where mobile talent goes when a province offers a bonus"))
 
 
 # ============================================================================================
@@ -643,17 +657,17 @@ def policy_explorer(inputs: pd.DataFrame | None = None, province: str = "Shaanxi
 
 #: The four criteria: key -> (short label, what it is, unit). Each is a proxy, named in the lesson.
 CRITERIA: dict[str, tuple[str, str, str]] = {
-    "patents": ("Invention patents per 100 researchers",
+    "patents": (N_("Invention patents per 100 researchers"),
                 "domestic invention patents granted / researchers (FTE) x 100", "patents per 100 researcher-years"),
-    "transfer": ("Technology sold per R&D person",
+    "transfer": (N_("Technology sold per R&D person"),
                  "technology-market turnover (seller's province) / R&D personnel (FTE)", "10,000 yuan per person-year"),
-    "industry": ("High-tech revenue per R&D person",
+    "industry": (N_("High-tech revenue per R&D person"),
                  "high-tech manufacturing revenue / R&D personnel (FTE)", "10,000 yuan per person-year"),
-    "basic": ("Basic-research share of R&D personnel",
+    "basic": (N_("Basic-research share of R&D personnel"),
               "basic research / (basic + applied + experimental) R&D personnel (FTE) x 100", "%"),
 }
 SINGLE = "patents"
-METHODS = {"minmax": "min-max (keeps distances)", "rank": "rank (order only)"}
+METHODS = {"minmax": N_("min-max (keeps distances)"), "rank": N_("rank (order only)")}
 
 
 def evaluation_indicators(profile: pd.DataFrame | None = None, personnel: pd.DataFrame | None = None,
@@ -722,7 +736,7 @@ def evaluate(indicators: pd.DataFrame, weights: dict, method: str = "minmax") ->
     if (w < 0).any() or not np.isfinite(w).all():
         raise ValueError("weights must be non-negative numbers")
     if w.sum() == 0:
-        raise EdgeCase("All weights are zero, so there is nothing to rank by: raise at least one weight.")
+        raise EdgeCase(_("All weights are zero, so there is nothing to rank by: raise at least one weight."))
     norm = pd.DataFrame({k: _normalise(indicators[k].astype("float64"), method) for k in keys})
     out = norm.copy()
     out["score"] = (norm * w).sum(axis=1) / w.sum()
@@ -776,25 +790,27 @@ def evaluation_view(indicators: pd.DataFrame, patents: float = 1, transfer: floa
 
 def evaluation_title(r: EvaluationResult) -> str:
     t = r.table
-    me = f"{r.province} is {int(t.at[r.province, 'rank'])} (patents alone: {int(t.at[r.province, 'single_rank'])})"
+    name, winner, single = (_province_name(p) for p in (r.province, r.winner, r.single_winner))
+    me = _f("{name} is {int(t.at[r.province, 'rank'])} (patents alone: {int(t.at[r.province, 'single_rank'])})")
     if r.moved == 0 and r.winner == r.single_winner:
-        return f"These weights rank much like the patent count alone (rank correlation {r.rho:.2f}); {me}"
+        return _f("These weights rank much like the patent count alone (rank correlation {r.rho:.2f}); {me}")
     if r.winner == r.single_winner:
-        return f"{r.winner} ranks first both ways, but {r.moved} provinces move 5 places or more; {me}"
-    return f"{r.winner} ranks first with these weights, {r.single_winner} on patents alone; {me}"
+        return _f("{winner} ranks first both ways, but {r.moved} provinces move 5 places or more; {me}")
+    return _f("{winner} ranks first with these weights, {single} on patents alone; {me}")
 
 
 def evaluation_alt(r: EvaluationResult) -> str:
     t = r.table.sort_values("rank")
-    order = "; ".join(f"{i} {name} ({row['score']:.2f}, patents alone {int(row['single_rank'])})"
-                      for i, (name, row) in enumerate(t.iterrows(), start=1) if i <= 10)
-    w = ", ".join(f"{k} {v:g}" for k, v in r.weights.items())
-    return (f"Scatter plot of the 31 provinces: rank on invention patents per 100 researchers alone (x) against "
-            f"rank with the chosen weights (y), 1 at the top right, a dashed line where the two agree; marker "
-            f"shape and colour give the NBS region, {r.province} is ringed. Weights {w}; normalisation "
-            f"{r.method}. Top ten with their score and their rank on patents alone: {order}. "
-            f"{r.province} ranks {int(r.table.at[r.province, 'rank'])}. Rank correlation with the single "
-            f"indicator {r.rho:.2f}; {r.moved} provinces move 5 places or more.")
+    order = _("; ").join(_f("{i} {_province_name(name)} ({row['score']:.2f}, patents alone {int(row['single_rank'])})")
+                         for i, (name, row) in enumerate(t.iterrows(), start=1) if i <= 10)
+    w = _(", ").join(f"{k} {v:g}" for k, v in r.weights.items())
+    name = _province_name(r.province)
+    return _f("Scatter plot of the 31 provinces: rank on invention patents per 100 researchers alone (x) against "
+              "rank with the chosen weights (y), 1 at the top right, a dashed line where the two agree; marker "
+              "shape and colour give the NBS region, {name} is ringed. Weights {w}; normalisation "
+              "{r.method}. Top ten with their score and their rank on patents alone: {order}. "
+              "{name} ranks {int(r.table.at[r.province, 'rank'])}. Rank correlation with the single "
+              "indicator {r.rho:.2f}; {r.moved} provinces move 5 places or more.")
 
 
 def ranking_table(r: EvaluationResult, top: int = 10) -> pd.DataFrame:
@@ -805,8 +821,13 @@ def ranking_table(r: EvaluationResult, top: int = 10) -> pd.DataFrame:
         rows.append(r.province)
     out = t.loc[rows, ["rank", "region", "score", "single_rank", "shift"]].copy()
     out["score"] = out["score"].round(2)
-    out.columns = ["Rank, your weights", "Region", "Score (0-1)", "Rank, patents alone", "Places climbed"]
-    out.index.name = "Province"
+    out.columns = [_("Rank, your weights"), _("Region"), _("Score (0-1)"), _("Rank, patents alone"),
+                   _("Places climbed")]
+    out.index.name = _("Province")
+    if is_chinese():
+        out.index = [_province_name(p) for p in out.index]
+        out.index.name = _("Province")
+        out[_("Region")] = [_(g) for g in out[_("Region")]]
     return out
 
 
@@ -822,38 +843,38 @@ def render_evaluation(r: EvaluationResult):
     fig, ax = plt.subplots(figsize=(6.4, 4.6), dpi=72)
     fig.subplots_adjust(left=0.11, right=0.74, top=0.84, bottom=0.13)
     ax.plot([1, 31], [1, 31], color="0.6", linestyle="--", linewidth=1, zorder=1)
-    handles = [Line2D([], [], color="0.6", linestyle="--", label="same rank\nboth ways")]
+    handles = [Line2D([], [], color="0.6", linestyle="--", label=_("same rank\nboth ways"))]
     for g in REGIONS:
         st = plots.REGION_STYLE[g]
         part = t[t["region"] == g]
         ax.scatter(part["single_rank"], part["rank"], marker=st["marker"], color=st["color"], s=36, zorder=3,
                    edgecolor="white", linewidth=0.4)
-        handles.append(Line2D([], [], marker=st["marker"], color=st["color"], linestyle="none", label=g))
+        handles.append(Line2D([], [], marker=st["marker"], color=st["color"], linestyle="none", label=_(g)))
     me = t.loc[r.province]
     ax.scatter([me["single_rank"]], [me["rank"]], s=190, facecolor="none", edgecolor="black", linewidth=1.6, zorder=4)
     for name in sorted({r.winner, r.single_winner, r.province}):
         x0, y0 = t.at[name, "single_rank"], t.at[name, "rank"]
-        ax.annotate(name, (x0, y0), xytext=(-8, -11) if x0 <= 6 else (8, -11), textcoords="offset points",
+        ax.annotate(_province_name(name), (x0, y0), xytext=(-8, -11) if x0 <= 6 else (8, -11), textcoords="offset points",
                     ha="right" if x0 <= 6 else "left", fontsize=8.5,
                     fontweight="bold" if name == r.province else "normal")
     ax.set_xlim(32, 0)
     ax.set_ylim(32, 0)
     ax.set_xticks([1, 5, 10, 15, 20, 25, 31])
     ax.set_yticks([1, 5, 10, 15, 20, 25, 31])
-    ax.set_xlabel("rank on invention patents per 100 researchers alone (1 = best)", fontsize=8.5)
-    ax.set_ylabel("rank with your weights", fontsize=8.5)
+    ax.set_xlabel(_("rank on invention patents per 100 researchers alone (1 = best)"), fontsize=8.5)
+    ax.set_ylabel(_("rank with your weights"), fontsize=8.5)
     handles.append(Line2D([], [], marker="o", markersize=11, markerfacecolor="none", markeredgecolor="black",
-                          linestyle="none", label=f"{r.province}\n(followed)"))
+                          linestyle="none", label=_f("{_province_name(r.province)}\n(followed)")))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7.5, frameon=False,
-              title="NBS region", title_fontsize=7.5)
+              title=_("NBS region"), title_fontsize=7.5)
     plots.finding_title(fig, evaluation_title(r), width=60)
-    note = (f"<p class='course-model-note'>Points on the dashed line keep their rank; points above it climb when the "
-            f"other criteria count. Rank correlation between the two rankings: <strong>{r.rho:.2f}</strong>; "
-            f"provinces that move 5 places or more: <strong>{r.moved}</strong> of 31.</p>")
+    note = _f("<p class='course-model-note'>Points on the dashed line keep their rank; points above it climb when the "
+              "other criteria count. Rank correlation between the two rankings: <strong>{r.rho:.2f}</strong>; "
+              "provinces that move 5 places or more: <strong>{r.moved}</strong> of 31.</p>")
     return [fig, note, ranking_table(r)]
 
 
-EVALUATION_CAPTION = ("Data 2023: invention patents granted and researchers (China Statistical Yearbook on Science "
+EVALUATION_CAPTION = N_("Data 2023: invention patents granted and researchers (China Statistical Yearbook on Science "
                       "and Technology 2024); technology-market turnover and high-tech manufacturing revenue (NBS "
                       "National Data); R&D personnel by activity (CSYST 2024, table 1-4). Each criterion is a proxy "
                       "for a province's R&D workforce, not an evaluation of any person.")
@@ -868,15 +889,16 @@ def evaluation_explorer(indicators: pd.DataFrame | None = None, province: str = 
 
     indicators = evaluation_indicators() if indicators is None else indicators
     style = {"description_width": "initial"}
-    controls = {k: w.IntSlider(value=1, min=0, max=5, step=1, description=f"Weight: {CRITERIA[k][0]}", style=style)
+    controls = {k: w.IntSlider(value=1, min=0, max=5, step=1, description=_f("Weight: {_(CRITERIA[k][0])}"),
+                               style=style)
                 for k in CRITERIA}
-    controls["method"] = w.Dropdown(options=[(v, k) for k, v in METHODS.items()], value="minmax",
-                                    description="Normalisation", style=style)
-    controls["province"] = w.Dropdown(options=sorted(indicators.index), value=province,
-                                      description="Follow province", style=style)
+    controls["method"] = w.Dropdown(options=[(_(v), k) for k, v in METHODS.items()], value="minmax",
+                                    description=_("Normalisation"), style=style)
+    controls["province"] = w.Dropdown(options=_province_options(indicators.index), value=province,
+                                      description=_("Follow province"), style=style)
 
     def compute(patents, transfer, industry, basic, method, province):
         return evaluation_view(indicators, patents, transfer, industry, basic, method, province)
 
-    return Explorer(controls, compute, render_evaluation, alt=evaluation_alt, caption=EVALUATION_CAPTION,
-                    title="Evaluating provinces' R&D workforces: one indicator or several")
+    return Explorer(controls, compute, render_evaluation, alt=evaluation_alt, caption=_(EVALUATION_CAPTION),
+                    title=_("Evaluating provinces' R&D workforces: one indicator or several"))

@@ -450,6 +450,124 @@ def lesson_34() -> dict:
     return v
 
 
+# ------------------------------------------------------------------------------------------ 40
+@lru_cache(maxsize=1)
+def lesson_40() -> dict:
+    import numpy as np
+
+    from course import dashboard as dash
+    from course import nqpf_index as ni
+
+    base = ni.build_index(n_draws=0)
+    names, w, raw = base.names, base.weights, base.raw
+    v: dict = {"w_patents": float(w["invention_patents_per_10k"]), "w_students": float(w["students_per_10k"]),
+               "w_energy": float(w["energy_intensity_change_pct"]), "w_rd": float(w["rd_intensity_pct"]),
+               "n_ind": len(w)}
+    v["patent_student_ratio"] = v["w_patents"] / v["w_students"]
+    pat = raw["invention_patents_per_10k"]
+    v["pat_top3_share"] = 100 * float(pat.nlargest(3).sum() / pat.sum())
+    v["pat_top3"] = ", ".join(names[c] for c in pat.nlargest(3).index)
+    v["pat_bj_multiple"] = float(pat.max() / pat.drop(pat.idxmax()).max())
+
+    def moves(other, label):
+        shift = (other.rank.astype(float) - base.rank.astype(float))
+        v[f"{label}_moved"] = int((shift != 0).sum())
+        v[f"{label}_rho"] = dash.spearman(base.closeness, other.closeness, permutations=1).rho
+        return shift
+
+    # prompt 1: equal weights per dimension, and the university-rich, patent-poor provinces
+    eqd = ni.build_index(weighting="equal_dimensions", n_draws=0)
+    shift = moves(eqd, "eqd")
+    v["eqd_w_students"] = float(eqd.weights["students_per_10k"])
+    v["eqd_w_patents"] = float(eqd.weights["invention_patents_per_10k"])
+    gap = (pat.rank(ascending=False) - raw["students_per_10k"].rank(ascending=False))
+    uni = list(shift[gap >= 7].sort_values().index[:3])      # students' rank 7+ places above patents'
+    v["n_uni"] = int((gap >= 7).sum())
+    v["eqd_gainers"] = ", ".join(f"{names[c]} ({_ordinal(raw['students_per_10k'].rank(ascending=False)[c])} on "
+                                 f"students, {_ordinal(pat.rank(ascending=False)[c])} on patents: "
+                                 f"{int(base.rank[c])} to {int(eqd.rank[c])})" for c in uni)
+    down = shift.sort_values(ascending=False)
+    v["eqd_loser"] = f"{names[down.index[0]]} ({int(base.rank[down.index[0]])} to {int(eqd.rank[down.index[0]])})"
+    eq = ni.build_index(weighting="equal", n_draws=0)
+    moves(eq, "eq")
+
+    # prompt 2: one ladder on the three elements, profiles on the five themes
+    gdp_pc = dash.gdp_per_capita(2023)
+    v["rho_gdp"] = dash.spearman(base.closeness, gdp_pc, permutations=1).rho
+    th = ni.build_index(frame="themes", n_draws=0)
+    v["w_elements"] = dash.agreement_test(base.dims, permutations=1, seed=0).w
+    v["w_themes"] = dash.agreement_test(th.dims.dropna(), permutations=1, seed=0).w
+    sx = ni.province_profile(base, "Shaanxi")
+    sxt = ni.province_profile(th, "Shaanxi")
+    v["sx_rank"] = sx.rank
+    v["sx_n_peers"] = len(sx.peers)
+    for dim, key in (("objects of labour", "obj"), ("workers", "wrk"), ("means of labour", "means")):
+        v[f"sx_{key}"] = float(sx.dims.at[dim, "score"])
+        v[f"sx_{key}_peers"] = float(sx.dims.at[dim, "peer median"])
+    v["sx_theme_best"], v["sx_theme_worst"] = sxt.strongest, sxt.weakest
+    v["sx_innov"] = float(sxt.dims.at["innovation", "score"])
+    v["sx_innov_peers"] = float(sxt.dims.at["innovation", "peer median"])
+    v["sx_digital"] = float(sxt.dims.at["digital", "score"])
+    v["sx_digital_peers"] = float(sxt.dims.at["digital", "peer median"])
+
+    # prompt 3: comparative advantages outside manufacturing, ICT and research services
+    lq_emp, lq_va = ni.location_quotients("employment"), ni.location_quotients("value_added")
+    code = {n: c for c, n in names.items()}
+    for prov, key, basis, sector in (("Heilongjiang", "hlj_agri", lq_va, "Agriculture"),
+                                     ("Shanxi", "sx_mining", lq_emp, "Mining"),
+                                     ("Hainan", "hn_hotels", lq_va, "Hotels & catering"),
+                                     ("Yunnan", "yn_hotels", lq_va, "Hotels & catering"),
+                                     ("Inner Mongolia", "nm_util", lq_emp, "Utilities")):
+        v[key] = float(basis.at[code[prov], sector])
+        v[key + "_rank"] = int(base.rank[code[prov]])
+    spec = lq_emp >= 1.25
+    v["n_new_spec"] = int(spec[["Manufacturing", "ICT & software", "Research & tech services"]].any(axis=1).sum())
+
+    # prompt 4: seller-side technology market and where students study
+    tm = raw["tech_market_pct_grp"]
+    v["tm_bj"], v["tm_sx"] = float(tm[110000]), float(tm[610000])
+    v["tm_median"] = float(tm.median())
+    st = raw["students_per_10k"].sort_values(ascending=False)
+    v["st_top3"] = ", ".join(f"{names[c]} {st[c]:.0f}" for c in st.index[:3])
+    keys = list(ni.DEFAULT_INDICATORS)
+    for drop, label in (("tech_market_pct_grp", "notm"), ("students_per_10k", "nost")):
+        other = ni.build_index([k for k in keys if k != drop], n_draws=0)
+        s = (other.rank.astype(float) - base.rank.astype(float)).sort_values()
+        v[f"{label}_max"] = int(s.abs().max())
+        v[f"{label}_up"] = "; ".join(f"{names[c]} {int(base.rank[c])} to {int(other.rank[c])}" for c in s.index[:2])
+        v[f"{label}_down"] = "; ".join(f"{names[c]} {int(base.rank[c])} to {int(other.rank[c])}"
+                                       for c in s.index[::-1][:3])
+        if label == "notm":
+            v["notm_sx"] = int(other.rank[610000])
+
+    # misconceptions: rank bands, additivity, missing values, what the index follows
+    res = ni.build_index()
+    b = res.bands
+    v["n_firm"] = int((b["width"] <= 2).sum())
+    v["n_wide"] = int((b["width"] >= 5).sum())
+    v["sx_band"] = f"{int(b.at[610000, 'low'])}-{int(b.at[610000, 'high'])}"
+    v["ah_rank"], v["ah_band"] = int(b.at[340000, "rank"]), f"{int(b.at[340000, 'low'])}-{int(b.at[340000, 'high'])}"
+    dec = base.decomposition
+    v["mean_gap_obj"] = 100 * float(dec.gap_share["objects of labour"].mean())
+    v["w_obj"] = 100 * float(w.groupby([ni.CATALOGUE[k].element for k in w.index]).sum()["objects of labour"])
+    v["sx_gap_obj"] = 100 * float(dec.gap_share.at[610000, "objects of labour"])
+    xz = 540000
+    v["xz_score"], v["xz_rank"] = float(base.closeness[xz]), int(base.rank[xz])
+    for fill, key in ((0.0, "xz_zero"), (1.0, "xz_one")):
+        n = base.norm.copy()
+        n.loc[xz, "energy_intensity_change_pct"] = fill
+        c = ni.closeness(n, w)
+        v[f"{key}_rank"] = int(ni.ranks(c)[xz])
+    v["bj_score"], v["sh_score"] = float(base.closeness.max()), float(base.closeness.nlargest(2).iloc[1])
+    # check question 1: the 2018 index
+    r18 = ni.build_index(year=2018, n_draws=0)
+    r18f = ni.build_index(year=2018, rd_series="first_published", n_draws=0)
+    v["tj18_first"] = float(r18f.raw.at[120000, "rd_intensity_pct"])
+    v["tj18_restated"] = float(r18.raw.at[120000, "rd_intensity_pct"])
+    v["n_ind_equal"] = float(np.round(1 / len(w), 2))
+    return v
+
+
 #: guide name -> function returning its placeholder values
 VALUES = {
     "00_start_here": lesson_00,
@@ -467,4 +585,55 @@ VALUES = {
     "33_deepening_reform": lesson_33,
     "34_finance": lesson_34,
     "35_talent": lesson_35,
+    "40_capstone_nqpf_index": lesson_40,
 }
+
+
+# ------------------------------------------------------------------------------------------ capstone
+@lru_cache(maxsize=1)
+def capstone() -> dict:
+    """The worked example answer of the graded capstone: Henan, index B, 2023 (a variant students can draw)."""
+    import sys
+    from pathlib import Path
+
+    from course import nqpf_index as ni
+
+    exercises = str(Path(__file__).resolve().parent.parent / "exercises")
+    if exercises not in sys.path:
+        sys.path.insert(0, exercises)
+    from problemsets import capstone as cap
+
+    p = {"index": "B", "year": 2023, "province": "Henan"}
+    assert p in cap.variants()
+    v0 = {"n_variants": len(cap.variants())}
+    parts = cap.index_parts("B", 2023)
+    raw, norm, w = cap.raw_table("B", 2023), parts["norm"], parts["w"]
+    prof = ni.province_profile(ni.build_index(), "Henan")      # lesson 40's default index, 1,000 draws
+    ind, emp = prof.indicators, prof.employment_lq
+    pat = ind.loc[ni.CATALOGUE["invention_patents_per_10k"].label]
+    rdp = ind.loc[ni.CATALOGUE["rd_personnel_per_10k"].label]
+    stu = ind.loc[ni.CATALOGUE["students_per_10k"].label]
+    phones = prof.product_lq["Mobile phones (2021)"]
+    v = {
+        **v0, "we_closeness": cap.ref_closeness(**p), "we_rank": int(cap.ref_rank(**p)),
+        "we_rank_equal": int(parts["rank_equal"]["Henan"]), "we_equal": cap.ref_equal(**p),
+        "we_gap_share": 100 * cap.ref_gap_share(**p), "we_w_max": 100 * float(w.max()),
+        "we_w_max_label": ni.CATALOGUE[str(w.idxmax())].label.lower(),
+        "we_tm": float(raw.at["Henan", "tech_market_pct_grp"]), "we_tm_norm": float(norm.at["Henan", "tech_market_pct_grp"]),
+        "we_energy": float(raw.at["Henan", cap.COST]), "we_energy_norm": float(norm.at["Henan", cap.COST]),
+        "we_students": float(stu["value"]), "we_students_rank": int(stu["rank of 31"]),
+        "we_rank31": prof.rank, "we_band_low": int(prof.band[0]), "we_band_high": int(prof.band[1]),
+        "we_peers": len(prof.peers), "we_phones": float(phones),
+        "we_pat": float(pat["value"]), "we_pat_rank": int(pat["rank of 31"]), "we_pat_peers": float(pat["peer median"]),
+        "we_rdp": float(rdp["value"]), "we_rdp_peers": float(rdp["peer median"]),
+        "we_mining": float(emp["Mining"]), "we_manuf": float(emp["Manufacturing"]),
+    }
+    # the worked answer states these facts: keep them true to the data
+    assert v["we_equal"] == "worse" and v["we_gap_share"] > 75 and phones > 1.5 and v["we_manuf"] < 1.1
+    assert pat["below peers"] and rdp["below peers"] and not stu["below peers"] and v["we_energy"] > 0
+    assert "Invention patents granted per 10k" in prof.gaps(3).index and str(w.idxmax()) == "tech_market_pct_grp"
+    assert pd.isna(prof.product_lq["Integrated circuits (2021)"]) and v["we_mining"] > 1
+    return v
+
+
+VALUES["capstone"] = capstone

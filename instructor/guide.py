@@ -34,6 +34,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -185,9 +186,17 @@ def _lesson_answers():
 
 
 def check_answers(stem: str) -> list:
-    """The lesson's answers from ``tests/lesson_answers.py`` (an empty list if it has no questions)."""
+    """The lesson's answers from ``tests/lesson_answers.py`` (an empty list if it has no questions).
+
+    Computed once per process (the capstone's take seconds): the check, the rendering and the tests
+    all ask for them."""
+    return list(_check_answers(stem))
+
+
+@lru_cache(maxsize=None)
+def _check_answers(stem: str) -> tuple:
     la = _lesson_answers()
-    return la.ANSWERS[stem]() if stem in la.ANSWERS else []
+    return tuple(la.ANSWERS[stem]()) if stem in la.ANSWERS else ()
 
 
 def notebook_questions(stem: str) -> dict:
@@ -246,7 +255,10 @@ def render_check_answers(stem: str, meta: dict) -> str:
             for i, w in enumerate(wrong):
                 feedback = "Not yet. + hint" if i < len(a.not_yet) else "refused (range or units)"
                 reason = fill(" ".join(str(why[i]).split()), values, stem) if i < len(why) else "*(missing)*"
-                out.append(f"| {_fmt_value(a, w) if a.numeric else w} | {feedback} | {reason} |")
+                shown = _fmt_value(a, w) if a.numeric else w
+                if a.numeric and i >= len(a.not_yet) and float(shown.split()[0]) != float(w):
+                    shown = f"{float(w):g}"          # a refused value as typed (0.214, not 0.2 per cent)
+                out.append(f"| {shown} | {feedback} | {reason} |")
             out.append("")
         if q is not None and getattr(q, "hint", ""):
             out.append(f"**Hint students see after a wrong answer:** {q.hint}\n")
@@ -547,12 +559,17 @@ def check_problem_set(name: str) -> list[str]:
     return [f"{name}: {p}" for p in problems]
 
 
+def ps_title(name: str) -> str:
+    """"Problem set 1" for ``ps1``; a problem set with another name (``capstone``) is called by its name."""
+    return f"Problem set {name.removeprefix('ps')}" if re.fullmatch(r"ps\d+", name) else f"The graded {name}"
+
+
 def render_problem_set(name: str) -> str:
     src = parse_source(PS_GUIDES / f"{name}.md")
     values = placeholder_values(name)
     items = ps_items(name)
     ids = ps_paper_ids(name)
-    out = [f"# Problem set {name.removeprefix('ps')}: instructor guide\n",
+    out = [f"# {ps_title(name)}: instructor guide\n",
            "> **Instructor material.** This page contains the rubric and the misconceptions the hidden "
            "tests catch. Do not give it to students.\n"]
     if src.preamble:
@@ -604,7 +621,7 @@ def build(out: Path) -> list[Path]:
         path = out / f"{name}.md"
         path.write_text(render_problem_set(name), encoding="utf-8")
         written.append(path)
-        index.append(f"* [Problem set {name.removeprefix('ps')}]({name}.md)")
+        index.append(f"* [{ps_title(name)}]({name}.md)")
     (out / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
     return [out / "index.md", *written]
 

@@ -271,6 +271,22 @@ def test_buffer_widget():
     assert ex.error is None
 
 
+def test_widgets_in_chinese():
+    from course import i18n
+
+    try:
+        i18n.set_language("zh")
+        ex = cr.pricing_explorer()
+        assert ex.controls["pd"].description == "违约概率（PD）" and ex.title.startswith("模型")
+        assert "高于企业可承受的 10.0%" in ex.html and "无担保时银行的保本利率" in ex.html
+        ex.controls["guarantee_share"].value = 0.5
+        assert ex.result.served_with and "获得了没有担保就得不到的贷款" in ex.html
+        with pytest.raises(EdgeCase, match="覆盖不了"):
+            cr.screening(rate_cap=0.02)
+    finally:
+        i18n.set_language("en")
+
+
 def test_doctests():
     import doctest
 

@@ -27,6 +27,8 @@ import pytest
 
 import course
 from course import grading, measures, quiz
+import answer_leaks
+from instructor import guide as instructor_guide
 from grading_helpers import (EXERCISES, PROBLEM_SETS, ROOT, find_values, full_marks, grade, misconception_answers,
                              module, number_forms, problem_set, reference_values, sandbox_or_skip, scores, spec,
                              write)
@@ -376,10 +378,13 @@ def _gradebook_contents(root: Path, students) -> list[tuple]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("run", ["ps1"], indirect=True)
 def test_serial_and_parallel_gradebooks_are_equal(run, tmp_path):
     # the same submissions graded by one nbgrader process give the same gradebook, flags and export
     # rows (a sample from both parallel processes, to keep the test short: the solution, the blank, four
-    # misconceptions and, for problem set 1, the rebuilt notebook with a foreign id)
+    # misconceptions and the rebuilt notebook with a foreign id). Parallel grading is the pipeline's,
+    # the same code for every problem set, so problem set 1 (with its broken demo notebooks) proves it
+    # and the others do not pay for a second, serial grading run on CI's two cores.
     name = run["name"]
     students = sorted({"sol01", "blank01", *sorted(run["wrong"])[:4], "s006"} & set(run["rows"]))
     subs = tmp_path / "subs"
@@ -416,10 +421,28 @@ def test_student_edition_has_no_instructor_material(tmp_path):
     assert find_values(dest, values) == []
     # ... and the search does find one when it is there (the test can fail)
     planted = dest / "notebooks" / "planted.txt"
-    q, v = values[len(values) // 2]
+    # (a value the search looks for when written with 6 digits: not a count such as a number of reversals)
+    searchable = [(q, v) for q, v in values if f"{v:.6g}" in number_forms(v)]
+    q, v = searchable[len(searchable) // 2]
     planted.write_text(f"note: {v:.6g}\n")
     assert [(h[0], h[1]) for h in find_values(dest, values)] == [("notebooks/planted.txt", q)]
     planted.unlink()
+    # no check-question answer, instructor-guide text or rubric line anywhere (tests/answer_leaks.py), and
+    # no instructor/ folder; the scan finds both kinds when they are planted in a release notebook
+    assert not (dest / "instructor").exists()
+    assert answer_leaks.scan([dest]) == []
+    release = dest / "problemsets" / PROBLEM_SETS[0] / f"{PROBLEM_SETS[0]}.ipynb"
+    rubric = next(ln.strip(" *-") for r in instructor_guide.ps_rubrics(PROBLEM_SETS[0]).values()
+                  for ln in r.splitlines() if len(ln.strip(" *-")) > 40 and "Rubric" not in ln)
+    answer = next(a for items in answer_leaks._answers().values() for a in items if a.numeric and a.decimals >= 2)
+    nb = json.loads(release.read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "markdown", "id": "planted", "metadata": {},
+                        "source": [f"{rubric}\n\nthe weight is {float(answer.value):.{answer.decimals}f}"]})
+    shutil.copy(release, tmp_path / "release.ipynb")
+    release.write_text(json.dumps(nb), encoding="utf-8")
+    found = " ".join(answer_leaks.scan([release]))
+    assert "instructor text" in found and f" {answer.question}: " in found, found
+    shutil.copy(tmp_path / "release.ipynb", release)
     # no solution code, rubric, hidden test or grading code
     sol = grade.solution_answers(EXERCISES, "ps1")
     needles = [b"BEGIN SOLUTION", b"HIDDEN TESTS", b"Rubric (instructor", b"instructor-demo", b"nqpf_grading",

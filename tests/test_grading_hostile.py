@@ -47,10 +47,11 @@ def attacks(ps) -> dict[str, dict]:
     numbers = [q for q in ps.autograded if q.kind == "number"]
     qn = numbers[0].names()[0]                # the first numeric answer name
     qw = numbers[-1].names()[0]               # another one, for "wrong answer + attack"
+    zn, zw = numbers[0].name, numbers[-1].name  # their questions (a question may store several names)
     funcs = [q for q in ps.autograded if q.kind == "function"]
     mime = "application/vnd.nqpf.report+json"
     out = {
-        "h01read": dict(zero={qn}, cell=f"""
+        "h01read": dict(zero={zn}, cell=f"""
             import os, json, course
             found = []
             try:
@@ -75,7 +76,7 @@ def attacks(ps) -> dict[str, dict]:
             print("FOUND:", json.dumps(sorted(set(found))))
             {qn} = float(found[0]) if found and found[0][:1].isdigit() else {WRONG}
         """),
-        "h02builtins": dict(zero={qw}, cell=f"""
+        "h02builtins": dict(zero={zw}, cell=f"""
             import builtins, math, operator, numpy
             builtins.abs = lambda x: 0.0
             builtins.round = lambda *a, **k: 0
@@ -84,7 +85,7 @@ def attacks(ps) -> dict[str, dict]:
             numpy.isclose = numpy.allclose = lambda *a, **k: True
             {qw} = {WRONG}
         """),
-        "h03imports": dict(zero={qw}, cell=f"""
+        "h03imports": dict(zero={zw}, cell=f"""
             import sys, types, importlib, builtins
             fake = types.ModuleType("course.grading")
             fake.self_check = lambda *a, **k: "ok"
@@ -348,7 +349,16 @@ def _submission(root, name, sid, sol, how, ps):
     return nb
 
 
-@pytest.fixture(scope="module", params=PROBLEM_SETS)
+# The attacks target the pipeline (the sandbox, the grader's process, the gradebook, the feedback), which
+# is the same code for every problem set; each attack is aimed at the given problem set's own answers.
+# They run on problem set 1 (the pipeline's reference) and on the graded capstone (issue 12 asks for it
+# by name); problem sets 2 and 3 get the rest of the grading suite (tests/test_grading.py: full marks,
+# blank zero, every misconception, nothing leaked in release, feedback or the student edition), which
+# keeps the whole suite inside CI's time limit on two cores.
+HOSTILE_SETS = [name for name in PROBLEM_SETS if name in ("ps1", "capstone")]
+
+
+@pytest.fixture(scope="module", params=HOSTILE_SETS)
 def hostile(request, tmp_path_factory):
     sandbox_or_skip()
     name = request.param
@@ -438,6 +448,19 @@ def _output(h, sid, marker) -> str:
     raise AssertionError(f"{sid}: no output line starting with {marker!r}")
 
 
+def _copy_fails(q, sid: str, other: str) -> bool:
+    """Is the right answer for ``other``'s variant refused for ``sid``'s? Other variants usually have other
+    answers, but not always: a rank or a choice among a few options can be the same. A function question
+    is called on the collecting student's inputs, so a correct function passes whatever id it was written
+    under: only stored values can fail."""
+    if q.kind == "function":
+        return False
+    mine, theirs = q.expected(q.params(sid)), q.expected(q.params(other))
+    if q.kind == "number":
+        return any(abs(a - b) > q.tol + q.rtol * abs(a) for a, b in zip(mine, theirs))
+    return mine != theirs
+
+
 def test_every_hostile_notebook_gets_the_right_score_or_zero_with_a_flag(hostile):
     ps, rows, full = hostile["ps"], hostile["rows"], full_marks(hostile["ps"])
     for sid in ("s1", "s2", "zz9"):
@@ -445,7 +468,7 @@ def test_every_hostile_notebook_gets_the_right_score_or_zero_with_a_flag(hostile
     for sid, how in attacks(ps).items():
         row = rows[sid]
         if "student_id" in how:  # answers computed for s1's variant, graded for the collecting student's
-            differ = {q.name for q in ps.autograded if q.params(sid) != q.params(how["student_id"])}
+            differ = {q.name for q in ps.autograded if _copy_fails(q, sid, how["student_id"])}
             assert differ or not any(q.draws for q in ps.autograded), "the forged id must give other variants"
             expect = {q: (0.0 if q in differ else p) for q, p in full.items()}
         elif how.get("slow"):

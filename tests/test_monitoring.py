@@ -341,3 +341,22 @@ def test_quiz_answers_are_not_printed_in_lesson_21():
     assert "2028" not in source.replace('"2028"', "").split("q3 = quiz.")[0]   # q3's setting is not run in the lesson
     for digest in ANSWERS.values():
         assert f'answer="{digest}"' in source
+
+
+def test_map_statuses_keep_the_verdicts_in_order_so_the_map_letters_match_the_lesson():
+    """Lesson 21 says A already at target, B on track, C off track, D moving away: the letters follow
+    the order of the categories (pandas 3's remove_categories would sort them alphabetically)."""
+    from course import i18n
+
+    st = pd.Series(pd.Categorical(["on track", "moving away", "already at target"],
+                                  categories=list(mon.STATUSES)), index=[110000, 120000, 130000])
+    out = mon.map_statuses(pd.DataFrame({"status": st}))
+    assert list(out.cat.categories) == ["already at target", "on track", "off track", "moving away"]
+    assert list(out) == ["on track", "moving away", "already at target"]
+    try:                                   # the Chinese edition: the same order, in Chinese, values unchanged
+        i18n.set_language("zh")
+        zh = mon.map_statuses(pd.DataFrame({"status": st}))
+        assert list(zh.cat.categories) == [i18n.gettext(k) for k in out.cat.categories]
+        assert "按期达标" in zh.cat.categories and list(zh.cat.codes) == list(out.cat.codes)
+    finally:
+        i18n.set_language("en")

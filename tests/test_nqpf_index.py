@@ -467,3 +467,21 @@ def test_no_monte_carlo_gives_bands_of_width_zero_and_the_widget_reuses_a_result
     full = ni.build_index()
     ex = ni.explorer(result=full)
     assert ex.result.result is full
+
+
+def test_the_widget_text_in_chinese():
+    from course import i18n
+
+    try:
+        i18n.set_language("zh")
+        with pytest.raises(EdgeCase, match="请至少选择一个指标"):
+            ni.explore(indicators=())
+        r = ni.build_index(n_draws=0)
+        v = ni.View(r, ni.province_profile(r, 610000))
+        title = ni.title_text(v)
+        assert title.startswith("陕西在 31 个省份中排第 7 位") and title.endswith("它在劳动对象上最强")
+        card = ni.evidence_html(v)
+        assert "<b>陕西的证据</b>" in card and "河北" in card and "Shaanxi" not in card
+        assert "劳动者" in ni.profile_html(v) and ni.alt_text(v).startswith("水平条形图：陕西")
+    finally:
+        i18n.set_language("en")

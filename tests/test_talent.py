@@ -395,6 +395,27 @@ def test_ranking_table_lists_the_followed_province():
     assert tab["Rank, your weights"].iloc[0] == 1
 
 
+def test_the_widgets_in_chinese_show_chinese_and_still_compute_on_english_names():
+    from course import i18n
+
+    try:
+        i18n.set_language("zh")
+        policy = T.policy_explorer()
+        assert policy.controls["province"].description == "你的省份"
+        assert ("陕西", "Shaanxi") in policy.controls["province"].options        # label shown, value kept
+        assert policy.result.province == "Shaanxi" and policy.title.startswith("模型")
+        assert "陕西" in policy.html and "Shaanxi" not in policy.html
+        policy.set(bonus_pct=0)
+        assert "没有任何变化" in policy.html
+        ind = T.evaluation_indicators()
+        with pytest.raises(EdgeCase, match="所有权重都为零"):
+            T.evaluate(ind, {"patents": 0, "basic": 0})
+        tab = T.ranking_table(T.evaluation_view(ind, province="Xizang (Tibet)"))
+        assert "西藏" in tab.index and tab["按你的权重排名"].iloc[0] == 1 and set(tab["区域"]) <= {"东部", "中部", "西部", "东北"}
+    finally:
+        i18n.set_language("en")
+
+
 # ============================================================================ check questions
 ANSWERS = {"q1": "e2ebed5e045d4f93", "q2": "a374401e9d4789d8", "q3": "acc3009a793bb747"}
 

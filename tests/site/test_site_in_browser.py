@@ -1,17 +1,22 @@
 """The static course website and the slides in headless Chromium.
 
-Crawls the student site from its start page (every internal link, the slides included) and checks
-that every page loads, that no link or image is broken, that nothing is requested from outside the
-machine, and that every image has alt text; that the lessons appear in the paper's order; that a
-phone-width viewport (375 px) never scrolls sideways; that every Explorer's static view is on its
-lesson's page; and that every deck opens (reveal.js ready, MathJax loaded, every discussion prompt on
-a slide) with no external request. The ``test_checker_*`` tests show that each check can fail, on
-synthetic pages with an external image, an image without alt text, a broken link and a page wider
-than the phone.
+Crawls the student site once, from its start page, on a phone-width viewport (375 px, mobile
+emulation), following every internal link (the slides and the Chinese pages included); the crawl
+records what each page shows, and the tests below assert on that record (one page load per page:
+the site test must stay cheap on CI). It checks that every page loads, that no link or image is
+broken, that nothing is requested from outside the machine, and that every image has alt text; that
+the lessons appear in the paper's order; that no page of prose scrolls sideways on the phone; that
+every Explorer's static view is on its lesson's page; that the Chinese pages (``/zh/``, one per
+lesson in ``notebooks/zh/``, any subset) declare ``lang="zh-CN"`` and link to their English
+originals, which link back; and that every deck opens (reveal.js ready, MathJax loaded, the tagged
+cells and every discussion prompt on a slide) with no external request. The ``test_checker_*`` tests
+show that each check can fail, on synthetic pages with an external image, an image without alt text,
+a broken link and a page wider than the phone.
 """
 
 from __future__ import annotations
 
+import filecmp
 import json
 import re
 import sys
@@ -33,6 +38,8 @@ from sitecheck import Recorder  # noqa: E402
 
 pytestmark = pytest.mark.browser
 LESSONS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+ZH = sorted(p.stem for p in (ROOT / "notebooks" / "zh").glob("*.ipynb") if p.stem in LESSONS)   # any subset
+CJK = re.compile(r"[\u4e00-\u9fff]")
 
 JS_PAGE = r"""
 () => {
@@ -43,7 +50,9 @@ JS_PAGE = r"""
   const ids = Array.from(document.querySelectorAll('[id]')).map(e => e.id)
       .concat(Array.from(document.querySelectorAll('a[name]')).map(a => a.name));
   const text = (document.querySelector('article') || document.body).innerText;
-  return {imgs, links, ids, explorers: document.querySelectorAll('.course-explorer-static').length,
+  const sidebar = Array.from(document.querySelectorAll('.sidebar-tree a.reference')).map(a => a.getAttribute('href'));
+  return {imgs, links, ids, sidebar, text, lang: document.documentElement.lang, cjk: (text.match(/[\u4e00-\u9fff]/g) || []).length,
+          explorers: document.querySelectorAll('.course-explorer-static').length,
           article_imgs: Array.from(document.querySelectorAll('article img')).map(i => i.alt),
           errors: /Error displaying widget|Traceback/.test(text)};
 }
@@ -63,7 +72,15 @@ JS_WIDTH = r"""
 """
 
 
-def check_page(page, url: str) -> tuple[list[str], dict]:
+JS_DECK = r"""
+() => {
+  const imgs = Array.from(document.querySelectorAll('.reveal img')).map(i => [i.alt, i.complete && i.naturalWidth > 0]);
+  return {total: Reveal.getTotalSlides(), imgs};
+}
+"""
+
+
+def check_page(page, url: str, extra=None) -> tuple[list[str], dict]:
     """Open ``url``; return the problems found on it and what it links to."""
     problems = []
     resp = page.goto(url, wait_until="load")
@@ -77,17 +94,40 @@ def check_page(page, url: str) -> tuple[list[str], dict]:
             problems.append(f"{url}: image without alt text: {name}")
         if not img["ok"]:
             problems.append(f"{url}: broken image: {name}")
+    if extra is not None:
+        info.update(extra(page, url))
     return problems, info
 
 
-def crawl(context, start: str, scope: str) -> tuple[list[str], dict]:
-    """Visit every HTML page reachable from ``start`` inside ``scope``; return problems and the pages."""
-    rec = context.recorder
+def is_deck(url: str) -> bool:
+    path = urlparse(url).path
+    return "/slides/" in path and Path(path).stem in LESSONS
+
+
+def site_extra(page, url: str) -> dict:
+    """What the site tests need beyond :func:`check_page`: a deck's slides once reveal.js and MathJax are
+    ready; any other page's width on the phone."""
+    if is_deck(url):
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=15_000)
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=15_000)
+        deck = page.evaluate(JS_DECK)
+        page.evaluate("() => Reveal.slide(Reveal.getTotalSlides() - 1)")      # the last slide, as a presenter would
+        page.wait_for_function("() => Reveal.isLastSlide()", timeout=5_000)
+        deck["last"] = page.inner_text(".reveal .present")
+        return {"deck": deck}
+    return {"width": page.evaluate(JS_WIDTH)}
+
+
+def crawl(context, start: str, scope: str, extra=None, desktop=None) -> tuple[list[str], dict]:
+    """Visit every HTML page reachable from ``start`` inside ``scope``; return problems and the pages.
+    ``extra(page, url)`` adds its dict to each page's record. ``desktop``: another browser context in
+    which the slide decks are opened (reveal.js shows a phone a scrolling view instead of slides)."""
     page = context.new_page()
+    deck_page = desktop.new_page() if desktop is not None else page
     seen, queue, problems, pages = {start}, deque([start]), [], {}
     while queue:
         url = queue.popleft()
-        found, info = check_page(page, url)
+        found, info = check_page(deck_page if is_deck(url) else page, url, extra)
         problems += found
         pages[url] = info
         for link in info["links"]:
@@ -109,21 +149,32 @@ def crawl(context, start: str, scope: str) -> tuple[list[str], dict]:
             target, frag = urldefrag(link)
             if frag and target in pages and frag not in pages[target]["ids"] and not frag.startswith("/"):
                 problems.append(f"{url}: link to a missing anchor {link}")
-    problems += [f"external request: {u}" for u in rec.external]
-    problems += [f"failed request: {u}" for u in rec.failed]
+    for rec in {id(c.recorder): c.recorder for c in (context, desktop) if c is not None}.values():
+        problems += [f"external request: {u}" for u in rec.external]
+        problems += [f"failed request: {u}" for u in rec.failed]
     page.close()
+    if deck_page is not page:
+        deck_page.close()
     return problems, pages
 
 
 # ------------------------------------------------------------------------------- the student site
+PHONE = dict(viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True)
+
+
 @pytest.fixture(scope="module")
 def site_crawl(browser, server):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    """The whole student site, crawled once on a phone-width viewport (links, images and widths do not
+    depend on the width; the sidebar is in the page on a phone too), the decks on a projector's."""
+    ctx = browser.new_context(**PHONE)
     ctx.recorder = Recorder(ctx, server)
+    desktop = browser.new_context(viewport={"width": 1280, "height": 800})
+    desktop.recorder = Recorder(desktop, server)
     try:
-        yield crawl(ctx, f"{server}/site/index.html", f"{server}/site/")
+        yield crawl(ctx, f"{server}/site/index.html", f"{server}/site/", extra=site_extra, desktop=desktop)
     finally:
         ctx.close()
+        desktop.close()
 
 
 def test_every_page_loads_with_no_broken_link_image_or_outside_request(site_crawl, server):
@@ -135,95 +186,128 @@ def test_every_page_loads_with_no_broken_link_image_or_outside_request(site_craw
         assert f"/site/slides/{stem}.html" in visited, stem
     for page in ("glossary", "datasets", "sources", "paper-map"):
         assert f"/site/{page}.html" in visited, page
+    for stem in ZH:                           # the Chinese pages too, from the English start page's links
+        assert f"/site/zh/lessons/{stem}.html" in visited, stem
+    assert ("/site/zh/index.html" in visited) == bool(ZH)
 
 
-def test_lessons_appear_in_the_papers_order(context, server):
+def test_chinese_pages_declare_chinese_and_link_to_their_english_twins(site_crawl, server):
+    _problems, pages = site_crawl
+    site = f"{server}/site/"
+    for stem in LESSONS:
+        info = pages[f"{site}lessons/{stem}.html"]
+        assert info["lang"] == "en", (stem, info["lang"])
+        to_zh = f"{site}zh/lessons/{stem}.html" in info["links"]
+        assert to_zh == (stem in ZH), f"{stem}: link to the Chinese page {'missing' if stem in ZH else 'without a page'}"
+    zh_pages = {u: i for u, i in pages.items() if u.startswith(f"{site}zh/")}
+    assert bool(zh_pages) == bool(ZH)
+    for url, info in zh_pages.items():        # every Chinese page: lang="zh-CN", mostly Chinese text
+        assert info["lang"].lower().startswith("zh"), (url, info["lang"])
+        assert info["cjk"] >= 20, (url, info["cjk"])
+    for stem in ZH:
+        info = pages[f"{site}zh/lessons/{stem}.html"]
+        assert f"{site}lessons/{stem}.html" in info["links"], f"{stem}: no link back to the English lesson"
+        assert f"{site}zh/index.html" in info["links"]
+    if ZH:
+        index = pages[f"{site}zh/index.html"]
+        assert f"{site}index.html" in index["links"]
+        listed = [Path(urlparse(u).path).stem for u in index["links"] if "/zh/lessons/" in u]
+        order = list(dict.fromkeys(listed))
+        assert sorted(order) == ZH, order                       # every Chinese lesson, in the paper's order
+        paper = [s for s in _paper_order() if s in ZH]
+        assert order == paper, order
+
+
+def _paper_order() -> list[str]:
+    """Registered lessons by their first paper id; a lesson drawing on three or more of the paper's four
+    parts (P, N, S, F: the capstone) after the lessons of single sections."""
     position = {s.id: k for k, s in enumerate(syllabus.PAPER_MAP)}
-    first_id = {Path(e.path).stem: min(position[i] for i in e.ids) for e in syllabus.LESSONS}
-    page = context.new_page()
-    page.goto(f"{server}/site/index.html")
-    hrefs = page.eval_on_selector_all(".sidebar-tree a.reference", "as => as.map(a => a.getAttribute('href'))")
-    order = [Path(h).stem for h in hrefs if h.startswith("lessons/")]
+    key = {Path(e.path).stem: (len({i[0] for i in e.ids}) >= 3, min(position[i] for i in e.ids))
+           for e in syllabus.LESSONS}
+    return sorted((s for s in LESSONS if s in key), key=lambda s: (key[s], s))
+
+
+def test_lessons_appear_in_the_papers_order(site_crawl, server):
+    _problems, pages = site_crawl
+    index = pages[f"{server}/site/index.html"]
+    order = [Path(h).stem for h in index["sidebar"] if h.startswith("lessons/")]
     assert sorted(order) == LESSONS, order                       # every lesson is in the menu, once
-    registered = [s for s in order if s in first_id]
-    keys = [first_id[s] for s in registered]
-    assert keys == sorted(keys), f"not in the paper's order: {order}"
+    paper = _paper_order()
+    registered = [s for s in order if s in paper]
+    assert registered == paper, f"not in the paper's order: {order}"
     assert order[:len(registered)] == registered                 # unregistered lessons (if any) come last
-    body = page.inner_text("article")
-    positions = [body.find(f"paper {', '.join(e.ids)}") for e in syllabus.LESSONS if Path(e.path).stem in order]
-    assert all(p >= 0 for p in positions) and positions == sorted(positions)
+    listed = [Path(urlparse(u).path).stem for u in index["links"] if "/site/lessons/" in u]
+    assert list(dict.fromkeys(listed)) == order                  # the start page's list, in the same order
 
 
-@pytest.mark.parametrize("page_path", ["index.html", "glossary.html", "datasets.html", "paper-map.html",
-                                       "sources.html"] + [f"lessons/{s}.html" for s in LESSONS])
-def test_phone_width_has_no_horizontal_scrolling(phone, server, page_path):
-    page = phone.new_page()
-    page.goto(f"{server}/site/{page_path}", wait_until="load")
-    m = page.evaluate(JS_WIDTH)
-    assert m["scroll"] <= m["inner"] + 1 and not m["wide"], (page_path, m)
+def test_phone_width_has_no_horizontal_scrolling(site_crawl, server):
+    _problems, pages = site_crawl
+    must = (["index.html", "glossary.html", "datasets.html", "paper-map.html", "sources.html"]
+            + [f"lessons/{s}.html" for s in LESSONS] + (["zh/index.html"] if ZH else [])
+            + [f"zh/lessons/{s}.html" for s in ZH])
+    measured = {u.removeprefix(f"{server}/site/"): i["width"] for u, i in pages.items() if "width" in i}
+    assert set(must) <= set(measured), sorted(set(must) - set(measured))
+    wide = {p: m for p, m in measured.items() if m["inner"] > 400 or m["scroll"] > m["inner"] + 1 or m["wide"]}
+    assert not wide, wide
 
 
 def test_each_explorer_shows_its_static_view_and_figures_keep_alt_text(site_crawl, server):
     _problems, pages = site_crawl
-    for stem in LESSONS:
+    for stem in LESSONS + [f"zh/{s}" for s in ZH]:
         nb = json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
         static = sum("course-explorer-static" in "".join(o.get("data", {}).get("text/html", ""))
                      for c in nb["cells"] for o in c.get("outputs", []))
         figures = sum("image/png" in o.get("data", {}) for c in nb["cells"] for o in c.get("outputs", []))
-        info = pages[f"{server}/site/lessons/{stem}.html"]
+        info = pages[f"{server}/site/{stem.replace('zh/', 'zh/lessons/') if '/' in stem else 'lessons/' + stem}.html"]
         assert info["explorers"] == static, (stem, info["explorers"], static)
         assert len(info["article_imgs"]) >= figures and all(a.strip() for a in info["article_imgs"]), stem
         assert not info["errors"], f"{stem}: an error message on the page"
 
 
-def test_reference_pages_are_complete(context, server):
-    page = context.new_page()
-    page.goto(f"{server}/site/glossary.html")
-    text = page.inner_text("article")
-    assert all(t.zh in text and t.en in text for t in glossary.GLOSSARY)
-    page.goto(f"{server}/site/paper-map.html")
-    text = page.inner_text("article")
-    assert all(re.search(rf"\b{re.escape(s.id)}\b", text) for s in syllabus.PAPER_MAP)
+def test_reference_pages_are_complete(site_crawl, server):
+    _problems, pages = site_crawl
+    text = lambda name: pages[f"{server}/site/{name}.html"]["text"]  # noqa: E731  (the article's text)
+    assert all(t.zh in text("glossary") and t.en in text("glossary") for t in glossary.GLOSSARY)
+    assert all(re.search(rf"\b{re.escape(s.id)}\b", text("paper-map")) for s in syllabus.PAPER_MAP)
     pkg = json.loads((ROOT / "datasets" / "datapackage.json").read_text(encoding="utf-8"))
-    page.goto(f"{server}/site/sources.html")
-    text = page.inner_text("article")
-    assert all(r["name"] in text for r in pkg["resources"])
-    page.goto(f"{server}/site/datasets.html")
-    assert "data dictionary" in page.inner_text("article").lower()
+    assert all(r["name"] in text("sources") for r in pkg["resources"])
+    assert "data dictionary" in text("datasets").lower()
 
 
 def test_the_instructor_guide_is_a_separate_build(context, server):
+    # the start page and one lesson's guide in the browser (every guide page uses the same template and
+    # static files: nothing from outside); every lesson's guide page over HTTP
     rec = context.recorder
     page = context.new_page()
     page.goto(f"{server}/instructor-site/index.html")
     assert "Instructor material" in page.inner_text("article")
-    for stem in LESSONS:
-        page.goto(f"{server}/instructor-site/{stem}.html")
-        assert "Check questions: answers" in page.inner_text("article"), stem
+    page.goto(f"{server}/instructor-site/{LESSONS[-1]}.html")
+    assert "Check questions: answers" in page.inner_text("article")
     assert not rec.external and not rec.failed, (rec.external, rec.failed)
+    for stem in LESSONS:
+        r = context.request.get(f"{server}/instructor-site/{stem}.html")
+        assert r.status == 200 and "Check questions: answers" in r.text(), stem
     student = (ROOT / "build" / "site")
     assert not any("instructor" in p.name.lower() for p in student.rglob("*")), "instructor files in the student site"
 
 
 # ------------------------------------------------------------------------------- slides
 @pytest.mark.parametrize("stem", LESSONS)
-def test_deck_opens_offline_with_its_prompts(context, server, stem):
-    rec = context.recorder
-    page = context.new_page()
-    page.goto(f"{server}/slides/{stem}.html", wait_until="load")
-    page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=15_000)
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=15_000)
-    total = page.evaluate("() => Reveal.getTotalSlides()")
+def test_deck_opens_offline_with_its_prompts(site_crawl, server, stem):
+    # the crawl opened the site's copy of the deck (reached from its lesson page), waited for reveal.js
+    # and MathJax, and would have recorded any outside or failed request; build/slides/ is the same file
+    problems, pages = site_crawl
+    deck = pages[f"{server}/site/slides/{stem}.html"]["deck"]
+    assert filecmp.cmp(ROOT / "build" / "slides" / f"{stem}.html", ROOT / "build" / "site" / "slides" / f"{stem}.html",
+                       shallow=False)
     prompts = discussion_prompts(stem)
     tagged = sum("slide" in c.get("metadata", {}).get("tags", []) for c in
                  json.loads((ROOT / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))["cells"])
     assert tagged >= 1, f"{stem}: no cell tagged 'slide' (CONTRIBUTING.md, section 8)"
-    assert total == 1 + tagged + len(prompts), (stem, total)
-    page.evaluate("() => Reveal.slide(Reveal.getTotalSlides() - 1)")
-    assert "Discuss in class" in page.inner_text(".reveal .present")
-    imgs = page.eval_on_selector_all(".reveal img", "is => is.map(i => [i.alt, i.complete && i.naturalWidth > 0])")
-    assert all(alt.strip() and ok for alt, ok in imgs), stem
-    assert not rec.external and not rec.failed, (stem, rec.external, rec.failed)
+    assert deck["total"] == 1 + tagged + len(prompts), (stem, deck["total"])
+    assert "Discuss in class" in deck["last"]
+    assert all(alt.strip() and ok for alt, ok in deck["imgs"]), stem
+    assert not [p for p in problems if "/slides/" in p], stem
 
 
 # ------------------------------------------------------------------------------- the checks bite
