@@ -64,6 +64,7 @@ import base64
 import contextlib
 import html
 import io
+import os
 import re
 import textwrap
 import warnings
@@ -80,7 +81,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 
-from . import i18n
+from . import fastdraw, i18n
 from .i18n import N_, _
 
 __all__ = [
@@ -374,6 +375,19 @@ def _format(fmt: str | Callable[[float], str], v: float) -> str:
 
 
 
+def _add_text(ax: Axes, x: float, y: float, s: str, **kwargs) -> Text:
+    """``ax.text(x, y, s, **kwargs)`` for a label that is never clipped, at half the cost.
+
+    ``Axes.text`` gives every text the axes' clip box although it also turns clipping off
+    (``clip_on=False``); building that clip box is more than half the cost of a label, and a tile
+    map makes about 70 of them per redraw. The text drawn is the same.
+    """
+    add = getattr(ax, "_add_text", None)
+    if add is None or not isinstance(ax, Axes):  # another matplotlib: the public way
+        return ax.text(x, y, s, **kwargs)
+    return add(Text(x, y, s, transform=ax.transData, clip_on=False, **kwargs))
+
+
 def _tick_text(t: float, step: float) -> str:
     if abs(t) < step * 1e-9:
         t = 0.0
@@ -383,7 +397,7 @@ def _tick_text(t: float, step: float) -> str:
 
 
 def _colour_scale(ax: Axes, norm, cm, label: str | None, n_rows: int, n_cols: int,
-                  k: float = 1.0) -> None:
+                  k: float = 1.0, keep: dict | None = None) -> None:
     """A horizontal colour bar drawn inside the map's empty lower-left corner.
 
     Drawn with an image and a few texts in data coordinates rather than with ``fig.colorbar``:
@@ -393,10 +407,15 @@ def _colour_scale(ax: Axes, norm, cm, label: str | None, n_rows: int, n_cols: in
     y1 = n_rows * (1 - 0.035)           # bottom edge of the bar (y grows downwards)
     y0 = y1 - 0.03 * n_rows             # top edge
     grad = np.linspace(norm.vmin, norm.vmax, 256)[None, :]
-    ax.imshow(grad, extent=(x0, x1, y1, y0), cmap=cm, norm=norm, aspect="auto",
-              interpolation="nearest", gid="colorbar", zorder=1)
-    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, linewidth=0.5,
-                           edgecolor="#555555", gid="colorbar-outline"))
+    if keep:  # a redraw (tile_map(update=True)): the bar, its outline and tick marks stay in place
+        keep["colorbar"].set_data(grad)
+        keep["colorbar"].set_cmap(cm)
+        keep["colorbar"].set_norm(norm)
+    else:
+        ax.imshow(grad, extent=(x0, x1, y1, y0), cmap=cm, norm=norm, aspect="auto",
+                  interpolation="nearest", gid="colorbar", zorder=1)
+        ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, linewidth=0.5,
+                               edgecolor="#555555", gid="colorbar-outline"))
     ticks = mpl.ticker.MaxNLocator(nbins=4).tick_values(norm.vmin, norm.vmax)
     span = norm.vmax - norm.vmin
     ticks = [t for t in ticks if norm.vmin - 1e-9 * span <= t <= norm.vmax + 1e-9 * span]
@@ -404,18 +423,20 @@ def _colour_scale(ax: Axes, norm, cm, label: str | None, n_rows: int, n_cols: in
     scale = (x1 - x0) / span
     xs = [x0 + (t - norm.vmin) * scale for t in ticks]
     tick_len = 0.012 * n_rows
-    ax.plot(np.repeat(xs, 3), np.tile([y1, y1 + tick_len, np.nan], len(xs)), color="#555555",
-            linewidth=0.6, gid="colorbar-ticks")
+    tick_xy = np.repeat(xs, 3), np.tile([y1, y1 + tick_len, np.nan], len(xs))
+    if keep:
+        keep["colorbar-ticks"].set_data(*tick_xy)
+    else:
+        ax.plot(*tick_xy, color="#555555", linewidth=0.6, gid="colorbar-ticks")
     for x, t in zip(xs, ticks):
-        ax.text(x, y1 + tick_len * 1.2, _tick_text(t, step), ha="center", va="top",
-                fontsize=max(6.5, 8 * k),
-                gid="colorbar-tick")
+        _add_text(ax, x, y1 + tick_len * 1.2, _tick_text(t, step), ha="center", va="top",
+                  fontsize=max(6.5, 8 * k), gid="colorbar-tick")
     if label:
         size = max(7.0, 9 * k)
         width = max(12, int((x1 - x0) / n_cols * ax.figure.get_figwidth()
-                            * ax.get_position().width * 72 / (size * 0.55)))
-        ax.text(x0, y0 - 0.01 * n_rows, "\n".join(wrap_text(label, width)), ha="left",
-                va="bottom", fontsize=size, gid="colorbar-label")
+                            * ax.get_position(original=True).width * 72 / (size * 0.55)))
+        _add_text(ax, x0, y0 - 0.01 * n_rows, "\n".join(wrap_text(label, width)), ha="left",
+                  va="bottom", fontsize=size, gid="colorbar-label")
 
 
 def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | None = None,
@@ -423,7 +444,7 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
              cmap=None, label: str | None = None, diverging: bool = False,
              center: float | None = None, highlight=None, categories=None,
              vmin: float | None = None, vmax: float | None = None,
-             names: str | None = "abbr") -> Axes:
+             names: str | None = "abbr", update: bool = False) -> Axes | None:
     """Draw the 31 provinces as equal squares on a grid, coloured by value, with the value printed.
 
     Parameters
@@ -461,6 +482,13 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
         Fix the colour scale (e.g. the same scale for every year in a widget).
     names : {"abbr", "en", None}
         Print the ISO two-letter abbreviation (:data:`PROVINCE_ABBR`), the English name, or nothing.
+    update : bool
+        Redraw a widget's map in place: ``ax`` already holds a map drawn by this function, and its
+        tiles, texts and colour bar are updated (colours, values, highlights, scale) instead of being
+        built again, which halves the cost of a tile-map redraw. Only a plain numeric map can be
+        updated (every province has a value, no legend, same layout, language and fonts as before);
+        otherwise nothing is drawn and ``None`` is returned, and the caller draws on a new figure.
+        The pixels are the same as a map drawn afresh.
 
     Returns
     -------
@@ -496,13 +524,15 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
         if bad:
             raise ValueError(f"tile_map: highlight code(s) {sorted(bad)} are not in the provinces table")
 
+    if update and ax is None:
+        raise ValueError("tile_map: update=True needs the axes that hold the map")
     if ax is None:
         fig, ax = plt.subplots(figsize=(6.4, 6.6))
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.88)
     n_rows = int(prov["tile_row"].max()) + 1
     n_cols = int(prov["tile_col"].max()) + 1
     # font sizes are designed for 56-point tiles (the default figure); scale them with the tile
-    pos = ax.get_position()
+    pos = ax.get_position(original=True)  # as first laid out (a redraw has applied the aspect)
     tile_pt = 72 * min(pos.width * ax.figure.get_figwidth() / n_cols,
                        pos.height * ax.figure.get_figheight() / n_rows)
     k = float(np.clip(tile_pt / 56.0, 0.5, 1.5))
@@ -560,11 +590,27 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
             faces = dict(zip(finite.index, map(tuple, rgba)))
             mappable = mpl.cm.ScalarMappable(norm=norm, cmap=cm)
 
+    # a plain numeric map (every tile coloured, no hatch, no legend) can be updated in place later
+    plain = (not categorical and mappable is not None and not hatches and not legend_handles
+             and all(code in faces for code in codes))
+    layout = (tuple(codes), names, k, n_rows, n_cols, vals is None, i18n.get_language(),
+              repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
+    if update:
+        state = getattr(ax, "_course_tile_map", None)
+        if not FASTDRAW or not plain or state is None or state["layout"] != layout:
+            return None
+        return _update_tile_map(ax, state, codes, vals, faces, hl, fmt, k, mappable, label, title)
+
     # -- tiles and texts
     any_missing = False
+    drawn: dict[str, dict] = {"rects": {}, "mains": {}, "names": {}}
     size = 1.0 - _GAP
+    rows = dict(zip(codes, prov["tile_row"].astype(int).tolist()))
+    cols = dict(zip(codes, prov["tile_col"].astype(int).tolist()))
+    english = (dict(zip(codes, prov["province_en"].astype(str).tolist()))
+               if names == "en" and "province_en" in prov.columns else {})
     for code in codes:
-        row, col = int(prov.at[code, "tile_row"]), int(prov.at[code, "tile_col"])
+        row, col = rows[code], cols[code]
         x0, y0 = col + _GAP / 2, row + _GAP / 2
         face = faces.get(code)
         highlighted = code in hl
@@ -594,12 +640,12 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
         # add_artist, not add_patch: add_patch also recomputes the data limits from each tile's path
         # (about a tenth of a tile-map redraw), and the limits are set explicitly below anyway
         ax.add_artist(rect)
+        drawn["rects"][code] = rect
         if names is None:
             name, y_main = None, row + 0.5
         else:
             name = (PROVINCE_ABBR.get(code, str(code)) if names == "abbr"
-                    else str(prov.at[code, "province_en"]) if "province_en" in prov.columns
-                    else str(code))
+                    else english.get(code, str(code)))
             y_main = row + 0.6
         # hatched tiles (no data, categories) get a plain patch behind their texts, for legibility
         box = None
@@ -608,15 +654,17 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
         elif hatches.get(code):
             box = dict(boxstyle="round,pad=0.12", facecolor=face, edgecolor="none")
         fs = max(7.0, k * (9.5 if len(main) <= 7 else max(6.0, 9.5 * 7 / len(main))))
-        ax.text(col + 0.5, y_main, main, ha="center", va="center", fontsize=fs,
-                fontweight="bold", color=tcolor, gid=f"value-{code}", zorder=4, bbox=box)
+        drawn["mains"][code] = _add_text(ax, col + 0.5, y_main, main, ha="center", va="center",
+                                         fontsize=fs, fontweight="bold", color=tcolor,
+                                         gid=f"value-{code}", zorder=4, bbox=box)
         if name is not None:
             if len(name) > 10 and " " in name:  # "Inner Mongolia", "Xizang (Tibet)": two lines
                 name = "\n".join(textwrap.wrap(name, max(len(w) for w in name.split())))
             longest = max(len(line) for line in name.split("\n"))
             nfs = max(5.5, k * (7.0 if longest <= 10 else max(5.5, 7.0 * 11 / longest)))
-            ax.text(col + 0.5, row + 0.26, name, ha="center", va="center", fontsize=nfs,
-                    linespacing=1.0, color=tcolor, gid=f"name-{code}", zorder=4, bbox=box)
+            drawn["names"][code] = _add_text(ax, col + 0.5, row + 0.26, name, ha="center",
+                                             va="center", fontsize=nfs, linespacing=1.0,
+                                             color=tcolor, gid=f"name-{code}", zorder=4, bbox=box)
 
     ax.set_xlim(0, n_cols)
     ax.set_ylim(n_rows, 0)  # row 0 at the top
@@ -638,6 +686,42 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
         if mappable is not None:
             _colour_scale(ax, mappable.norm, mappable.cmap, label, n_rows, n_cols, k)
             ax.set_aspect("equal")  # imshow set it to "auto"
+    if title:
+        finding_title(ax, title)
+    ax._course_tile_map = dict(drawn, layout=layout, n_rows=n_rows, n_cols=n_cols) if plain else None
+    return ax
+
+
+def _update_tile_map(ax: Axes, state: dict, codes, vals, faces, hl, fmt, k, mappable, label, title) -> Axes:
+    """Give the tiles and texts of a plain map drawn by :func:`tile_map` new colours and values.
+
+    Sets exactly what :func:`tile_map` would have set on new artists, in the same drawing order:
+    the tiles and texts keep their place, the colour bar (drawn last) is drawn again.
+    """
+    for code in codes:
+        face = faces[code]
+        highlighted = code in hl
+        tcolor = text_color_for(face)
+        rect = state["rects"][code]
+        rect.set_facecolor(face)
+        rect.set_edgecolor("black" if highlighted else "none")
+        rect.set_linewidth(3.0 if highlighted else 0.0)
+        rect.set_zorder(3 if highlighted else Rectangle.zorder)
+        main = _format(fmt, float(vals[code]))
+        text = state["mains"][code]
+        text.set_text(main)
+        text.set_fontsize(max(7.0, k * (9.5 if len(main) <= 7 else max(6.0, 9.5 * 7 / len(main)))))
+        text.set_color(tcolor)
+        if code in state["names"]:
+            state["names"][code].set_color(tcolor)
+    keep = {}
+    for artist in [a for a in ax.get_children() if str(a.get_gid() or "").startswith("colorbar")]:
+        if artist.get_gid() in ("colorbar", "colorbar-outline", "colorbar-ticks"):
+            keep[artist.get_gid()] = artist
+        else:  # tick labels and the label: drawn again
+            artist.remove()
+    _colour_scale(ax, mappable.norm, mappable.cmap, label, state["n_rows"], state["n_cols"], k, keep)
+    ax.set_aspect("equal")
     if title:
         finding_title(ax, title)
     return ax
@@ -757,23 +841,35 @@ def _check_english(fig: Figure, ticks: bool = False) -> None:
 #: zlib level of the PNGs of interactive redraws: level 1 encodes about three times faster than
 #: the default 6 for a file about a fifth larger; the pixels are identical (PNG is lossless).
 FAST_PNG_LEVEL = 1
+#: Whether fast redraws use :mod:`course.fastdraw` and widgets' tile maps are updated in place
+#: (``tile_map(update=True)``); ``COURSE_FASTDRAW=0`` in the environment turns both off (stock Agg,
+#: PNG level 1, a new figure per redraw), e.g. for an A/B run of ``scripts/benchmark.py``.
+FASTDRAW = os.environ.get("COURSE_FASTDRAW", "1") != "0"
 
 
 def figure_bundle(fig: Figure, alt: str, caption: str | None = None, *, fast: bool = False) -> dict[str, str]:
     """The rich-output bundle of a figure: PNG, an HTML ``<figure>`` with alt text, and plain text.
 
-    ``fast`` (interactive redraws) encodes the PNG with less compression: the same pixels, less CPU.
+    ``fast`` (interactive redraws) draws with :mod:`course.fastdraw` (text sizes, layouts and glyphs
+    cached across figures) and encodes the PNG with less compression: the same pixels, less CPU.
     Raises ``ValueError`` if ``alt`` is empty, the figure has no title, its text has Chinese
     characters in the English edition, or it has a character no installed font can draw (in either
-    edition). The figure is not closed (see :func:`show`).
+    edition, fast or not: fastdraw repeats a cached string's missing-glyph warning). The figure is
+    not closed (see :func:`show`).
     """
     _check_figure(fig, alt)
     _check_english(fig)
-    buf = io.BytesIO()
-    extra = {"pil_kwargs": {"compress_level": FAST_PNG_LEVEL}} if fast else {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.filterwarnings("always", message=r"Glyph \d+ .*missing from font")
-        fig.savefig(buf, format="png", dpi="figure", facecolor="white", metadata={"Software": None}, **extra)
+        if fast and FASTDRAW:
+            # the same pixels, drawn with cached text (course.fastdraw) and encoded with less compression
+            data = fastdraw.figure_png(fig, compress_level=FAST_PNG_LEVEL)
+        else:
+            buf = io.BytesIO()
+            extra = {"pil_kwargs": {"compress_level": FAST_PNG_LEVEL}} if fast else {}
+            fig.savefig(buf, format="png", dpi="figure", facecolor="white", metadata={"Software": None},
+                        **extra)
+            data = buf.getvalue()
     missing = sorted({str(w.message) for w in caught if "missing from font" in str(w.message)})
     for w in caught:  # pass other warnings on, as if they had not been caught
         if "missing from font" not in str(w.message):
@@ -782,7 +878,7 @@ def figure_bundle(fig: Figure, alt: str, caption: str | None = None, *, fast: bo
     if missing:
         raise ValueError(f"the figure {figure_title(fig)[:60]!r} has text no installed font can draw "
                          f"(it would show empty boxes): {'; '.join(missing[:3])}")
-    png = base64.b64encode(buf.getvalue()).decode("ascii")
+    png = base64.b64encode(data).decode("ascii")
     alt_attr = html.escape(alt.strip(), quote=True)
     cap = html.escape(caption or "", quote=True)
     return {
@@ -964,9 +1060,9 @@ def bar_chart(values: pd.Series, *, ax: Axes | None = None, groups: pd.Series | 
     span = float(np.nanmax(np.abs(s.to_numpy()))) if s.notna().any() else 1.0
     for p, v in zip(pos, s.to_numpy()):
         txt = NO_DATA["text"] if not np.isfinite(v) else _format(fmt, v)
-        ax.text((v if np.isfinite(v) else 0) + 0.01 * span * (1 if not np.isfinite(v) or v >= 0 else -1),
-                p, txt, va="center", ha="left" if not np.isfinite(v) or v >= 0 else "right",
-                fontsize=8.5)
+        _add_text(ax, (v if np.isfinite(v) else 0) + 0.01 * span * (1 if not np.isfinite(v) or v >= 0 else -1),
+                  p, txt, va="center", ha="left" if not np.isfinite(v) or v >= 0 else "right",
+                  fontsize=8.5)
     if xlabel is not None:
         ax.set_xlabel(xlabel)
     if groups is not None:

@@ -168,20 +168,29 @@ def tour_alt(view: TourView) -> str:
              "and ranks {rank}. Values are printed in each tile.")
 
 
-def render_tour(view: TourView) -> list:
+def render_tour(view: TourView, reuse: dict | None = None) -> list:
     """The profile card (an HTML table) followed by the tile map with the province outlined.
 
     Returns ``[card_html, figure]``; the Explorer turns the figure into an image with
-    :func:`tour_alt` as its alt text.
+    :func:`tour_alt` as its alt text. ``reuse`` (a dict kept by the Explorer) holds the previous
+    redraw's figure, whose map is updated in place when it can be (``tile_map(update=True)``:
+    the same pixels as a new figure, for less work).
     """
     import html
 
     from . import plots
 
     ind = INDICATORS[view.indicator]
-    fig, ax = plots.plt.subplots(figsize=(6.2, 5.4), dpi=80)
-    plots.tile_map(view.values, ax=ax, fmt=ind.fmt.replace(",", ""), label=f"{ind.label} ({ind.unit})",
-                   highlight=view.code)
+    kwargs = dict(fmt=ind.fmt.replace(",", ""), label=f"{ind.label} ({ind.unit})", highlight=view.code)
+    fig = None
+    if reuse and reuse.get("fig") is not None:
+        if plots.tile_map(view.values, ax=reuse["ax"], update=True, **kwargs) is not None:
+            fig = reuse["fig"]
+    if fig is None:
+        fig, ax = plots.plt.subplots(figsize=(6.2, 5.4), dpi=80)
+        plots.tile_map(view.values, ax=ax, **kwargs)
+        if reuse is not None:
+            reuse.update(fig=fig, ax=ax)
     rank = view.card.loc[view.indicator, "rank"]
     finding = (_f("{view.name} ranks {rank} provinces on {ind.short}") if rank != _("no data")
                else _f("{view.name}: no data on {ind.short}"))
@@ -211,5 +220,6 @@ def make_explorer(table: pd.DataFrame | None = None, province: int = 440000,
         "indicator": widgets.Dropdown(options=[(v.label, k) for k, v in INDICATORS.items()], value=indicator,
                                       description=_("Map"), layout=widgets.Layout(width="520px")),
     }
+    reuse: dict = {}  # the figure drawn last, updated in place by the next redraw
     return Explorer(controls, compute=lambda province, indicator: tour_view(table, province, indicator),
-                    render=render_tour, alt=tour_alt, title=_("Province profile"))
+                    render=lambda view: render_tour(view, reuse), alt=tour_alt, title=_("Province profile"))

@@ -16,6 +16,8 @@ start driving their widgets together).
     python scripts/benchmark.py                  # every lesson, idle, then in concurrent pairs
     python scripts/benchmark.py notebooks/12_*.ipynb --changes 60 --no-concurrent
     python scripts/benchmark.py --grading        # also grading throughput, serial and parallel, sandboxed
+    COURSE_FASTDRAW=0 python scripts/benchmark.py ...   # the stock redraw path (no course.fastdraw, a new
+                                                         # figure per redraw), for an A/B on the same machine
 """
 
 from __future__ import annotations

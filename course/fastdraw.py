@@ -1,0 +1,249 @@
+"""Cheaper interactive redraws: an Agg canvas that remembers the text it has drawn.
+
+Why
+---
+Profiling the lessons' widget redraws (issue 14) showed that matplotlib spends most of a redraw
+on text: a tile map prints about 70 labels and each costs about 1 ms (matplotlib 3.11 shapes the
+string, measures it, then renders and blends every glyph one by one, for every new figure). Across
+redraws the same strings come back again and again (province abbreviations, tick labels, legend
+entries, digits), yet a new figure starts with empty caches.
+
+What
+----
+:class:`FastRendererAgg` is matplotlib's own Agg renderer with three process-wide caches:
+
+- the *size* of a string (width, height, descent) by string, font files, size, dpi and hinting;
+- the *layout* of a string (which glyph of which font goes where) by the same key;
+- the *bitmap* of a glyph by font file, size, dpi, glyph, hinting, antialiasing and its position
+  within a pixel.
+
+Glyph positions are rounded to a quarter pixel (:data:`SUBPIXEL`; matplotlib keeps 1/64), so a glyph
+is rendered at most 16 ways and after a few redraws nearly every glyph is a cache hit. Text moves by
+at most 1/8 pixel, which no reader can see; with ``SUBPIXEL = 64`` the output is the same, pixel for
+pixel, as matplotlib's. Everything else (lines, patches, images, hatches) is drawn by matplotlib
+unchanged, and so are rotated text, mathtext and text with OpenType features or a language set.
+
+:func:`figure_png` draws a figure with this renderer and encodes it as a PNG;
+``course.plots.figure_bundle(fig, alt, fast=True)`` (every Explorer redraw) uses it. The static,
+default view of each figure is still drawn by matplotlib's own renderer.
+
+Examples
+--------
+>>> import matplotlib.pyplot as plt
+>>> fig, ax = plt.subplots(figsize=(2, 1), dpi=50)
+>>> _ = ax.set_title("Hello")
+>>> figure_png(fig)[:8]
+b'\\x89PNG\\r\\n\\x1a\\n'
+>>> plt.close(fig)
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+from matplotlib.font_manager import fontManager, get_font
+
+__all__ = ["FastRendererAgg", "FastCanvasAgg", "figure_png", "cache_info", "clear_caches", "SUBPIXEL"]
+
+#: Glyph positions per pixel, a power of two up to 64 (matplotlib's own). 4 = quarter pixels: text
+#: shifts by at most 1/8 pixel.
+SUBPIXEL = 64
+#: Bound on each cache; a full cache is emptied and refilled (a few MB at most).
+MAX_ENTRIES = 50_000
+
+_METRICS: dict = {}
+_LAYOUTS: dict = {}
+_GLYPHS: dict = {}
+_FONTS: dict = {}
+_STATS = {"glyph_hits": 0, "glyph_misses": 0, "layout_hits": 0, "layout_misses": 0,
+          "metric_hits": 0, "metric_misses": 0, "fallbacks": 0}
+_IDENTITY = np.array([[0x10000, 0], [0, 0x10000]])
+_RC_FONT_KEYS = ("font.family", "font.serif", "font.sans-serif", "font.cursive", "font.fantasy",
+                 "font.monospace")
+
+try:  # the private FreeType hooks this module relies on (matplotlib 3.11)
+    from matplotlib.ft2font import FT2Font, RenderMode
+
+    _SUPPORTED = all(hasattr(FT2Font, a) for a in ("_layout", "_render_glyph", "_set_transform"))
+except ImportError:  # pragma: no cover - another matplotlib: plain Agg everywhere
+    _SUPPORTED = False
+
+
+def cache_info() -> dict[str, int]:
+    """Hits and misses of the three caches since the last :func:`clear_caches`, and their sizes."""
+    return dict(_STATS, glyphs=len(_GLYPHS), layouts=len(_LAYOUTS), metrics=len(_METRICS))
+
+
+def clear_caches() -> None:
+    """Forget every cached size, layout and glyph (e.g. after installing a font)."""
+    for cache in (_METRICS, _LAYOUTS, _GLYPHS, _FONTS):
+        cache.clear()
+    for k in _STATS:
+        _STATS[k] = 0
+
+
+def _computed(compute):
+    """``(compute(), warnings)``: the missing-glyph warnings ``compute`` gave, kept to be repeated.
+
+    Matplotlib warns "Glyph ... missing from font(s) ..." while it shapes or measures a string;
+    a cache hit skips that work, so the cache keeps the warnings and :func:`_repeat` gives them
+    again on every hit (``course.plots.figure_bundle`` refuses a figure that gives one). Every
+    warning ``compute`` gave is passed on at once, as if it had not been caught.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = compute()
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return value, tuple(w.message for w in caught if "missing from font" in str(w.message))
+
+
+def _repeat(missing: tuple) -> None:
+    for message in missing:
+        warnings.warn(message, stacklevel=3)
+
+
+def _store(cache: dict, key, value):
+    if len(cache) >= MAX_ENTRIES:
+        cache.clear()
+    cache[key] = value
+    return value
+
+
+def _font_files(prop) -> tuple:
+    """The font files matplotlib would use for ``prop`` (what ``RendererAgg._prepare_font`` looks up)."""
+    rc = mpl.rcParams
+    key = (tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(),
+           prop.get_stretch(), prop.get_file(), tuple(tuple(rc[k]) if not isinstance(rc[k], str) else rc[k]
+                                                      for k in _RC_FONT_KEYS))
+    files = _FONTS.get(key)
+    if files is None:
+        files = _store(_FONTS, key, tuple(fontManager._find_fonts_by_props(prop)))
+    return files
+
+
+class FastRendererAgg(RendererAgg):
+    """``RendererAgg`` with cached text sizes, layouts and glyph bitmaps (see the module docstring)."""
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        if ismath or not _SUPPORTED:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        key = (s, _font_files(prop), prop.get_size_in_points(), self.dpi, get_hinting_flag())
+        found = _METRICS.get(key)
+        if found is not None:
+            _STATS["metric_hits"] += 1
+            value, missing = found
+            _repeat(missing)
+            return value
+        _STATS["metric_misses"] += 1
+        found = _computed(lambda: super(FastRendererAgg, self).get_text_width_height_descent(s, prop, ismath))
+        return _store(_METRICS, key, found)[0]
+
+    def _get_font_height_metrics(self, prop):
+        """Ascent, descent and line gap of the font, as ``Text`` computes them (cached).
+
+        ``matplotlib.text.Text`` asks the renderer for these first and otherwise reads the font's
+        OS/2 or hhea table itself, for every text at every draw.
+        """
+        if not _SUPPORTED:
+            return None, None, None
+        size = prop.get_size_in_points()
+        key = ("height", _font_files(prop), size, self.dpi)
+        found = _METRICS.get(key)
+        if found is not None:
+            return found
+        font = get_font(_font_files(prop))
+        result = (None, None, None)
+        for table_name, gap_key, ascent_key, descent_key in (
+                ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                ("hhea", "lineGap", "ascent", "descent")):
+            table = font.get_sfnt_table(table_name)
+            if table is None:
+                continue
+            scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * size * self.dpi / 72
+            result = (table[ascent_key] * scale, -table[descent_key] * scale, table[gap_key] * scale)
+            break
+        return _store(_METRICS, key, result)
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if (ismath or not _SUPPORTED or angle % 360 != 0
+                or (mtext is not None and (mtext.get_fontfeatures() is not None
+                                           or mtext.get_language() is not None))):
+            _STATS["fallbacks"] += 1
+            return super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+        flags = get_hinting_flag()
+        size = prop.get_size_in_points()
+        dpi = self.dpi
+        key = (s, _font_files(prop), size, dpi, flags)
+        found = _LAYOUTS.get(key)
+        if found is None:
+            _STATS["layout_misses"] += 1
+            font = self._prepare_font(prop)
+            found = _store(_LAYOUTS, key, _computed(lambda: tuple(
+                (it.ft_object, it.glyph_index, it.x, it.y) for it in font._layout(s, flags=flags))))
+        else:
+            _STATS["layout_hits"] += 1
+            _repeat(found[1])
+        items = found[0]
+        aa = bool(gc.get_antialiased())
+        height = self.height
+        top_edge = int(height)
+        step = 64 // SUBPIXEL if SUBPIXEL in (1, 2, 4, 8, 16, 32, 64) else 16
+        half = step // 2
+        draw = self._renderer.draw_text_image
+        for ft, glyph, dx, dy in items:
+            # the glyph's origin in FreeType's 26.6 fixed point (y upwards), as matplotlib computes
+            # it, then rounded to the subpixel grid
+            px = (round(0x40 * (x + dx)) + half) // step * step
+            py = (round(0x40 * (height - y + dy)) + half) // step * step
+            fx, fy = px & 63, py & 63
+            gkey = (ft.fname, ft.face_index, size, dpi, glyph, fx, fy, flags, aa)
+            cached = _GLYPHS.get(gkey)
+            if cached is None:
+                _STATS["glyph_misses"] += 1
+                ft.set_size(size, dpi)
+                ft._set_transform(_IDENTITY, [fx, fy])
+                bitmap = ft._render_glyph(glyph, flags, RenderMode.NORMAL if aa else RenderMode.MONO)
+                buffer = np.array(bitmap.buffer, dtype=np.uint8, copy=True)
+                if not aa:
+                    buffer *= 0xff
+                cached = _store(_GLYPHS, gkey, (buffer, bitmap.left, bitmap.top))
+            else:
+                _STATS["glyph_hits"] += 1
+            buffer, left, top = cached
+            if buffer.size:
+                # draw_text_image's y is downwards and names the bitmap's bottom row
+                draw(buffer, left + (px >> 6), top_edge - (top + (py >> 6)) + buffer.shape[0], 0, gc)
+
+
+class FastCanvasAgg(FigureCanvasAgg):
+    """An Agg canvas whose renderer is :class:`FastRendererAgg`."""
+
+    def get_renderer(self):
+        w, h = self.get_width_height(physical=True)
+        key = w, h, self.figure.dpi
+        if self._lastKey != key:
+            self.renderer = FastRendererAgg(w, h, self.figure.dpi)
+            self._lastKey = key
+        return self.renderer
+
+
+def figure_png(fig, *, compress_level: int = 1, facecolor="white", metadata=None) -> bytes:
+    """The figure as PNG bytes, drawn by :class:`FastRendererAgg` at the figure's own dpi.
+
+    The figure keeps its canvas (pyplot still knows it and can close it).
+    """
+    old = fig.canvas
+    FastCanvasAgg(fig)  # attaches itself to the figure for the draw
+    try:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi="figure", facecolor=facecolor,
+                    metadata={"Software": None} if metadata is None else metadata,
+                    pil_kwargs={"compress_level": compress_level})
+        return buf.getvalue()
+    finally:
+        fig.set_canvas(old)
