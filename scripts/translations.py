@@ -79,6 +79,10 @@ Generated and merged by scripts/translations.py; see translations/README.md.
 Lesson text: CC BY 4.0 (LICENSE-CONTENT.md)."""
 
 PACKAGE_KEYWORDS = {"_": None, "N_": None, "_f": None, "gettext": None}
+#: folders whose marked strings go into the package catalogue: the course package, and the grader's
+#: verdicts (``exercises/nqpf_grading``: evaluated by the grader with ``course.i18n``, for translated
+#: problem sets; they hold no reference value)
+PACKAGE_SOURCES = ("course", "exercises/nqpf_grading")
 
 
 @dataclass(frozen=True)
@@ -165,14 +169,15 @@ def package_messages() -> list[Msg]:
     from course.glossary import GLOSSARY
 
     out, seen = [], set()
-    for filename, lineno, message, comments, context in extract_from_dir(
-            str(ROOT / "course"), method_map=[("*.py", "python")], keywords=PACKAGE_KEYWORDS,
-            comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
-        if not isinstance(message, str) or (context, message) in seen:
-            continue
-        seen.add((context, message))
-        note = f"course/{filename}:{lineno}" + (" " + " ".join(comments) if comments else "")
-        out.append(Msg(context, message, note, python_format="{" in message))
+    for folder in PACKAGE_SOURCES:
+        for filename, lineno, message, comments, context in extract_from_dir(
+                str(ROOT / folder), method_map=[("*.py", "python")], keywords=PACKAGE_KEYWORDS,
+                comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
+            if not isinstance(message, str) or (context, message) in seen:
+                continue
+            seen.add((context, message))
+            note = f"{folder}/{filename}:{lineno}" + (" " + " ".join(comments) if comments else "")
+            out.append(Msg(context, message, note, python_format="{" in message))
     for term in GLOSSARY:
         out.append(Msg(f"glossary {term.zh}", term.meaning, f"glossary: {term.zh} ({term.en})"))
     return out

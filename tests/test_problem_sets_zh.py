@@ -107,6 +107,37 @@ def test_no_answer_in_the_chinese_prompts(en, tmp_path):
     assert find_values(tmp_path, values)
 
 
+def test_verdicts_and_self_checks_speak_the_problem_sets_language():
+    from course import grading, i18n
+    from nqpf_grading import sandbox
+
+    zh, en = problem_set("ps1_zh"), problem_set("ps1")
+    assert (zh.language, en.language) == ("zh", "en")
+    sid = "s001"
+    ref = en.expected("q4_lq", sid)[0]
+    values = {"q4_lq": {"t": "number", "v": repr(ref)}, "q1_tfp": {"t": "number", "v": "0.5"}, "q0_spread": {"t": "bool"}}
+    v_zh, v_en = zh.grade(sid, values, {}), en.grade(sid, values, {})
+    # the same verdicts (a Chinese submission scores like the English one), in Chinese
+    assert {q: v.ok for q, v in v_zh.items()} == {q: v.ok for q, v in v_en.items()}
+    assert v_zh["q4_lq"].ok and v_zh["q4_lq"].message == "q4_lq：通过（2 分）"
+    assert v_en["q4_lq"].message == "q4_lq: accepted (2 points)"
+    assert "不被接受" in v_zh["q1_tfp"].message and str(zh.params("q1_tfp", sid)) in v_zh["q1_tfp"].message
+    assert "浮点数" in v_zh["q0_spread"].message and "仍未定义" in v_zh["q2_between_share"].message
+    assert i18n.get_language() == "en"  # grading in Chinese leaves the grader's process in English
+    # the sandboxed kernel of a Chinese problem set gets COURSE_LANGUAGE=zh; an English one none
+    assert sandbox.make_policy(language="zh")["env"]["COURSE_LANGUAGE"] == "zh"
+    assert "COURSE_LANGUAGE" not in sandbox.make_policy()["env"]
+    # the kernel's self-check messages (course.grading) in Chinese
+    i18n.set_language("zh")
+    try:
+        with pytest.raises(AssertionError, match="应当是单个数值"):
+            grading._as_number("q1_tfp", "0.5")
+    finally:
+        i18n.set_language("en")
+    with pytest.raises(AssertionError, match="should be a single number"):
+        grading._as_number("q1_tfp", "0.5")
+
+
 # ---------------------------------------------------------------------------
 # one sandboxed run: the Chinese release, a solution and a blank submission, autograde, export, feedback
 # ---------------------------------------------------------------------------
@@ -160,3 +191,8 @@ def test_chinese_release_and_feedback(zh_run):
         html = page.read_text(encoding="utf-8")
         assert "Content-Security-Policy" in html and "<script" not in html
         assert "第 0 题" in html  # the Chinese prompts
+    # the verdicts in Chinese (graded in the grader's process, through course.i18n)
+    sol = (root / "feedback" / "sol01" / name / f"{name}.html").read_text(encoding="utf-8")
+    blank = (root / "feedback" / "blank01" / name / f"{name}.html").read_text(encoding="utf-8")
+    assert sol.count("通过（") == 7 and "accepted" not in sol
+    assert "仍未定义" in blank and "is not defined" not in blank
