@@ -5,7 +5,11 @@
     python scripts/translations.py build 11_high_quality_development   # -> notebooks/zh/..., executed
     python scripts/translations.py build --all         # every lesson whose catalogue is complete
 
-``make zh`` runs ``update`` and then ``build --all``.
+    python scripts/translations.py build ps1             # -> exercises/source/ps1_zh/ps1_zh.ipynb (not executed)
+
+``make zh`` runs ``update`` and then ``build --all``. Problem sets (``exercises/source/psN/psN.ipynb``)
+are handled like lessons: catalogue ``translations/zh/psN.po``, Chinese instructor source
+``exercises/source/psN_zh/psN_zh.ipynb`` (graded as the assignment ``psN_zh``; see translations/README.md).
 
 What goes into a lesson's catalogue (``translations/zh/NN_name.po``):
 
