@@ -180,7 +180,10 @@ def package_messages() -> list[Msg]:
             if not isinstance(message, str) or (context, message) in seen:
                 continue
             seen.add((context, message))
-            note = f"{folder}/{filename}:{lineno}" + (" " + " ".join(comments) if comments else "")
+            # (the grader's strings are located without their folder: the student edition ships course.po,
+            # and names nothing of the instructor's grading tools)
+            where = f"course/{filename}" if folder == "course" else f"the grader's verdicts, {filename}"
+            note = f"{where}:{lineno}" + (" " + " ".join(comments) if comments else "")
             out.append(Msg(context, message, note, python_format="{" in message))
     for term in GLOSSARY:
         out.append(Msg(f"glossary {term.zh}", term.meaning, f"glossary: {term.zh} ({term.en})"))
