@@ -29,6 +29,8 @@ import math
 import numbers
 from pathlib import Path
 
+from course.i18n import _, _f
+
 __all__ = ["variant", "params", "answer", "self_check", "student_id_of", "PLACEHOLDER_ID", "QUESTIONS_FILE"]
 
 PLACEHOLDER_ID = "..."
@@ -38,7 +40,7 @@ _MISSING = object()
 
 def _normalise_id(student_id) -> str:
     if not isinstance(student_id, str) or not student_id.strip() or student_id.strip() == PLACEHOLDER_ID:
-        raise ValueError('Set STUDENT_ID in the first cell to your student id, e.g. STUDENT_ID = "s1234567"')
+        raise ValueError(_('Set STUDENT_ID in the first cell to your student id, e.g. STUDENT_ID = "s1234567"'))
     return student_id.strip().lower()
 
 
@@ -108,7 +110,7 @@ def answer(name: str, default=_MISSING):
         return ns[name]
     if default is not _MISSING:
         return default
-    raise NameError(f"{name} is not defined: run the cell where you compute it, and keep this exact name")
+    raise NameError(_f("{name} is not defined: run the cell where you compute it, and keep this exact name"))
 
 
 def student_id_of() -> str:
@@ -120,10 +122,10 @@ def _as_number(name, value) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         if getattr(value, "size", None) == 1 and hasattr(value, "item") and hasattr(value, "shape"):
             return _as_number(name, value.item())
-        raise AssertionError(f"{name} should be a single number (a float), not {type(value).__name__}")
+        raise AssertionError(_f("{name} should be a single number (a float), not {type(value).__name__}"))
     value = float(value)
     if not math.isfinite(value):
-        raise AssertionError(f"{name} should be a finite number, not {value}")
+        raise AssertionError(_f("{name} should be a finite number, not {value}"))
     return value
 
 
@@ -136,22 +138,23 @@ def self_check(question: str, path=None) -> str:
     if kind == "function":
         value = answer(name)
         if not callable(value):
-            raise AssertionError(f"{name} should be a function")
+            raise AssertionError(_f("{name} should be a function"))
         example = tuple(spec.get("example", ()))
         _as_number(f"{name}{example}", value(*example))
-        message = f"{name}: a function returning a number. The grader checks its values ({points} points)."
+        message = _f("{name}: a function returning a number. The grader checks its values ({points} points).")
     elif kind == "choice":
         value = answer(name)
         if value not in spec["options"]:
-            raise AssertionError(f"{name} should be one of {spec['options']}, not {value!r}")
-        message = f"{name}: one of the options. The grader checks which ({points} points)."
+            options = spec["options"]
+            raise AssertionError(_f("{name} should be one of {options}, not {value!r}"))
+        message = _f("{name}: one of the options. The grader checks which ({points} points).")
     else:
         lo, hi = spec.get("plausible") or (-math.inf, math.inf)
         for n in names:
             x = _as_number(n, answer(n))
             if not lo <= x <= hi:
-                raise AssertionError(f"{n} = {x:g} is outside the plausible range [{lo:g}, {hi:g}]: check units "
-                                     "(a fraction, not a percent?) and the formula")
-        message = f"{', '.join(names)}: a number in a plausible range. The grader checks the value ({points} points)."
+                raise AssertionError(_f("{n} = {x:g} is outside the plausible range [{lo:g}, {hi:g}]: check units (a fraction, not a percent?) and the formula"))
+        shown = ", ".join(names)
+        message = _f("{shown}: a number in a plausible range. The grader checks the value ({points} points).")
     print(message)
     return message

@@ -372,7 +372,7 @@ def _run_workers(root, assignment, groups, run_dir, events, timeout, per_noteboo
     for k, group in enumerate(groups):
         slot = run_dir / f"w{k}"
         sandbox.write_kernelspec(slot, limits={**(limits or {}), "cpu_seconds": per_notebook + REPORT_ALLOWANCE},
-                                 slot=k)
+                                 slot=k, language=spec.load(assignment).language)
         exclude = ",".join(s for s in everyone if s not in group)
         args = ["autograde", assignment, "--create", "--force",
                 f"--CourseDirectory.student_id_exclude={exclude}",

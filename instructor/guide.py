@@ -450,8 +450,12 @@ def render_lesson(stem: str) -> str:
 
 # ------------------------------------------------------------------------------- problem sets
 def problem_sets() -> list[str]:
-    """Every problem set with an instructor source ``exercises/source/<name>/<name>.ipynb``."""
-    return sorted(p.parent.name for p in PS_SOURCES.glob("*/*.ipynb") if p.stem == p.parent.name)
+    """Every problem set with an instructor source ``exercises/source/<name>/<name>.ipynb``.
+
+    Translated editions (``<name>_zh``, built from the English source) share the English guide.
+    """
+    return sorted(p.parent.name for p in PS_SOURCES.glob("*/*.ipynb")
+                  if p.stem == p.parent.name and not p.stem.endswith("_zh"))
 
 
 @dataclass

@@ -5,7 +5,11 @@
     python scripts/translations.py build 11_high_quality_development   # -> notebooks/zh/..., executed
     python scripts/translations.py build --all         # every lesson whose catalogue is complete
 
-``make zh`` runs ``update`` and then ``build --all``.
+    python scripts/translations.py build ps1             # -> exercises/source/ps1_zh/ps1_zh.ipynb (not executed)
+
+``make zh`` runs ``update`` and then ``build --all``. Problem sets (``exercises/source/psN/psN.ipynb``)
+are handled like lessons: catalogue ``translations/zh/psN.po``, Chinese instructor source
+``exercises/source/psN_zh/psN_zh.ipynb`` (graded as the assignment ``psN_zh``; see translations/README.md).
 
 What goes into a lesson's catalogue (``translations/zh/NN_name.po``):
 
@@ -53,6 +57,10 @@ NOTEBOOKS = ROOT / "notebooks"
 ZH_NOTEBOOKS = NOTEBOOKS / "zh"
 CATALOGUES = ROOT / "translations" / "zh"
 PACKAGE_PO = ROOT / "course" / "locale" / "zh_CN" / "LC_MESSAGES" / "course.po"
+#: graded problem sets: ``exercises/source/psN/psN.ipynb`` (instructor source) -> ``translations/zh/psN.po``
+#: -> ``exercises/source/psN_zh/psN_zh.ipynb`` (the Chinese instructor source, graded by the same spec)
+PS_SOURCES = ROOT / "exercises" / "source"
+PS_SUFFIX = "_zh"
 
 #: the tag and id of the first cell of a Chinese notebook (not in the English one)
 LANGUAGE_TAG = "course-language"
@@ -62,12 +70,23 @@ from course import i18n
 
 i18n.set_language("zh", lesson="{stem}")'''
 
+#: the first cell of a Chinese problem set: no lesson catalogue (the grading sandbox sees only ``course``
+#: and ``datasets``; the problem sets' code cells pass no text to ``i18n.t``)
+PS_LANGUAGE_CELL = '''# 中文版：本格把课程切换为中文（自检提示与图表）；其余代码格与英文版完全相同。
+from course import i18n
+
+i18n.set_language("zh")'''
+
 HEADER = """\
 Chinese (zh_CN) translation of {what}.
 Generated and merged by scripts/translations.py; see translations/README.md.
 Lesson text: CC BY 4.0 (LICENSE-CONTENT.md)."""
 
 PACKAGE_KEYWORDS = {"_": None, "N_": None, "_f": None, "gettext": None}
+#: folders whose marked strings go into the package catalogue: the course package, and the grader's
+#: verdicts (``exercises/nqpf_grading``: evaluated by the grader with ``course.i18n``, for translated
+#: problem sets; they hold no reference value)
+PACKAGE_SOURCES = ("course", "exercises/nqpf_grading")
 
 
 @dataclass(frozen=True)
@@ -154,14 +173,18 @@ def package_messages() -> list[Msg]:
     from course.glossary import GLOSSARY
 
     out, seen = [], set()
-    for filename, lineno, message, comments, context in extract_from_dir(
-            str(ROOT / "course"), method_map=[("*.py", "python")], keywords=PACKAGE_KEYWORDS,
-            comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
-        if not isinstance(message, str) or (context, message) in seen:
-            continue
-        seen.add((context, message))
-        note = f"course/{filename}:{lineno}" + (" " + " ".join(comments) if comments else "")
-        out.append(Msg(context, message, note, python_format="{" in message))
+    for folder in PACKAGE_SOURCES:
+        for filename, lineno, message, comments, context in extract_from_dir(
+                str(ROOT / folder), method_map=[("*.py", "python")], keywords=PACKAGE_KEYWORDS,
+                comment_tags=("TRANSLATORS:",), strip_comment_tags=True):
+            if not isinstance(message, str) or (context, message) in seen:
+                continue
+            seen.add((context, message))
+            # (the grader's strings are located without their folder: the student edition ships course.po,
+            # and names nothing of the instructor's grading tools)
+            where = f"course/{filename}" if folder == "course" else f"the grader's verdicts, {filename}"
+            note = f"{where}:{lineno}" + (" " + " ".join(comments) if comments else "")
+            out.append(Msg(context, message, note, python_format="{" in message))
     for term in GLOSSARY:
         out.append(Msg(f"glossary {term.zh}", term.meaning, f"glossary: {term.zh} ({term.en})"))
     return out
@@ -283,6 +306,26 @@ def update_lesson(path: Path) -> Path:
     return po
 
 
+def english_problem_sets() -> list[Path]:
+    """Instructor sources of the English problem sets (``exercises/source/psN/psN.ipynb``)."""
+    return sorted(p for p in PS_SOURCES.glob("*/*.ipynb")
+                  if p.stem == p.parent.name and not p.stem.endswith(PS_SUFFIX))
+
+
+def chinese_problem_set(path: Path) -> Path:
+    """Where the Chinese instructor source of the English problem set ``path`` lives."""
+    stem = path.stem + PS_SUFFIX
+    return PS_SOURCES / stem / f"{stem}.ipynb"
+
+
+def update_problem_set(path: Path) -> Path:
+    nb = nbformat.read(path, as_version=4)
+    po = CATALOGUES / f"{path.stem}.po"
+    catalog = merge(lesson_messages(nb), read_catalogue(po), f"problem set {path.name}")
+    write_catalogue(catalog, po)
+    return po
+
+
 def update_package() -> Path:
     catalog = merge(package_messages(), read_catalogue(PACKAGE_PO), "the course package (course/*.py)")
     write_catalogue(catalog, PACKAGE_PO)
@@ -328,6 +371,11 @@ def lesson_status(path: Path) -> Status:
     return status_of(lesson_messages(nb), read_catalogue(CATALOGUES / f"{path.stem}.po"), path.stem)
 
 
+def problem_set_status(path: Path) -> Status:
+    nb = nbformat.read(path, as_version=4)
+    return status_of(lesson_messages(nb), read_catalogue(CATALOGUES / f"{path.stem}.po"), path.stem)
+
+
 def package_status() -> Status:
     return status_of(package_messages(), read_catalogue(PACKAGE_PO), "course (package)")
 
@@ -337,13 +385,16 @@ def package_status() -> Status:
 # ------------------------------------------------------------------------------------------------
 
 
-def translated_notebook(path: Path):
+def translated_notebook(path: Path, problem_set: bool = False):
     """The Chinese notebook for the English notebook at ``path`` (not executed; outputs cleared).
 
     Raises ``ValueError`` naming every Markdown cell or code string without a current translation.
+    With ``problem_set``, ``path`` is an instructor source: every cell keeps its nbgrader metadata,
+    the code cells (answers, self-checks) stay the English ones, and the first cell switches the
+    kernel to Chinese without a lesson catalogue.
     """
     nb = nbformat.read(path, as_version=4)
-    st = lesson_status(path)
+    st = problem_set_status(path) if problem_set else lesson_status(path)
     if not st.complete:
         lines = [f"  {'stale' if m in st.stale else 'missing'}: {m.context}: {m.id[:70]!r}"
                  for m in st.stale + st.missing]
@@ -358,14 +409,26 @@ def translated_notebook(path: Path):
         elif cell.cell_type == "code":
             cell.outputs = []
             cell.execution_count = None
-    first = nbformat.v4.new_code_cell(LANGUAGE_CELL.format(stem=path.stem))
+    first = nbformat.v4.new_code_cell(PS_LANGUAGE_CELL if problem_set else LANGUAGE_CELL.format(stem=path.stem))
     first.id = LANGUAGE_CELL_ID
     first.metadata["tags"] = [LANGUAGE_TAG]
     zh.cells.insert(0, first)
     zh.metadata["language"] = "zh-CN"
-    zh.metadata["course"] = {"edition": "zh", "english": f"notebooks/{path.name}",
+    english = path.relative_to(ROOT).as_posix() if problem_set else f"notebooks/{path.name}"
+    zh.metadata["course"] = {"edition": "zh", "english": english,
                              "catalogue": f"translations/zh/{path.stem}.po"}
     return zh
+
+
+def build_problem_set(path: Path) -> Path:
+    """Write the Chinese instructor source of a problem set (outputs cleared, like every source)."""
+    out = chinese_problem_set(path)
+    zh = translated_notebook(path, problem_set=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(zh, out)
+    print(f"{out.relative_to(ROOT)}: built (grade it with `python exercises/grade.py ... --assignment {out.stem}`)",
+          flush=True)
+    return out
 
 
 def build(path: Path, execute: bool = True) -> Path:
@@ -386,10 +449,19 @@ def build(path: Path, execute: bool = True) -> Path:
 # ------------------------------------------------------------------------------------------------
 
 
+def _problem_set_path(name: str) -> Path | None:
+    stem = Path(name).stem
+    path = PS_SOURCES / stem / f"{stem}.ipynb"
+    return path if path in english_problem_sets() else None
+
+
 def _lesson_paths(names: list[str]) -> list[Path]:
     paths = []
     for name in names:
         stem = Path(name).stem
+        if _problem_set_path(stem):
+            paths.append(_problem_set_path(stem))
+            continue
         path = NOTEBOOKS / f"{stem}.ipynb"
         if not path.exists():
             raise SystemExit(f"no English lesson notebooks/{stem}.ipynb")
@@ -411,28 +483,35 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "update":
-        paths = _lesson_paths(args.lessons) if args.lessons else english_lessons()
+        paths = _lesson_paths(args.lessons) if args.lessons else english_lessons() + english_problem_sets()
         for path in paths:
-            print(update_lesson(path).relative_to(ROOT))
+            update = update_problem_set if path.is_relative_to(PS_SOURCES) else update_lesson
+            print(update(path).relative_to(ROOT))
         if not args.lessons:
             print(update_package().relative_to(ROOT))
         return 0
     if args.command == "status":
         rows = [package_status()] + [lesson_status(p) for p in english_lessons()]
+        rows += [problem_set_status(p) for p in english_problem_sets()]
         for st in rows:
-            published = (ZH_NOTEBOOKS / f"{st.name}.ipynb").exists()
+            published = (ZH_NOTEBOOKS / f"{st.name}.ipynb").exists() or (
+                PS_SOURCES / f"{st.name}{PS_SUFFIX}" / f"{st.name}{PS_SUFFIX}.ipynb").exists()
             print(f"{st.name:42s} {st.current:4d}/{st.total:<4d} current, {len(st.stale):3d} stale, "
                   f"{len(st.missing):4d} missing{'  [published]' if published else ''}")
         return 0
     if args.command == "build":
         if args.all:
             paths = [p for p in english_lessons() if lesson_status(p).complete]
+            paths += [p for p in english_problem_sets() if problem_set_status(p).complete]
         else:
             paths = _lesson_paths(args.lessons)
         if not paths:
             print("nothing to build: no lesson has a complete catalogue")
         for path in paths:
-            build(path, execute=not args.no_execute)
+            if path.is_relative_to(PS_SOURCES):
+                build_problem_set(path)
+            else:
+                build(path, execute=not args.no_execute)
         return 0
     return 1
 

@@ -32,6 +32,10 @@ _spec.loader.exec_module(grade)
 from nqpf_grading import edition, sandbox, spec  # noqa: E402  (grade.py put exercises/ on sys.path)
 
 PROBLEM_SETS = edition.problem_sets()
+#: translated editions (``problemsets/psN_zh.py`` reuses psN's questions): graded end to end once, in
+#: tests/test_problem_sets_zh.py, not again by every end-to-end test here
+TRANSLATED = [name for name in PROBLEM_SETS if getattr(importlib.import_module(f"problemsets.{name}"), "ENGLISH", None)]
+ENGLISH_SETS = [name for name in PROBLEM_SETS if name not in TRANSLATED]
 
 
 def sandbox_or_skip() -> None:

@@ -41,6 +41,8 @@ LESSONS += sorted((ROOT / "notebooks" / "zh").glob("*.ipynb"))
 # sources run here. test_no_network_code reads them all.
 EXERCISES = sorted((ROOT / "exercises" / "source").glob("*/*.ipynb"))
 NOTEBOOKS = LESSONS + EXERCISES
+# the Chinese sources (``*_zh``) have the English code cells (tests/test_problem_sets_zh.py): not run again
+EXERCISES_RUN = [p for p in EXERCISES if not p.parent.name.endswith("_zh")]
 
 SITECUSTOMIZE = r'''
 """Test-only: refuse network connections outside loopback (see tests/test_offline.py)."""
@@ -86,7 +88,7 @@ def namespaces_work() -> bool:
         return False
 
 
-@pytest.mark.parametrize("path", EXERCISES, ids=[p.relative_to(ROOT).with_suffix("").as_posix() for p in EXERCISES])
+@pytest.mark.parametrize("path", EXERCISES_RUN, ids=[p.relative_to(ROOT).with_suffix("").as_posix() for p in EXERCISES_RUN])
 def test_problem_set_runs_offline(path):
     # the runner of tests/lesson_run.py: the notebook in a network namespace (or with blocked sockets),
     # then a probe in its kernel that tries a public address and a DNS lookup

@@ -45,6 +45,8 @@ from nbformat.v4 import new_code_cell, new_output
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor
 from traitlets import Float, Integer, Unicode
 
+from course.i18n import _
+
 from . import sandbox, spec
 
 MIME = "application/vnd.nqpf.report+json"
@@ -513,9 +515,12 @@ class GradeByName(NbGraderPreprocessor):
         student = resources["nbgrader"]["student"]
         ps = spec.load(resources["nbgrader"]["assignment"])
         ev: Events = info["events"]
-        verdicts = ps.grade(student, info["values"], info["results"]) if ev.report == "ok" else {
-            q.name: spec.Verdict(False, "not graded: the grader could not read the answers from this notebook")
-            for q in ps.autograded}
+        if ev.report == "ok":
+            verdicts = ps.grade(student, info["values"], info["results"])
+        else:
+            with spec._language(ps.language):
+                why = _("not graded: the grader could not read the answers from this notebook")
+            verdicts = {q.name: spec.Verdict(False, why) for q in ps.autograded}
         by_cell = {ps.questions[q].test_cell: v for q, v in verdicts.items()}
         seen = set()
         for cell in nb.cells:

@@ -108,8 +108,12 @@ def readonly_paths() -> list[str]:
     return out
 
 
-def make_policy(limits: dict | None = None, slot: int = 0) -> dict:
-    """The sandbox settings of one grading process; ``slot`` numbers parallel processes (own uid each)."""
+def make_policy(limits: dict | None = None, slot: int = 0, language: str = "en") -> dict:
+    """The sandbox settings of one grading process; ``slot`` numbers parallel processes (own uid each).
+
+    ``language``: the problem set's language; a translated edition's kernel gets ``COURSE_LANGUAGE``
+    (``course.i18n`` reads it at import, so the self-checks speak it even without the language cell).
+    """
     limits = {**DEFAULT_LIMITS, **(limits or {})}
     root = os.geteuid() == 0
     return {
@@ -130,16 +134,17 @@ def make_policy(limits: dict | None = None, slot: int = 0) -> dict:
             "JUPYTER_DATA_DIR": f"{HOME}/.local/share/jupyter", "JUPYTER_RUNTIME_DIR": f"{HOME}/.runtime",
             "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
             "MALLOC_ARENA_MAX": "2", "TMPDIR": "/tmp", "PYTHONPATH": KERNEL_SITE,
+            **({"COURSE_LANGUAGE": language} if language != "en" else {}),
         },
         "kernel_site": str(Path(__file__).resolve().parent / "kernel_site"),
     }
 
 
-def write_kernelspec(folder: Path, limits: dict | None = None, slot: int = 0) -> Path:
+def write_kernelspec(folder: Path, limits: dict | None = None, slot: int = 0, language: str = "en") -> Path:
     """Write ``folder/kernels/nqpf-sandbox/`` (kernel.json + policy.json); put ``folder`` on JUPYTER_PATH."""
     spec_dir = Path(folder) / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
-    (spec_dir / "policy.json").write_text(json.dumps(make_policy(limits, slot), indent=1))
+    (spec_dir / "policy.json").write_text(json.dumps(make_policy(limits, slot, language), indent=1))
     kernel = {
         "argv": [sys.executable, "-I", "-S", str(Path(__file__).resolve()), "--policy",
                  "{resource_dir}/policy.json", "--cwd", "{cwd}", "-f", "{connection_file}"],

@@ -20,6 +20,7 @@ the student's kernel, and the verdict messages show the student's value, never t
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import math
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from course.grading import draw as _draw
+from course.i18n import _f  # verdicts in the problem set's language (translated editions: COURSE_LANGUAGE)
 
 EXERCISES = Path(__file__).resolve().parent.parent
 _SCALARS = (int, float, str, bool, type(None))
@@ -66,20 +68,21 @@ class Verdict:
 def _decode_number(name: str, enc) -> tuple[float | None, str]:
     """(value, "") or (None, why) from the report's encoding of one value."""
     if not isinstance(enc, dict) or enc.get("t") == "missing":
-        return None, f"{name} is not defined after the whole notebook ran: store your answer under this exact name"
+        return None, _f("{name} is not defined after the whole notebook ran: store your answer under this exact name")
     t = enc.get("t")
     if t == "number":
         try:
             x = float(str(enc.get("v"))[:40])
         except ValueError:
-            return None, f"{name} could not be read as a number"
+            return None, _f("{name} could not be read as a number")
         if not math.isfinite(x):
-            return None, f"{name} should be a finite number, not {x}"
+            return None, _f("{name} should be a finite number, not {x}")
         return x, ""
     if t == "error":
-        return None, f"{name} could not be read ({str(enc.get('error'))[:60]})"
+        error = str(enc.get("error"))[:60]
+        return None, _f("{name} could not be read ({error})")
     shown = {"bool": "bool", "str": "str", "callable": "function"}.get(t, str(enc.get("type", "object"))[:60])
-    return None, f"{name} should be a single number (a float), not {shown}"
+    return None, _f("{name} should be a single number (a float), not {shown}")
 
 
 def _close(x: float, ref: float, tol: float, rtol: float) -> bool:
@@ -162,8 +165,9 @@ class Number(Question):
             if x is None:
                 return Verdict(False, why)
             if not _close(x, ref, self.tol, self.rtol):
-                return Verdict(False, f"{n} = {x:.6g} is not accepted for your variant {params}")
-        return Verdict(True, f"{', '.join(self._names)}: accepted ({_pts(self.points)})")
+                return Verdict(False, _f("{n} = {x:.6g} is not accepted for your variant {params}"))
+        names, points = ", ".join(self._names), _pts(self.points)
+        return Verdict(True, _f("{names}: accepted ({points})"))
 
 
 class Function(Question):
@@ -197,23 +201,23 @@ class Function(Question):
         expected = self.expected(params) if expected is None else expected
         enc = values.get(self.name)
         if not isinstance(enc, dict) or enc.get("t") == "missing":
-            return Verdict(False, f"{self.name} is not defined after the whole notebook ran: define the function "
-                                  "under this exact name")
+            return Verdict(False, _f("{self.name} is not defined after the whole notebook ran: define the function under this exact name"))
         if enc.get("t") != "callable":
-            return Verdict(False, f"{self.name} should be a function")
+            return Verdict(False, _f("{self.name} should be a function"))
         if not isinstance(results, list) or len(results) != len(expected):
-            return Verdict(False, f"{self.name} could not be called by the grader (it did not return in time, or "
-                                  "the kernel stopped)")
+            return Verdict(False, _f("{self.name} could not be called by the grader (it did not return in time, or the kernel stopped)"))
         for args, ref, res in zip(self.calls(params), expected, results):
             shown = f"{self.name}{args}"
             if isinstance(res, dict) and res.get("t") == "error":
-                return Verdict(False, f"{shown} raised {str(res.get('error'))[:60]}")
+                error = str(res.get("error"))[:60]
+                return Verdict(False, _f("{shown} raised {error}"))
             x, why = _decode_number(shown, res)
             if x is None:
                 return Verdict(False, why)
             if not _close(x, ref, self.tol, self.rtol):
-                return Verdict(False, f"{shown} returned {x:.6g}, which is not accepted")
-        return Verdict(True, f"{self.name}: accepted on every input the grader tried ({_pts(self.points)})")
+                return Verdict(False, _f("{shown} returned {x:.6g}, which is not accepted"))
+        points = _pts(self.points)
+        return Verdict(True, _f("{self.name}: accepted on every input the grader tried ({points})"))
 
 
 class Choice(Question):
@@ -237,12 +241,14 @@ class Choice(Question):
         expected = self.expected(params) if expected is None else expected
         enc = values.get(self.name)
         if not isinstance(enc, dict) or enc.get("t") == "missing":
-            return Verdict(False, f"{self.name} is not defined after the whole notebook ran")
+            return Verdict(False, _f("{self.name} is not defined after the whole notebook ran"))
         if enc.get("t") != "str" or enc.get("v") not in self.options:
-            return Verdict(False, f"{self.name} should be one of {self.options}")
+            return Verdict(False, _f("{self.name} should be one of {self.options}"))
         if enc["v"] != expected[0]:
-            return Verdict(False, f"{self.name} = {enc['v']!r} is not accepted")
-        return Verdict(True, f"{self.name}: accepted ({_pts(self.points)})")
+            value = enc["v"]
+            return Verdict(False, _f("{self.name} = {value!r} is not accepted"))
+        points = _pts(self.points)
+        return Verdict(True, _f("{self.name}: accepted ({points})"))
 
 
 class Written(Question):
@@ -257,16 +263,31 @@ class Written(Question):
         return []
 
 
+@contextlib.contextmanager
+def _language(language: str):
+    """Switch ``course.i18n`` to ``language`` for the verdicts of one problem set, then back."""
+    from course import i18n
+
+    before = i18n.get_language()
+    if language != before:
+        i18n.set_language(language)
+    try:
+        yield
+    finally:
+        if i18n.get_language() != before:
+            i18n.set_language(before)
+
+
 def _pts(points: float) -> str:
     p = int(points) if float(points).is_integer() else points
-    return f"{p} point{'s' if p != 1 else ''}"
+    return _f("{p} point") if p == 1 else _f("{p} points")
 
 
 class ProblemSet:
     """The questions of one problem set (an nbgrader assignment with one notebook of the same name)."""
 
-    def __init__(self, name: str, questions: list[Question]):
-        self.name = name
+    def __init__(self, name: str, questions: list[Question], language: str = "en"):
+        self.name, self.language = name, language  # a translated edition's verdicts are in its language
         self.questions = {q.name: q for q in questions}
         if len(self.questions) != len(questions):
             raise ValueError(f"{name}: question names must be unique")
@@ -319,11 +340,15 @@ class ProblemSet:
         return names, calls
 
     def grade(self, student_id, values: dict, results: dict) -> dict[str, Verdict]:
-        """Compare what the kernel reported with the references, all in this process."""
+        """Compare what the kernel reported with the references, all in this process.
+
+        The verdicts' text is in the problem set's language (``course.i18n``, the package catalogue).
+        """
         out = {}
-        for q in self.autograded:
-            p = q.params(student_id)
-            out[q.name] = q.grade(p, values, results.get(q.name), self.expected(q.name, student_id))
+        with _language(self.language):
+            for q in self.autograded:
+                p = q.params(student_id)
+                out[q.name] = q.grade(p, values, results.get(q.name), self.expected(q.name, student_id))
         return out
 
 
