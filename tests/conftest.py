@@ -29,6 +29,31 @@ def root() -> Path:
     return ROOT
 
 
+def _browser_conftest():
+    """tests/browser/conftest.py as a module of its own (for its server and Chromium helpers)."""
+    spec = importlib.util.spec_from_file_location("course_browser_conftest", BROWSER / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def headless_chromium():
+    """One Playwright and one headless Chromium per test process, shared by the lessons' browser tests
+    (tests/browser, fixture ``chromium``) and the website's (tests/site, fixture ``browser``):
+    Playwright's sync API allows one running instance per thread, and a worker may run both."""
+    from playwright.sync_api import sync_playwright
+
+    helpers = _browser_conftest()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=helpers.find_chromium(), headless=True,
+                              args=helpers.CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
 def _runs_browser_tests(config) -> bool:
     for arg in config.args:
         p = Path(str(arg).split("::", 1)[0]).resolve()
@@ -42,9 +67,7 @@ def pytest_configure(config):
         return  # a worker, or a run without xdist: the browser fixture starts its own server
     if not _runs_browser_tests(config):
         return
-    spec = importlib.util.spec_from_file_location("course_browser_conftest", BROWSER / "conftest.py")
-    browser_conftest = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(browser_conftest)
+    browser_conftest = _browser_conftest()
     if browser_conftest.find_chromium() is None:
         return  # the browser tests will be skipped with the reason
     try:

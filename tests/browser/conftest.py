@@ -213,13 +213,6 @@ def lab_server():
 
 
 @pytest.fixture(scope="session")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=find_chromium(), headless=True,
-                                    args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def chromium(headless_chromium):
+    """The process's one headless Chromium (tests/conftest.py: shared with the website tests)."""
+    return headless_chromium

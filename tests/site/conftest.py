@@ -27,9 +27,6 @@ from sitecheck import Recorder  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 BUILD = ROOT / "build"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                 "--disable-sync", "--disable-quic", "--disable-extensions"]
 
 
 def find_chromium() -> str | None:
@@ -88,15 +85,10 @@ def server(built):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+def browser(headless_chromium):
+    """The process's one headless Chromium (tests/conftest.py: shared with the lessons' browser tests,
+    since Playwright's sync API allows one running instance per thread)."""
+    return headless_chromium
 
 
 @pytest.fixture
