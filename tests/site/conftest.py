@@ -13,10 +13,9 @@ broken.
 from __future__ import annotations
 
 import functools
+import importlib.util
 import sys
 import http.server
-import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -30,12 +29,11 @@ BUILD = ROOT / "build"
 
 
 def find_chromium() -> str | None:
-    override = os.environ.get("COURSE_CHROMIUM")
-    if override is not None:
-        return override if Path(override).is_file() else None
-    if Path("/usr/bin/chromium").exists():
-        return "/usr/bin/chromium"
-    return shutil.which("chromium") or shutil.which("chromium-browser")
+    """The lessons' browser tests' own lookup (tests/browser/conftest.py), so both suites use one browser."""
+    spec = importlib.util.spec_from_file_location("course_browser_conftest", ROOT / "tests" / "browser" / "conftest.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.find_chromium()
 
 
 def pytest_collection_modifyitems(config, items):
