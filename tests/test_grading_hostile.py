@@ -287,6 +287,24 @@ def fair(ps) -> dict[str, dict]:
     return out
 
 
+# The attacks on the sandbox itself (writing outside it, leaving processes behind, exhausting processes,
+# memory, time or the network, killing the kernel) do not depend on the problem set: the sandbox is the
+# same for every set, and these are the slow ones (they run into the limits). They run on problem set 1,
+# the pipeline's reference; every other set gets the attacks aimed at its own answers and the grader.
+PIPELINE_REFERENCE = "ps1"
+SANDBOX_ATTACKS = {"h07write", "h09detach", "h12slow", "h16forkbomb", "h17memory", "h18network", "h19kill",
+                   "h20nointerrupt"}
+
+
+def planned_attacks(ps, name: str) -> dict[str, dict]:
+    """The attacks run against problem set ``name``: all of them on the pipeline's reference set, the
+    ones aimed at the set's own answers and at the grader elsewhere."""
+    out = attacks(ps)
+    if name != PIPELINE_REFERENCE:
+        out = {sid: how for sid, how in out.items() if sid not in SANDBOX_ATTACKS}
+    return out
+
+
 def _submission(root, name, sid, sol, how, ps):
     answers = dict(sol)
     if how.get("answers_wrong"):
@@ -351,8 +369,9 @@ def _submission(root, name, sid, sol, how, ps):
 
 # The attacks target the pipeline (the sandbox, the grader's process, the gradebook, the feedback), which
 # is the same code for every problem set; each attack is aimed at the given problem set's own answers.
-# They run on problem set 1 (the pipeline's reference) and on the graded capstone (issue 12 asks for it
-# by name); problem sets 2 and 3 get the rest of the grading suite (tests/test_grading.py: full marks,
+# They run on problem set 1 (the pipeline's reference: every attack) and on the graded capstone (the
+# attacks aimed at its answers and at the grader: ``planned_attacks``); problem sets 2 and 3 get the rest
+# of the grading suite (tests/test_grading.py: full marks,
 # blank zero, every misconception, nothing leaked in release, feedback or the student edition), which
 # keeps the whole suite inside CI's time limit on two cores.
 HOSTILE_SETS = [name for name in PROBLEM_SETS if name in ("ps1", "capstone")]
@@ -368,7 +387,7 @@ def hostile(request, tmp_path_factory):
     grade.generate(root, name)
     sol = grade.solution_answers(root, name)
     subs = tmp / "subs"
-    plan = {**attacks(ps), **fair(ps)}
+    plan = {**planned_attacks(ps, name), **fair(ps)}
     for sid in ("s1", "s2", "zz9"):  # honest controls, graded before and after the others
         write(subs, sid, grade.make_submission(root, sid, sol, name), name)
     for sid, how in plan.items():
@@ -471,7 +490,7 @@ def test_every_hostile_notebook_gets_the_right_score_or_zero_with_a_flag(hostile
     ps, rows, full = hostile["ps"], hostile["rows"], full_marks(hostile["ps"])
     for sid in ("s1", "s2", "zz9"):
         assert scores(rows[sid], ps) == full, sid
-    for sid, how in attacks(ps).items():
+    for sid, how in planned_attacks(ps, hostile["name"]).items():
         row = rows[sid]
         if "student_id" in how:  # answers computed for s1's variant, graded for the collecting student's
             differ = {q.name for q in ps.autograded if _copy_fails(q, sid, how["student_id"])}
@@ -504,6 +523,15 @@ def test_nothing_outside_the_sandboxes_changed(hostile):
     for key in hostile["before"]:
         assert hostile["before"][key] == hostile["after"][key], key
     assert hostile["canary"].read_text() == "canary"
+    # reading: no instructor file, gradebook, notebook or other submission is even visible
+    assert json.loads(_output(hostile, "h01read", "FOUND:")) == []
+    tamper = json.loads(_output(hostile, "h08tamper", "TAMPER:"))
+    assert not any(v == "TAMPERED" for v in tamper.values()), tamper
+    assert not any(isinstance(v, list) and v for v in tamper.values()), tamper
+
+
+@pytest.mark.parametrize("hostile", [PIPELINE_REFERENCE], indirect=True)
+def test_writes_from_inside_the_sandbox_do_not_land(hostile):
     writes = json.loads(_output(hostile, "h07write", "WRITES:"))
     scratch = ("/tmp/", "/dev/shm/", "/home/student/")  # the sandbox's own size-limited file systems
     for target, result in writes.items():
@@ -519,11 +547,6 @@ def test_nothing_outside_the_sandboxes_changed(hostile):
         except OSError:  # not even readable by the user running the tests
             landed = False
         assert not landed, target  # nothing landed on the host
-    # reading: no instructor file, gradebook, notebook or other submission is even visible
-    assert json.loads(_output(hostile, "h01read", "FOUND:")) == []
-    tamper = json.loads(_output(hostile, "h08tamper", "TAMPER:"))
-    assert not any(v == "TAMPERED" for v in tamper.values()), tamper
-    assert not any(isinstance(v, list) and v for v in tamper.values()), tamper
 
 
 def test_the_gradebook_holds_only_the_graders_scores(hostile):
@@ -540,6 +563,7 @@ def test_no_process_left_behind(hostile):
         assert not any(sandbox.SANDBOX_UID <= u < sandbox.SANDBOX_UID + 16 for u in uids)
 
 
+@pytest.mark.parametrize("hostile", [PIPELINE_REFERENCE], indirect=True)
 def test_sandbox_limits_hold(hostile):
     n = int(_output(hostile, "h16forkbomb", "FORK STOPPED:").split()[-1])
     assert n < sandbox.DEFAULT_LIMITS["nproc"]

@@ -148,7 +148,10 @@ def start_lab() -> tuple[LabServer, Path]:
            f"--LabApp.workspaces_dir={work / 'workspaces'}",
            "--ServerApp.terminals_enabled=False",
            # checkpoints (made when a file is opened) go to the temporary dir, not the repo
-           f"--FileCheckpoints.checkpoint_dir={work / 'checkpoints'}"]
+           f"--FileCheckpoints.checkpoint_dir={work / 'checkpoints'}",
+           # window.jupyterapp, so that one page opens lesson after lesson (LabPage) instead of
+           # loading the whole application again for each (about 5 s a lesson)
+           "--LabApp.expose_app_in_browser=True"]
     if os.getuid() == 0:
         cmd.append("--allow-root")
     log = work / "server.log"
@@ -210,6 +213,66 @@ def lab_server():
         yield server
     finally:
         stop_lab(server, work)
+
+
+class LabPage:
+    """One JupyterLab page that opens lesson after lesson in the same running application.
+
+    Loading JupyterLab's front end takes about 5 s on two cores; a lesson opened with the
+    application's own ``docmanager:open`` command (what File > Open does) takes the time of its kernel's
+    start. ``open`` gives the page with ``relpath`` open as the only notebook; ``close_notebooks``
+    disposes of every open notebook without saving (autosave is off and nothing is written), and
+    ``discard`` throws the page away, so that the next lesson starts on a freshly loaded application
+    (after a failure, a dialog or a half-run lesson could otherwise be left behind).
+    """
+
+    T_LOAD = 90_000
+
+    def __init__(self, browser, server: LabServer):
+        self.browser, self.server, self.page = browser, server, None
+
+    def _load(self):
+        page = self.browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{self.server.base}/lab?reset&token={self.server.token}", timeout=self.T_LOAD)
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=self.T_LOAD)
+        page.evaluate("async () => { await window.jupyterapp.restored; }")
+        self.page = page
+
+    def open(self, relpath: str):
+        if self.page is None or self.page.is_closed():
+            self._load()
+        self.close_notebooks()
+        self.page.evaluate(
+            "async (p) => { const w = await window.jupyterapp.commands.execute("
+            "'docmanager:open', {path: p, factory: 'Notebook'}); "
+            "await w.context.ready; window.jupyterapp.shell.activateById(w.id); }", relpath)
+        return self.page
+
+    def close_notebooks(self) -> None:
+        if self.page is None or self.page.is_closed():
+            return
+        self.page.evaluate(
+            "() => { for (const w of Array.from(window.jupyterapp.shell.widgets('main'))) {"
+            "  if (w.context && w.content && w.content.node.classList.contains('jp-Notebook')) {"
+            "    w.context.model.dirty = false; w.dispose(); } } }")
+
+    def discard(self) -> None:
+        if self.page is not None and not self.page.is_closed():
+            try:
+                self.page.close()
+            except Exception:  # noqa: BLE001 - the page is gone either way
+                pass
+        self.page = None
+
+
+@pytest.fixture(scope="session")
+def lab_page(headless_chromium, lab_server):
+    """The worker's one JupyterLab page (:class:`LabPage`), closed at the end of the session."""
+    lp = LabPage(headless_chromium, lab_server)
+    try:
+        yield lp
+    finally:
+        lp.discard()
 
 
 @pytest.fixture(scope="session")

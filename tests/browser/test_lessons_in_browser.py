@@ -3,7 +3,9 @@
 For every ``notebooks/*.ipynb`` (found by glob when the tests are collected, so a lesson is covered
 as soon as it lands) the test
 
-1. opens the lesson in JupyterLab (``/lab/tree/notebooks/NAME?reset``), waits for the kernel,
+1. opens the lesson in JupyterLab (the worker's one JupyterLab page opens lesson after lesson with the
+   application's File > Open command, ``docmanager:open``; after a failure the next lesson gets a
+   freshly loaded page: tests/browser/conftest.py, ``LabPage``), waits for the kernel,
    clears the stored outputs (Edit > Clear Outputs of All Cells) and runs the lesson
    (Run > Run All Cells), then waits until every non-empty code cell has an execution count and
    the kernel is idle;
@@ -22,8 +24,9 @@ On failure a full-page screenshot is saved as ``test-artifacts/browser-NAME.png`
 
 ``test_broken_widget_is_caught`` is the proof that the check bites: a synthetic lesson whose
 Explorer raises ``RuntimeError`` once a control moves must fail the same check, and the same lesson
-with the bug repaired must pass. All browser tests live in this one file so that
-``pytest -n 2 --dist loadfile`` runs them on one worker with one server and one browser.
+with the bug repaired must pass. The Chinese lessons are in ``test_lessons_in_browser_zh.py``, so that
+``pytest -n 2 --dist loadfile`` gives the two files to different workers (one server for both:
+tests/conftest.py).
 Running a lesson here never writes it back: autosave is off, and the server log is checked for
 "Saving file at" after each lesson.
 """
@@ -301,18 +304,27 @@ def _move_one_control(page, i: int) -> str:
     raise AssertionError(f"Explorer {i}: no control changed its figure/table (tried: {tried or 'nothing movable'})")
 
 
-def check_notebook_in_browser(chromium, lab_server, path: Path) -> dict:
-    """Run ``path`` in JupyterLab and check it; raise AssertionError describing what is wrong."""
+def check_notebook_in_browser(lab_page, lab_server, path: Path, move_controls: bool = True) -> dict:
+    """Run ``path`` in JupyterLab and check it; raise AssertionError describing what is wrong.
+
+    ``lab_page`` (tests/browser/conftest.py, ``LabPage``) opens the lesson in the worker's running
+    JupyterLab page; after a failure the page is thrown away and the next lesson gets a fresh one.
+    ``move_controls=False`` skips step 4 (moving one control per Explorer)."""
     relpath = path.resolve().relative_to(ROOT).as_posix()
     last_index, stored_explorers, stored_widgets = _stored_expectations(path)
     log_start = lab_server.log.stat().st_size
-    page = chromium.new_page(viewport={"width": 1280, "height": 900})
     page_errors: list[str] = []
-    page.on("pageerror", lambda exc: page_errors.append(str(exc)[:300]))
+
+    def on_error(exc):
+        page_errors.append(str(exc)[:300])
+
     report = {"lesson": path.name}
     t0 = time.monotonic()
+    page = None
+    failed = True
     try:
-        page.goto(lab_server.url(relpath), timeout=T_OPEN)
+        page = lab_page.open(relpath)
+        page.on("pageerror", on_error)
         page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached",
                                timeout=T_OPEN)
         page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=T_OPEN)
@@ -345,16 +357,18 @@ def check_notebook_in_browser(chromium, lab_server, path: Path) -> dict:
             assert w["explorers"] == stored_explorers, (
                 f"{w['explorers']} Explorers rendered, the stored lesson shows {stored_explorers}")
 
-        moved = []
-        for i in range(w["explorers"]):
-            moved.append(_move_one_control(page, i))
-        report["moved"] = moved
-        page.wait_for_timeout(300)
-        errors = page.evaluate(JS_ERRORS)
-        assert not errors, "error output after moving the controls:\n  " + "\n  ".join(errors)
+        if move_controls:
+            moved = []
+            for i in range(w["explorers"]):
+                moved.append(_move_one_control(page, i))
+            report["moved"] = moved
+            page.wait_for_timeout(300)
+            errors = page.evaluate(JS_ERRORS)
+            assert not errors, "error output after moving the controls:\n  " + "\n  ".join(errors)
         report["total_s"] = round(time.monotonic() - t0, 1)
         if page_errors:
             report["page_errors"] = page_errors
+        failed = False
         return report
     except BaseException as exc:
         shot = ARTIFACTS / f"browser-{path.stem}.png"
@@ -367,7 +381,12 @@ def check_notebook_in_browser(chromium, lab_server, path: Path) -> dict:
             raise AssertionError(f"{path.name}: {exc}{extra}") from None
         raise
     finally:
-        page.close()
+        if page is not None:
+            page.remove_listener("pageerror", on_error)
+        if failed:
+            lab_page.discard()      # the next lesson starts on a freshly loaded JupyterLab
+        else:
+            lab_page.close_notebooks()
         try:
             lab_server.shutdown_kernels(relpath)
         except OSError:
@@ -381,8 +400,8 @@ def check_notebook_in_browser(chromium, lab_server, path: Path) -> dict:
 # -- the tests ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("path", LESSONS, ids=[p.relative_to(ROOT / "notebooks").with_suffix("").as_posix() for p in LESSONS])
-def test_lesson_runs_in_browser(chromium, lab_server, path):
-    report = check_notebook_in_browser(chromium, lab_server, path)
+def test_lesson_runs_in_browser(lab_page, lab_server, path):
+    report = check_notebook_in_browser(lab_page, lab_server, path)
     print(report)
 
 
@@ -424,13 +443,13 @@ def _synthetic_notebook(name: str, broken: bool) -> Path:
     return path
 
 
-def test_broken_widget_is_caught(chromium, lab_server):
+def test_broken_widget_is_caught(lab_page, lab_server):
     """A callback that raises once a control moves fails the check; the repaired one passes."""
     broken = _synthetic_notebook("broken_widget", broken=True)
     with pytest.raises(AssertionError, match="course-error|no control changed"):
-        check_notebook_in_browser(chromium, lab_server, broken)
+        check_notebook_in_browser(lab_page, lab_server, broken)
     repaired = _synthetic_notebook("repaired_widget", broken=False)
-    report = check_notebook_in_browser(chromium, lab_server, repaired)
+    report = check_notebook_in_browser(lab_page, lab_server, repaired)
     assert report["explorers"] == 1 and report["moved"], report
 
 

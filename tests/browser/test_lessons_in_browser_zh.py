@@ -20,6 +20,6 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=["zh/" + p.stem for p in LESSONS])
-def test_lesson_runs_in_browser(chromium, lab_server, path):
-    report = check_notebook_in_browser(chromium, lab_server, path)
+def test_lesson_runs_in_browser(lab_page, lab_server, path):
+    report = check_notebook_in_browser(lab_page, lab_server, path)
     print(report)
