@@ -283,9 +283,8 @@ def test_each_misconception_loses_only_its_question(run):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("run", ["ps1"], indirect=True)  # the demo's broken submissions are written for ps1
 def test_ps1_broken_submissions_are_graded_and_flagged(run):
-    if run["name"] != "ps1":
-        pytest.skip("the demo's broken submissions are written for problem set 1")
     rows = run["rows"]
     full = {q: float(p) for q, p in AUTO.items()}
     s = lambda sid: scores(rows[sid], PS1)  # noqa: E731
