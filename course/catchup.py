@@ -40,7 +40,7 @@ import pandas as pd
 
 from course.i18n import N_, _, _f, gettext
 from course.measures import cagr
-from course.widgets import EdgeCase
+from course.edgecase import EdgeCase
 
 __all__ = [
     "CatchupResult",

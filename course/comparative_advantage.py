@@ -75,7 +75,7 @@ import numpy as np
 import pandas as pd
 
 from course.i18n import N_, _, _f, province
-from course.widgets import EdgeCase
+from course.edgecase import EdgeCase
 
 __all__ = [
     "ACTIVITIES",

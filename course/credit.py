@@ -68,7 +68,7 @@ from statistics import NormalDist
 import numpy as np
 
 from course.i18n import N_, _, _f
-from course.widgets import EdgeCase
+from course.edgecase import EdgeCase
 
 __all__ = [
     "FUNDING_RATE",

@@ -51,7 +51,7 @@ from .data import NATIONAL_CODE
 
 from course import measures
 from course.i18n import N_, _, _f, is_chinese, province
-from course.widgets import EdgeCase
+from course.edgecase import EdgeCase
 
 __all__ = [
     "DIMENSIONS",

@@ -51,7 +51,7 @@ import pandas as pd
 from course import dashboard, measures
 from course.data import NATIONAL_CODE
 from course.i18n import N_, _, _f, province as _province
-from course.widgets import EdgeCase
+from course.edgecase import EdgeCase
 
 __all__ = [
     "Indicator",

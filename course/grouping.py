@@ -56,7 +56,7 @@ import numpy as np
 import pandas as pd
 
 from course.i18n import N_, _, _f, is_chinese, province
-from course.widgets import EdgeCase
+from course.edgecase import EdgeCase
 
 __all__ = [
     "Feature",

@@ -53,7 +53,7 @@ import pandas as pd
 
 from course import measures
 from course.i18n import N_, _, _f, province as _province
-from course.widgets import EdgeCase
+from course.edgecase import EdgeCase
 
 __all__ = [
     "YEAR",

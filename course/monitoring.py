@@ -58,7 +58,7 @@ import pandas as pd
 
 from course import catchup
 from course.i18n import N_, _, _f, is_chinese, province
-from course.widgets import EdgeCase
+from course.edgecase import EdgeCase
 
 __all__ = [
     "STATUSES",

@@ -85,7 +85,7 @@ from course.i18n import N_, _, _f, is_chinese, province as _province_name
 def _edge(message: str) -> Exception:
     """A :class:`course.widgets.EdgeCase` (imported lazily so that this module needs only pandas/numpy
     to import: the graded capstone's sandboxed kernel imports it)."""
-    from course.widgets import EdgeCase
+    from course.edgecase import EdgeCase
 
     return EdgeCase(message)
 

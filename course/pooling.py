@@ -52,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from course.i18n import _, _f
-from course.widgets import EdgeCase
+from course.edgecase import EdgeCase
 
 __all__ = [
     "standard_error",

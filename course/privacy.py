@@ -66,7 +66,7 @@ import numpy as np
 import pandas as pd
 
 from course.i18n import N_, _, _f
-from course.widgets import EdgeCase
+from course.edgecase import EdgeCase
 
 __all__ = [
     "QUASI_IDENTIFIERS",

@@ -48,7 +48,7 @@ import math
 from dataclasses import dataclass
 
 from course.i18n import N_, _, _f
-from course.widgets import EdgeCase
+from course.edgecase import EdgeCase
 
 __all__ = [
     "BENEFIT_SCALE",

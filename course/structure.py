@@ -124,7 +124,7 @@ _DETAIL = {"three": THREE_SECTORS, "nine": NINE_SECTORS}
 
 def _edge(message: str) -> Exception:
     """An EdgeCase (imported lazily so that this module needs only pandas/numpy to import)."""
-    from course.widgets import EdgeCase
+    from course.edgecase import EdgeCase
 
     return EdgeCase(message)
 

@@ -72,7 +72,7 @@ import pandas as pd
 
 from course.data import NATIONAL_CODE
 from course.i18n import N_, _, _f, is_chinese, province as _province_name
-from course.widgets import EdgeCase
+from course.edgecase import EdgeCase
 
 __all__ = [
     "REGIONS",

@@ -51,6 +51,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import plots
+from .edgecase import EdgeCase
 from .i18n import N_, _, _f
 
 __all__ = ["EdgeCase", "Explorer", "STATIC_NOTE"]
@@ -62,19 +63,6 @@ _EDGE_STYLE = ("border-left:4px solid #E69F00;background:#FFF6E0;color:#222;padd
                "margin:6px 0;font-size:14px;")
 _ERROR_STYLE = ("border-left:4px solid #D55E00;background:#FBEAE3;color:#222;padding:8px 12px;"
                 "margin:6px 0;font-size:14px;")
-
-
-class EdgeCase(Exception):
-    """A setting with no meaningful result; the message is shown to the student as a note.
-
-    Raise it from a pure compute function, with a short explanation of why there is nothing to
-    show and what to do instead:
-
-    >>> raise EdgeCase("All weights are zero, so the index is undefined; raise at least one.")
-    Traceback (most recent call last):
-    ...
-    course.widgets.EdgeCase: All weights are zero, so the index is undefined; raise at least one.
-    """
 
 
 def edgecase_html(message: str) -> str:

@@ -283,3 +283,44 @@ def test_long_control_labels_are_not_cut():
     assert widths["vintage"] == widths["year"] != ""          # shared and set
     assert int(widths["vintage"].rstrip("px")) >= 7 * len("GDP vintage")
     assert widths["fixed"] == "50px"                          # a lesson's own width is kept
+
+
+# -- the topic modules import without the display stack -------------------------------------------
+
+#: modules whose job is display (widgets, figures, the quiz, the sweep) and may import ipywidgets and
+#: matplotlib's pyplot when they are imported; every other module of the package must not
+DISPLAY_MODULES = {"widgets", "plots", "fastdraw", "tour", "quiz", "widget_sweep"}
+
+
+def test_topic_modules_import_without_ipywidgets_or_pyplot():
+    """A graded notebook's kernel and the grader import the topic modules (privacy, credit, ...) for
+    their computations; importing ipywidgets and pyplot with them cost about 1.4 s of CPU per notebook.
+    EdgeCase lives in course.edgecase for that reason. Checked in a fresh interpreter, module by module."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    names = sorted(p.stem for p in (Path(__file__).resolve().parent.parent / "course").glob("*.py")
+                   if p.stem not in DISPLAY_MODULES | {"__init__", "__main__"})
+    assert "privacy" in names and "credit" in names and "edgecase" in names
+    code = ("import importlib, sys, json\nout = {}\n"
+            f"for name in {names!r}:\n"
+            "    for m in [k for k in sys.modules if k == 'ipywidgets' or k.startswith('ipywidgets.') "
+            "or k == 'matplotlib.pyplot' or k == 'course' or k.startswith('course.')]:\n"
+            "        del sys.modules[m]\n"
+            "    importlib.import_module('course.' + name)\n"
+            "    out[name] = sorted(k for k in ('ipywidgets', 'matplotlib.pyplot') if k in sys.modules)\n"
+            "print(json.dumps(out))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    import json
+
+    loaded = {k: v for k, v in json.loads(proc.stdout.strip().splitlines()[-1]).items() if v}
+    assert loaded == {}, f"these modules pull in the display stack when imported: {loaded}"
+
+
+def test_edgecase_is_one_class_wherever_it_is_imported_from():
+    from course import edgecase, privacy, widgets
+
+    assert widgets.EdgeCase is edgecase.EdgeCase is EdgeCase
+    assert privacy.EdgeCase is EdgeCase
