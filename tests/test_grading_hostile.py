@@ -415,9 +415,11 @@ def hostile(request, tmp_path_factory):
     grade.autograde(root, subs, name, timeout=TIMEOUT, per_notebook=BUDGET, jobs=3)
     after = {k: tree_digest(p, skip, content) for k, (p, skip, content) in watched.items()}
     left = _leftovers(my_procs)
-    for _ in range(10):  # processes get SIGKILL when their sandbox ends; give the kernel a moment to reap them
-        if not left:
-            break
+    # Processes get SIGKILL when their sandbox ends; the kernel may take a while to reap them on a busy
+    # machine (CI once saw three sandboxes' bwrap still exiting after 5 s). A process the attacks leave
+    # behind sleeps for 600 s, so a grace of 30 s cannot hide one.
+    deadline = time.monotonic() + 30
+    while left and time.monotonic() < deadline:
         time.sleep(0.5)
         left = _leftovers(my_procs)
     csv_path = tmp / "grades.csv"
