@@ -78,7 +78,8 @@ def _db_url(root: Path, wait: bool = False) -> str:
 
 
 def nbgrader_cmd(root: Path, *args: str, wait: bool = False) -> list[str]:
-    return [sys.executable, "-m", "nbgrader", *args, f"--CourseDirectory.root={root}",
+    # nbgrader's own command line, with a cheaper gradebook (see nqpf_grading/nbgrader_main.py)
+    return [sys.executable, "-m", "nqpf_grading.nbgrader_main", *args, f"--CourseDirectory.root={root}",
             f"--CourseDirectory.db_url={_db_url(root, wait)}"]
 
 

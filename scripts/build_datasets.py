@@ -1774,6 +1774,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"datapackage.json: {len(resources)} resources")
         write_readme(args.out / "README.md", built, resources)
         print("README.md: data dictionary")
+        # the tables just written, checked once more by the course's own loader: kernels that read an
+        # unchanged file skip the cell-by-cell check (course.data.write_stamp)
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from course import data as course_data
+
+        try:
+            stamp = course_data.write_stamp(args.out)
+        except course_data.DataError as exc:
+            raise BuildError(f"the course's loader refuses a table just built: {exc}") from None
+        print(f"{stamp.name}: {len(json.loads(stamp.read_text(encoding='utf-8'))['files'])} tables checked")
     except BuildError as exc:
         print(f"build_datasets: {exc}", file=sys.stderr)
         return 1

@@ -261,3 +261,77 @@ def test_a_year_with_only_the_national_row_must_be_declared(tmp_path):
         course.load("province_internet", path=path)
     msg = _assert_one_line(err, path, column="province_code")
     assert "year=2010 has the national row but none of the 31 provinces" in msg
+
+
+# -- the stamp of tables already checked (datasets/validated.json) -------------------------------
+
+@pytest.fixture
+def fresh_caches():
+    def clear():
+        for f in (data._package, data._province_names, data._stamps, data._load_cached):
+            f.cache_clear()
+    clear()
+    yield
+    clear()
+
+
+def _copy_datasets(tmp_path: Path) -> Path:
+    import shutil
+
+    folder = tmp_path / "datasets"
+    shutil.copytree(data.DATASETS_DIR, folder)
+    return folder
+
+
+def test_the_stamp_is_current_and_lists_every_table(tmp_path, fresh_caches):
+    # written again from the committed tables: the committed stamp must be byte for byte the same
+    folder = _copy_datasets(tmp_path)
+    (folder / data.STAMP_FILE).unlink()
+    written = data.write_stamp(folder)
+    assert written.read_bytes() == (data.DATASETS_DIR / data.STAMP_FILE).read_bytes(), \
+        "datasets/validated.json is stale: run scripts/build_datasets.py (or course.data.write_stamp())"
+    assert sorted(data._stamps()) == sorted(NAMES)
+
+
+def test_stamped_tables_are_read_without_the_cell_by_cell_check(monkeypatch, fresh_caches):
+    checked = []
+    real = data.validate
+    monkeypatch.setattr(data, "validate", lambda name, file: checked.append(name) or real(name, file))
+    for name in NAMES:
+        fast = course.load(name)
+        pd.testing.assert_frame_equal(fast, real(name, data.DATASETS_DIR / data.resource(name)["path"]),
+                                      check_exact=True)
+    assert checked == []
+
+
+def test_an_edited_table_is_checked_in_full_despite_the_stamp(tmp_path, monkeypatch, fresh_caches):
+    folder = _copy_datasets(tmp_path)
+    monkeypatch.setattr(data, "DATASETS_DIR", folder)
+    rows = _rows("province_gdp")
+    col = rows[0].index("province_en")
+    rows[5][col] = "Pekin"  # reads as text without complaint; only the full check sees it
+    _write(folder, "province_gdp", rows)
+    with pytest.raises(data.DataError) as err:
+        course.load("province_gdp")
+    assert "province_gdp.csv, row 6, column 'province_en'" in str(err.value)
+    assert "'Pekin' does not match" in str(err.value)
+    assert len(course.load("provinces")) == 31  # an untouched table still loads
+
+
+def test_a_stale_stamp_counts_for_nothing(tmp_path, monkeypatch, fresh_caches):
+    folder = _copy_datasets(tmp_path)
+    monkeypatch.setattr(data, "DATASETS_DIR", folder)
+    assert data._stamps()  # the copy's stamp applies to the copy
+    data._stamps.cache_clear()
+    package = folder / "datapackage.json"
+    package.write_bytes(package.read_bytes() + b"\n")  # the description changed: every check may differ
+    assert data._stamps() == {}
+    data._stamps.cache_clear()
+    package.write_bytes(package.read_bytes()[:-1])
+    (folder / data.STAMP_FILE).write_text("{not json", encoding="utf-8")
+    assert data._stamps() == {}
+    checked = []
+    real = data.validate
+    monkeypatch.setattr(data, "validate", lambda name, file: checked.append(name) or real(name, file))
+    course.load("pwt_china")
+    assert checked == ["pwt_china"]

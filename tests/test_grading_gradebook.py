@@ -1,0 +1,94 @@
+"""The grading process's cheaper gradebook (``exercises/nqpf_grading/nbgrader_main.py``, issue 14).
+
+nbgrader opens a new ``Gradebook`` five times per student; in the grading process each one now reuses
+the engine of its database and skips the table and course checks after the first. Each case runs in a
+fresh interpreter, because the change is process-wide (that is its point) and must not leak into the
+test process.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grading_helpers import EXERCISES
+
+SCRIPT = r"""
+import json, sys
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+import nbgrader
+PATCH = sys.argv[2] == "patched"
+if sys.argv[3] != "-":
+    nbgrader.__version__ = sys.argv[3]
+from nqpf_grading import nbgrader_main
+if PATCH:
+    nbgrader_main.reuse_gradebook_engines()
+from nbgrader.api import Gradebook
+
+statements = []
+event.listen(Engine, "before_cursor_execute", lambda conn, cur, stmt, *a: statements.append(stmt))
+tmp = sys.argv[1]
+out = {}
+with Gradebook(f"sqlite:///{tmp}/a.db") as gb:
+    gb.add_student("s1", first_name="Ada")
+    gb.add_assignment("ps1")
+    first_engine = id(gb.engine)
+n_first = len(statements)
+with Gradebook(f"sqlite:///{tmp}/a.db") as gb:
+    out["students"] = [s.id for s in gb.students]
+    out["assignments"] = [a.name for a in gb.assignments]
+    out["same_engine"] = id(gb.engine) == first_engine
+out["second_open_statements"] = sum("sqlite_master" in s or "PRAGMA" in s for s in statements[n_first:])
+with Gradebook(f"sqlite:///{tmp}/b.db") as gb:  # another course in the same process
+    gb.add_student("s2")
+    out["other_db_students"] = [s.id for s in gb.students]
+out["patched"] = nbgrader.api.Gradebook.__init__.__module__
+print(json.dumps(out))
+"""
+
+
+MODES = {"patched": ("patched", "-"), "plain": ("plain", "-"), "other version": ("patched", "0.10.0")}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """The three cases at once (each interpreter imports nbgrader and runs alembic: seconds each)."""
+    env = {"PYTHONPATH": str(EXERCISES), "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin"}
+    procs = {}
+    for label, (mode, version) in MODES.items():
+        tmp = tmp_path_factory.mktemp("gradebook")
+        procs[label] = subprocess.Popen([sys.executable, "-c", SCRIPT, str(tmp), mode, version], cwd=EXERCISES,
+                                        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out = {}
+    for label, proc in procs.items():
+        stdout, stderr = proc.communicate(timeout=300)
+        assert proc.returncode == 0, f"{label}: {stderr[-2000:]}"
+        out[label] = json.loads(stdout.strip().splitlines()[-1])
+    return out
+
+
+def test_the_gradebook_reuses_its_engine_and_keeps_every_record(runs):
+    got = runs["patched"]
+    assert got["patched"] == "nqpf_grading.nbgrader_main"
+    assert got["same_engine"] is True
+    assert got["second_open_statements"] == 0  # no table inspection, no create_all the second time
+    assert got["students"] == ["s1"] and got["assignments"] == ["ps1"]
+    assert got["other_db_students"] == ["s2"]  # a new database still gets its tables
+
+
+def test_unpatched_nbgrader_inspects_the_tables_each_time(runs):
+    # the saving above is real: nbgrader's own __init__ inspects the tables on every open
+    got = runs["plain"]
+    assert got["patched"] == "nbgrader.api"
+    assert got["same_engine"] is False and got["second_open_statements"] > 0
+    assert got["students"] == ["s1"] and got["other_db_students"] == ["s2"]
+
+
+def test_another_nbgrader_version_is_left_alone(runs):
+    got = runs["other version"]
+    assert got["patched"] == "nbgrader.api" and got["same_engine"] is False
