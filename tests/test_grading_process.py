@@ -1,9 +1,11 @@
-"""The grading process's cheaper gradebook (``exercises/nqpf_grading/nbgrader_main.py``, issue 14).
+"""What the grading process does to spend less CPU per submission (issue 14), and that it loses nothing.
 
-nbgrader opens a new ``Gradebook`` five times per student; in the grading process each one now reuses
-the engine of its database and skips the table and course checks after the first. Each case runs in a
-fresh interpreter, because the change is process-wide (that is its point) and must not leak into the
-test process.
+- ``exercises/nqpf_grading/nbgrader_main.py``: nbgrader opens a new ``Gradebook`` five times per
+  student; in the grading process each one reuses the engine of its database and skips the table and
+  course checks after the first. Each case runs in a fresh interpreter, because the change is
+  process-wide (that is its point) and must not leak into the test process.
+- ``preprocessors._nodes_unchecked``: nbformat's check of each output node is skipped while grading,
+  so the outputs rebuilt for the graded notebook must fit the schema by construction.
 """
 
 from __future__ import annotations
@@ -92,3 +94,32 @@ def test_unpatched_nbgrader_inspects_the_tables_each_time(runs):
 def test_another_nbgrader_version_is_left_alone(runs):
     got = runs["other version"]
     assert got["patched"] == "nbgrader.api" and got["same_engine"] is False
+
+
+def test_outputs_rebuilt_for_the_graded_notebook_fit_the_schema_without_the_per_node_check():
+    # While grading, nbformat's check of each output node is skipped (preprocessors._nodes_unchecked):
+    # clean_outputs must turn whatever a hostile kernel sent into outputs of the schema's types.
+    import nbformat
+    from nbformat import NotebookNode
+
+    from nqpf_grading import preprocessors as pp
+
+    raw = [
+        {"output_type": "stream", "name": "evil", "text": ["a", "b"]},
+        {"output_type": "error", "ename": 7, "evalue": None, "traceback": "not a list"},
+        {"output_type": "execute_result", "execution_count": "7", "metadata": {"x": object()},
+         "data": {"text/plain": ["4", "2"], "text/html": "<b>x</b>", "image/png": "not base64!"}},
+        {"output_type": "execute_result", "execution_count": True, "data": {}},
+        {"output_type": "execute_result", "execution_count": -3, "data": {"text/plain": 5}},
+        {"output_type": "display_data", "data": {"application/x-weird": {"a": 1}}},
+        {"output_type": "clear_output"},
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x")])
+    with pp._nodes_unchecked():
+        nb.cells[0].outputs = [NotebookNode(o) for o in raw]
+        pp.clean_outputs(nb)
+    nbformat.validate(nb)  # the whole notebook, as nbformat checks it
+    counts = [o.get("execution_count") for o in nb.cells[0].outputs if o.output_type == "execute_result"]
+    assert counts == [None, None, None]
+    from nbformat.v4 import nbbase
+    assert nbbase.validate is not None and nbbase.validate.__module__ == "nbformat.v4.nbbase"  # put back
