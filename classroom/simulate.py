@@ -723,8 +723,8 @@ def run(n_students: int, threads: int, seed: int, keep: bool = False) -> dict:
         out = as_user(who, [*grade, "autograde", str(inbox), "--timeout", str(CELL_TIMEOUT)], cwd=instr_home)
         if out.returncode != 0:
             raise RuntimeError(f"autograde failed: {out.stdout[-2000:]}{out.stderr[-2000:]}")
-        # grade.py's default: one sandboxed grader per core, at most four (exercises/grade.py, default_jobs)
-        phase(f"autograde {len(arrived)} submissions (grade.py, {max(1, min(4, os.cpu_count() or 1))} in parallel)", t0)
+        graders = re.search(r"\((\d+) parallel graders at most\)", out.stdout)
+        phase(f"autograde {len(arrived)} submissions (grade.py, {graders.group(1) if graders else '?'} in parallel)", t0)
         flags_file = course_dir / "grading_flags.json"
         failed = sorted(sid for sid, f in (json.loads(flags_file.read_text()) if flags_file.exists() else {}).items()
                         if any(x.startswith("autograde failed") for x in f))

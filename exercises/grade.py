@@ -698,7 +698,8 @@ def main(argv=None) -> int:
             t0 = time.perf_counter()
             flags = autograde(root, args.submissions, args.assignment, args.timeout, args.per_notebook,
                               jobs=args.jobs, limits={"memory_mb": args.memory_mb})
-            print(f"autograded {len(flags)} entries in {time.perf_counter() - t0:.0f} s; log in {root / LOG_FILE}")
+            print(f"autograded {len(flags)} entries in {time.perf_counter() - t0:.0f} s "
+                  f"({args.jobs or default_jobs()} parallel graders at most); log in {root / LOG_FILE}")
             rows = grade_table(root, args.assignment)
             print_table(rows)
             print(flag_summary(rows))
