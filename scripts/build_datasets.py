@@ -1551,7 +1551,9 @@ script and rebuild (`.venv/bin/python scripts/build_datasets.py`). The machine-r
 every table and column (types, units, allowed ranges, keys and full source notes) is
 [`datapackage.json`](datapackage.json), a Frictionless *tabular data package*; `course.data.load(name)`
 reads a table and checks it against that descriptor, and `course.data.citation(name)` gives the citation
-to print under a figure.
+to print under a figure. `validated.json` lists the SHA-256 of every file that passed that check when it was
+built: `load` reads an unchanged file without checking it cell by cell again (a changed file is checked in
+full).
 
 ## Conventions
 
