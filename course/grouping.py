@@ -691,8 +691,13 @@ def alt_text(r: Grouping) -> str:
               "{features}). {parts}. Adjusted Rand index with the NBS regions {r.ari:.2f}.")
 
 
-def render(r: Grouping):
-    """The Explorer's view: tile map of the groups, a summary line and the profile table."""
+def render(r: Grouping, reuse: dict | None = None):
+    """The Explorer's view: tile map of the groups, a summary line and the profile table.
+
+    ``reuse`` (a dict kept by the Explorer) holds the previous redraw's figure; its map is updated
+    in place when it can be (``tile_map(update=True)``: the same pixels as a new figure, for less
+    work), else a new figure is drawn and kept there for the next redraw.
+    """
     import matplotlib.pyplot as plt
 
     from course import plots
@@ -700,9 +705,16 @@ def render(r: Grouping):
     cats = pd.Series(pd.Categorical([_group_name(g) for g in r.labels],
                                     categories=[_group_name(g) for g in range(1, r.k + 1)]), index=r.labels.index)
     with plots.course_style():
-        fig = plt.figure(figsize=(5.0, 4.9), dpi=100)
-        ax = fig.add_axes([0.0, 0.0, 1.0, 0.86])
-        plots.tile_map(categories=cats, ax=ax, label=_("endowment group"))
+        fig = None
+        if reuse and reuse.get("fig") is not None:
+            if plots.tile_map(categories=cats, ax=reuse["ax"], label=_("endowment group"), update=True) is not None:
+                fig = reuse["fig"]
+        if fig is None:
+            fig = plt.figure(figsize=(5.0, 4.9), dpi=100)
+            ax = fig.add_axes([0.0, 0.0, 1.0, 0.86])
+            plots.tile_map(categories=cats, ax=ax, label=_("endowment group"))
+            if reuse is not None:
+                reuse.update(fig=fig, ax=ax)
         plots.finding_title(fig, _finding(r), width=48)
     return [fig, summary_html(r), profiles_html(r)]
 
@@ -726,5 +738,6 @@ def explorer(data: pd.DataFrame | None = None, features=DEFAULT_FEATURES, k: int
     def compute(features, k):
         return explore(data, regions, names, features, k)
 
-    return Explorer(controls, compute, render, alt=alt_text, title=_("Group the provinces by their endowments"),
+    reuse: dict = {}  # the figure drawn last, updated in place by the next redraw
+    return Explorer(controls, compute, lambda r: render(r, reuse), alt=alt_text, title=_("Group the provinces by their endowments"),
                     caption=_("Features: see the lesson's feature table (NBS, CSYST). k-means on standardised features."))
