@@ -126,3 +126,46 @@ def test_grouping_figure_not_reused_after_a_language_switch(grouping_inputs):
     finally:
         i18n.set_language("en")
         plt.close("all")
+
+
+# -- lesson 21: monitoring -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def monitoring_inputs():
+    from course import monitoring
+
+    return monitoring.build_series(), course.load("provinces").set_index("province_code")["province_en"]
+
+
+def test_monitoring_map_updated_in_place_matches_a_new_one(monitoring_inputs):
+    from course import monitoring
+
+    series, names = monitoring_inputs
+    reuse: dict = {}
+    other = [k for k in monitoring.SERIES if k != "rd_restated"][0]
+    lo, hi, step, default = monitoring.SERIES[other].target
+    settings = [dict(), dict(target=2.0), dict(target=4.5, target_year=2040),   # other verdicts
+                dict(window=1, method="endpoints"),
+                dict(indicator=other, target=default),                          # another indicator, legend
+                dict()]
+    shown = []
+    for kw in settings:
+        v = monitoring.explore(series, names, **kw)
+        shown.append(same_as_fresh(monitoring.render, v, reuse))
+    assert all(f is shown[0] for f in shown)  # really updated in place, not drawn anew
+    plt.close("all")
+
+
+def test_monitoring_figure_not_reused_after_a_language_switch(monitoring_inputs):
+    from course import monitoring
+
+    series, names = monitoring_inputs
+    reuse: dict = {}
+    fig = first_figure(monitoring.render(monitoring.explore(series, names), reuse))
+    i18n.set_language("zh")
+    try:
+        zh = same_as_fresh(monitoring.render, monitoring.explore(series, names), reuse)
+        assert zh is not fig
+    finally:
+        i18n.set_language("en")
+        plt.close("all")
