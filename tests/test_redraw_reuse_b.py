@@ -169,3 +169,35 @@ def test_monitoring_figure_not_reused_after_a_language_switch(monitoring_inputs)
     finally:
         i18n.set_language("en")
         plt.close("all")
+
+
+# -- lesson 24: overcapacity -------------------------------------------------------------------------
+
+def test_overcapacity_figure_updated_in_place_matches_a_new_one():
+    from course import overcapacity as oc
+
+    reuse: dict = {}
+    settings = [dict(), dict(followers=0, information=0.0, demand=0.4, seed=1),   # an empty industry
+                dict(followers=100, information=1.0, demand=1.6, seed=9),       # gluts and higher bars
+                dict(followers=60, information=0.2, demand=0.7, seed=3), dict()]
+    shown, unpriced = [], 0
+    for kw in settings:
+        r = oc.explore(**{**dict(followers=30, information=0.5, demand=1.0, seed=0), **kw})
+        unpriced += int(r.industries["price"].isna().sum())
+        shown.append(same_as_fresh(oc.render, r, reuse))
+    assert unpriced > 0  # the settings include an industry without a price (its label is hidden)
+    assert all(f is shown[0] for f in shown)
+    plt.close("all")
+
+
+def test_overcapacity_figure_not_reused_after_a_language_switch():
+    from course import overcapacity as oc
+
+    reuse: dict = {}
+    fig = first_figure(oc.render(oc.explore(30, 0.5, 1.0, 0), reuse))
+    i18n.set_language("zh")
+    try:
+        assert same_as_fresh(oc.render, oc.explore(30, 0.5, 1.0, 0), reuse) is not fig
+    finally:
+        i18n.set_language("en")
+        plt.close("all")
