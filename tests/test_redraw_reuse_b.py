@@ -201,3 +201,36 @@ def test_overcapacity_figure_not_reused_after_a_language_switch():
     finally:
         i18n.set_language("en")
         plt.close("all")
+
+
+# -- lesson 23: comparative advantage ----------------------------------------------------------------
+
+def test_comparative_advantage_figure_updated_in_place_matches_a_new_one():
+    from course import comparative_advantage as ca
+
+    e = ca._default_economy()
+    reuse: dict = {}
+    settings = [(50, 50, 50, 240), (100, 0, 0, 240), (0, 100, 100, 2000),   # other points and bars
+                (0, 0, 0, 100), (35, 70, 5, 900), (50, 50, 50, 240)]
+    shown, signs = [], set()
+    for b, t, h, price in settings:
+        r = ca.outcome(b, t, h, price, economy=e)
+        signs |= set(np.sign(r.gains.round(1)))
+        shown.append(same_as_fresh(ca.render, r, reuse))
+    assert {-1.0, 1.0} <= signs      # gains above and below zero (labels above and below the bars)
+    assert all(f is shown[0] for f in shown)
+    plt.close("all")
+
+
+def test_comparative_advantage_figure_not_reused_after_a_language_switch():
+    from course import comparative_advantage as ca
+
+    e = ca._default_economy()
+    reuse: dict = {}
+    fig = first_figure(ca.render(ca.outcome(50, 50, 50, 240, economy=e), reuse))
+    i18n.set_language("zh")
+    try:
+        assert same_as_fresh(ca.render, ca.outcome(50, 50, 50, 240, economy=e), reuse) is not fig
+    finally:
+        i18n.set_language("en")
+        plt.close("all")
