@@ -655,11 +655,11 @@ def profiles_html(r: Grouping) -> str:
     """The group profiles: size, description, mean z-score of each feature (signed, 2 decimals)."""
     head = "".join(f"<th>{html.escape(_(FEATURES[f].label))}</th>" for f in r.features)
     rows = []
+    groups = _members(r)
     for g in r.z_mean.index:
-        members = r.names.reindex(r.labels.index[r.labels == g]).map(province)
         cells = "".join(
             f"<td style='text-align:right'>{r.z_mean.at[g, f]:+.2f}</td>" for f in r.features)
-        shown = _(", ").join(members.tolist())
+        shown = _(", ").join(groups.get(g, []))
         rows.append(f"<tr><th scope='row'>{_group_name(g)} ({int(r.sizes[g])})</th>"
                     f"<td>{html.escape(r.descriptions[g])}</td>{cells}"
                     f"<td style='font-size:11px'>{html.escape(shown)}</td></tr>")
@@ -679,10 +679,19 @@ def summary_html(r: Grouping) -> str:
     return f"<p class='course-summary' style='font-size:13px'>{html.escape(text)}</p>"
 
 
+def _members(r: Grouping) -> dict:
+    """Each group's members (names in the student's language), in the order of ``r.labels``."""
+    groups: dict = {}
+    for g, name in zip(r.labels.tolist(), r.names.reindex(r.labels.index).tolist()):
+        groups.setdefault(g, []).append(province(name))
+    return groups
+
+
 def alt_text(r: Grouping) -> str:
     parts = []
+    groups = _members(r)
     for g in r.z_mean.index:
-        members = _(", ").join(province(m) for m in r.names.reindex(r.labels.index[r.labels == g]))
+        members = _(", ").join(groups.get(g, []))
         description = r.descriptions[g]
         parts.append(_f("group {g} ({description}): {members}"))
     features = _(", ").join(_(FEATURES[f].label) for f in r.features)

@@ -471,15 +471,16 @@ def table_html(v: MonitorView) -> str:
     t["_order"] = t["status"].cat.codes
     t = t.sort_values(["_order", "years_to_target", "latest"], ascending=[True, True, False])
     rows = []
-    for _code, r in t.iterrows():
-        yrs = r["years_to_target"]
+    # column by column rather than with iterrows (a redraw builds this table every time)
+    columns = ("province_en", "status", "latest", "trend_growth", "required_growth", "years_to_target", "reach_year")
+    for name, status, latest, trend, required, yrs, reach_year in zip(*(t[c].tolist() for c in columns)):
         yrs_s = _("never") if yrs == math.inf else ("0" if yrs == 0 else (_("n/a") if not np.isfinite(yrs) else f"{yrs:.1f}"))
-        reach = "" if not np.isfinite(r["reach_year"]) else f"{int(r['reach_year'])}"
+        reach = "" if not np.isfinite(reach_year) else f"{int(reach_year)}"
         rows.append(
-            f"<tr><td>{html.escape(province(str(r['province_en'])))}</td><td>{html.escape(_(str(r['status'])))}</td>"
-            f"<td style='text-align:right'>{v.info.show(r['latest'])}</td>"
-            f"<td style='text-align:right'>{_pct(r['trend_growth'])}</td>"
-            f"<td style='text-align:right'>{_pct(r['required_growth']) if np.isfinite(r['required_growth']) else '-'}</td>"
+            f"<tr><td>{html.escape(province(str(name)))}</td><td>{html.escape(_(str(status)))}</td>"
+            f"<td style='text-align:right'>{v.info.show(latest)}</td>"
+            f"<td style='text-align:right'>{_pct(trend)}</td>"
+            f"<td style='text-align:right'>{_pct(required) if np.isfinite(required) else '-'}</td>"
             f"<td style='text-align:right'>{yrs_s}</td><td style='text-align:right'>{reach}</td></tr>")
     a = v.table.attrs
     unit = html.escape(_(v.info.unit))
