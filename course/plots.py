@@ -485,10 +485,12 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
     update : bool
         Redraw a widget's map in place: ``ax`` already holds a map drawn by this function, and its
         tiles, texts and colour bar are updated (colours, values, highlights, scale) instead of being
-        built again, which halves the cost of a tile-map redraw. Only a plain numeric map can be
-        updated (every province has a value, no legend, same layout, language and fonts as before);
-        otherwise nothing is drawn and ``None`` is returned, and the caller draws on a new figure.
-        The pixels are the same as a map drawn afresh.
+        built again, which halves the cost of a tile-map redraw. A plain numeric map (every
+        province has a value, no legend) and a categorical map (new categories, hatches, letters
+        and no-data tiles; the legend is kept when its entries are the same, else drawn again) can
+        be updated, each as the same kind of map with the same layout, language and fonts as
+        before; otherwise nothing is drawn and ``None`` is returned, and the caller draws on a new
+        figure. The pixels are the same as a map drawn afresh.
 
     Returns
     -------
