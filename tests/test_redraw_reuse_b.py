@@ -71,12 +71,17 @@ def test_categorical_map_updated_in_place_matches_a_new_one():
                 plots.finding_title(ax.figure, "A test map")
         return out
 
+    def plain_and_hatched():  # "National" tiles have no hatch, so their texts have no box
+        lev = ["East", "National"]
+        return pd.Series(pd.Categorical(rng.choice(lev, len(codes)), categories=lev), index=codes)
+
     kept = draw(cats(3))
     fig = kept.figure
     for c, hl in [(cats(3), None),                        # new categories, same legend
                   (cats(2), 110000),                       # a shorter legend, a highlighted tile
                   (cats(3, missing=(540000, 650000)), None),  # no-data tiles and legend entry
-                  (cats(3), None)]:                        # and back
+                  (plain_and_hatched(), None),             # text boxes removed from some tiles
+                  (cats(3), None)]:                        # and given back
         assert draw(c, kept, update=True, highlight=hl) is kept
         fresh = draw(c, highlight=hl).figure
         assert np.array_equal(pixels(fig), pixels(fresh)), (c.value_counts(dropna=False).to_dict(), hl)
