@@ -516,27 +516,62 @@ def _title(r: Outcome) -> str:
     return _f("{head}; {name} gains most ({gain:+.1f} %)")
 
 
-def render(r: Outcome):
-    """Left: the joint production frontier (autarky = 100 on each axis) with the autarky point,
-    the specialised point at this price and your allocation. Right: each region's gain.
-    Below: a table of the regions' outputs and gains, and any notes."""
+def _figure_key(r: Outcome) -> tuple:
+    """What fixes the figure's layout: a kept figure is reused only for a result with the same key."""
+    import matplotlib as mpl
+
+    from course.i18n import get_language
+
+    return (tuple(r.economy.regions), get_language(), repr(mpl.rcParams["font.family"]),
+            repr(mpl.rcParams["font.sans-serif"]))
+
+
+def _new_figure(r: Outcome) -> dict:
+    """The figure of :func:`render` with its artists (their values are set by :func:`_set_values`)."""
     import matplotlib.pyplot as plt
 
-    from course.plots import COLORS, HATCHES, finding_title
+    from course.plots import COLORS, HATCHES
 
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(8.0, 3.6), dpi=72, gridspec_kw={"width_ratios": [1.15, 1]})
     fig.subplots_adjust(left=0.08, right=0.98, bottom=0.13, top=0.77, wspace=0.3)
-    f = frontier(r.economy)
-    x = f["technology"] / r.autarky_joint["technology"] * 100
-    y = f["goods"] / r.autarky_joint["goods"] * 100
-    ax.plot(x, y, color="black", linestyle="-", linewidth=1.4, label=_("frontier"))
+    front = ax.plot([0, 1], [0, 1], color="black", linestyle="-", linewidth=1.4, label=_("frontier"))[0]
     ax.plot([100], [100], marker="o", markersize=8, color=COLORS[0], linestyle="none", label=_("autarky"))
-    ax.plot([r.specialised_joint["technology"]], [r.specialised_joint["goods"]], marker="s", markersize=8,
-            color=COLORS[2], linestyle="none", label=_("specialised"))
-    ax.plot([r.joint["technology"]], [r.joint["goods"]], marker="*", markersize=13, color=COLORS[1],
-            markeredgecolor="black", markeredgewidth=0.6, linestyle="none", label=_("your allocation"))
+    spec = ax.plot([0], [0], marker="s", markersize=8, color=COLORS[2], linestyle="none", label=_("specialised"))[0]
+    mine = ax.plot([0], [0], marker="*", markersize=13, color=COLORS[1], markeredgecolor="black",
+                   markeredgewidth=0.6, linestyle="none", label=_("your allocation"))[0]
     ax.set_xlabel(_("Technology (autarky = 100)"))
     ax.set_ylabel(_("Goods (autarky = 100)"))
+    ax.legend(loc="lower left", fontsize=8, handlelength=1.2)
+    regions = list(r.economy.regions)
+    pos = np.arange(len(regions))
+    bars = bx.bar(pos, np.zeros(len(pos)), color=COLORS[: len(regions)], edgecolor="white")
+    for bar, h in zip(bars, HATCHES):
+        bar.set_hatch(h)
+        bar.set_hatchcolor("white")
+    diamonds = bx.plot(pos, np.zeros(len(pos)), marker="D", color="black", linestyle="none", markersize=6,
+                       label=_("if specialised"))[0]
+    gain_texts = [bx.text(p_, 0, "", ha="center", va="bottom", fontsize=8.5) for p_ in pos]
+    spec_texts = [bx.text(p_ + 0.13, 0, "", ha="left", va="center", fontsize=8) for p_ in pos]
+    bx.axhline(0, color="black", linewidth=0.8)
+    bx.set_xticks(pos, [province(n) for n in regions])
+    bx.yaxis.set_visible(False)                  # the gains are printed on the bars
+    bx.spines["left"].set_visible(False)
+    bx.grid(False)
+    bx.set_title(_("Gain over autarky (%)"), loc="left", fontsize=10, fontweight="normal")
+    bx.legend(loc="upper left", fontsize=8, handlelength=1.0)
+    return dict(fig=fig, ax=ax, bx=bx, front=front, spec=spec, mine=mine, bars=bars, diamonds=diamonds,
+                gain_texts=gain_texts, spec_texts=spec_texts, key=_figure_key(r))
+
+
+def _set_values(f: dict, r: Outcome) -> None:
+    """Give the artists of :func:`_new_figure` the values of ``r`` (a new figure or a kept one)."""
+    ax, bx = f["ax"], f["bx"]
+    fr = frontier(r.economy)
+    x = fr["technology"] / r.autarky_joint["technology"] * 100
+    y = fr["goods"] / r.autarky_joint["goods"] * 100
+    f["front"].set_data(x.to_numpy(), y.to_numpy())
+    f["spec"].set_data([r.specialised_joint["technology"]], [r.specialised_joint["goods"]])
+    f["mine"].set_data([r.joint["technology"]], [r.joint["goods"]])
     xmax = max(x.max(), r.joint["technology"]) * 1.05
     ymax = max(y.max(), r.joint["goods"]) * 1.08
     ax.set_xlim(0, xmax)
@@ -544,29 +579,39 @@ def render(r: Outcome):
     # few, fixed ticks: tick labels and grid lines are most of a redraw's cost
     ax.set_xticks(np.arange(0, xmax, 100 if xmax > 250 else 50))
     ax.set_yticks(np.arange(0, ymax, 50))
-    ax.legend(loc="lower left", fontsize=8, handlelength=1.2)
-    regions = list(r.economy.regions)
-    pos = np.arange(len(regions))
-    bars = bx.bar(pos, r.gains.to_numpy(), color=COLORS[: len(regions)], edgecolor="white")
-    for bar, h in zip(bars, HATCHES):
-        bar.set_hatch(h)
-        bar.set_hatchcolor("white")
-    bx.plot(pos, r.specialised_gains.to_numpy(), marker="D", color="black", linestyle="none", markersize=6,
-            label=_("if specialised"))
-    for p_, v in zip(pos, r.gains.to_numpy()):
-        bx.text(p_, v, f"{v:+.1f}", ha="center", va="bottom" if v >= 0 else "top", fontsize=8.5)
-    for p_, v in zip(pos, r.specialised_gains.to_numpy()):
-        bx.text(p_ + 0.13, v, f"{v:+.1f}", ha="left", va="center", fontsize=8)
-    bx.axhline(0, color="black", linewidth=0.8)
-    bx.set_xticks(pos, [province(n) for n in regions])
-    bx.yaxis.set_visible(False)                  # the gains are printed on the bars
-    bx.spines["left"].set_visible(False)
-    bx.grid(False)
-    bx.set_title(_("Gain over autarky (%)"), loc="left", fontsize=10, fontweight="normal")
+    gains, spec = r.gains.to_numpy(), r.specialised_gains.to_numpy()
+    for bar, v in zip(f["bars"], gains):
+        bar.set_height(v)
+    f["diamonds"].set_ydata(spec)
+    for text, v in zip(f["gain_texts"], gains):
+        text.set_y(v)
+        text.set_text(f"{v:+.1f}")
+        text.set_verticalalignment("bottom" if v >= 0 else "top")
+    for text, v in zip(f["spec_texts"], spec):
+        text.set_y(v)
+        text.set_text(f"{v:+.1f}")
     lo = min(0.0, float(r.gains.min()), float(r.specialised_gains.min()))
     hi = max(1.0, float(r.gains.max()), float(r.specialised_gains.max()))
     bx.set_ylim(lo - 0.12 * (hi - lo) - 0.5, hi + 0.15 * (hi - lo) + 0.5)
-    bx.legend(loc="upper left", fontsize=8, handlelength=1.0)
+
+
+def render(r: Outcome, reuse: dict | None = None):
+    """Left: the joint production frontier (autarky = 100 on each axis) with the autarky point,
+    the specialised point at this price and your allocation. Right: each region's gain.
+    Below: a table of the regions' outputs and gains, and any notes.
+
+    ``reuse`` (a dict kept by the Explorer) holds the previous redraw's figure and artists; they get
+    the new values in place (the same pixels as a new figure, for less work) unless the regions or
+    the language changed."""
+    from course.plots import finding_title
+
+    f = reuse.get("figure") if reuse else None
+    if f is None or f["key"] != _figure_key(r):
+        f = _new_figure(r)
+        if reuse is not None:
+            reuse["figure"] = f
+    _set_values(f, r)
+    fig = f["fig"]
     finding_title(fig, _title(r), width=72)
     table = pd.DataFrame({
         _("workers in technology (%)"): (100 * r.shares).round(0),
@@ -632,5 +677,6 @@ def explorer(economy: Economy | None = None):
     def compute(beijing, tianjin, hebei, price):
         return outcome(beijing, tianjin, hebei, price, economy=e)
 
-    return Explorer(controls, compute, render, alt=alt_text, caption=_(CAPTION),
+    reuse: dict = {}  # the figure drawn last, updated in place by the next redraw
+    return Explorer(controls, compute, lambda r: render(r, reuse), alt=alt_text, caption=_(CAPTION),
                     title=_("Beijing-Tianjin-Hebei: dividing the work (a model)"))

@@ -655,11 +655,11 @@ def profiles_html(r: Grouping) -> str:
     """The group profiles: size, description, mean z-score of each feature (signed, 2 decimals)."""
     head = "".join(f"<th>{html.escape(_(FEATURES[f].label))}</th>" for f in r.features)
     rows = []
+    groups = _members(r)
     for g in r.z_mean.index:
-        members = r.names.reindex(r.labels.index[r.labels == g]).map(province)
         cells = "".join(
             f"<td style='text-align:right'>{r.z_mean.at[g, f]:+.2f}</td>" for f in r.features)
-        shown = _(", ").join(members.tolist())
+        shown = _(", ").join(groups.get(g, []))
         rows.append(f"<tr><th scope='row'>{_group_name(g)} ({int(r.sizes[g])})</th>"
                     f"<td>{html.escape(r.descriptions[g])}</td>{cells}"
                     f"<td style='font-size:11px'>{html.escape(shown)}</td></tr>")
@@ -679,10 +679,19 @@ def summary_html(r: Grouping) -> str:
     return f"<p class='course-summary' style='font-size:13px'>{html.escape(text)}</p>"
 
 
+def _members(r: Grouping) -> dict:
+    """Each group's members (names in the student's language), in the order of ``r.labels``."""
+    groups: dict = {}
+    for g, name in zip(r.labels.tolist(), r.names.reindex(r.labels.index).tolist()):
+        groups.setdefault(g, []).append(province(name))
+    return groups
+
+
 def alt_text(r: Grouping) -> str:
     parts = []
+    groups = _members(r)
     for g in r.z_mean.index:
-        members = _(", ").join(province(m) for m in r.names.reindex(r.labels.index[r.labels == g]))
+        members = _(", ").join(groups.get(g, []))
         description = r.descriptions[g]
         parts.append(_f("group {g} ({description}): {members}"))
     features = _(", ").join(_(FEATURES[f].label) for f in r.features)
@@ -691,8 +700,13 @@ def alt_text(r: Grouping) -> str:
               "{features}). {parts}. Adjusted Rand index with the NBS regions {r.ari:.2f}.")
 
 
-def render(r: Grouping):
-    """The Explorer's view: tile map of the groups, a summary line and the profile table."""
+def render(r: Grouping, reuse: dict | None = None):
+    """The Explorer's view: tile map of the groups, a summary line and the profile table.
+
+    ``reuse`` (a dict kept by the Explorer) holds the previous redraw's figure; its map is updated
+    in place when it can be (``tile_map(update=True)``: the same pixels as a new figure, for less
+    work), else a new figure is drawn and kept there for the next redraw.
+    """
     import matplotlib.pyplot as plt
 
     from course import plots
@@ -700,9 +714,16 @@ def render(r: Grouping):
     cats = pd.Series(pd.Categorical([_group_name(g) for g in r.labels],
                                     categories=[_group_name(g) for g in range(1, r.k + 1)]), index=r.labels.index)
     with plots.course_style():
-        fig = plt.figure(figsize=(5.0, 4.9), dpi=100)
-        ax = fig.add_axes([0.0, 0.0, 1.0, 0.86])
-        plots.tile_map(categories=cats, ax=ax, label=_("endowment group"))
+        fig = None
+        if reuse and reuse.get("fig") is not None:
+            if plots.tile_map(categories=cats, ax=reuse["ax"], label=_("endowment group"), update=True) is not None:
+                fig = reuse["fig"]
+        if fig is None:
+            fig = plt.figure(figsize=(5.0, 4.9), dpi=100)
+            ax = fig.add_axes([0.0, 0.0, 1.0, 0.86])
+            plots.tile_map(categories=cats, ax=ax, label=_("endowment group"))
+            if reuse is not None:
+                reuse.update(fig=fig, ax=ax)
         plots.finding_title(fig, _finding(r), width=48)
     return [fig, summary_html(r), profiles_html(r)]
 
@@ -726,5 +747,6 @@ def explorer(data: pd.DataFrame | None = None, features=DEFAULT_FEATURES, k: int
     def compute(features, k):
         return explore(data, regions, names, features, k)
 
-    return Explorer(controls, compute, render, alt=alt_text, title=_("Group the provinces by their endowments"),
+    reuse: dict = {}  # the figure drawn last, updated in place by the next redraw
+    return Explorer(controls, compute, lambda r: render(r, reuse), alt=alt_text, title=_("Group the provinces by their endowments"),
                     caption=_("Features: see the lesson's feature table (NBS, CSYST). k-means on standardised features."))

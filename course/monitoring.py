@@ -471,15 +471,16 @@ def table_html(v: MonitorView) -> str:
     t["_order"] = t["status"].cat.codes
     t = t.sort_values(["_order", "years_to_target", "latest"], ascending=[True, True, False])
     rows = []
-    for _code, r in t.iterrows():
-        yrs = r["years_to_target"]
+    # column by column rather than with iterrows (a redraw builds this table every time)
+    columns = ("province_en", "status", "latest", "trend_growth", "required_growth", "years_to_target", "reach_year")
+    for name, status, latest, trend, required, yrs, reach_year in zip(*(t[c].tolist() for c in columns)):
         yrs_s = _("never") if yrs == math.inf else ("0" if yrs == 0 else (_("n/a") if not np.isfinite(yrs) else f"{yrs:.1f}"))
-        reach = "" if not np.isfinite(r["reach_year"]) else f"{int(r['reach_year'])}"
+        reach = "" if not np.isfinite(reach_year) else f"{int(reach_year)}"
         rows.append(
-            f"<tr><td>{html.escape(province(str(r['province_en'])))}</td><td>{html.escape(_(str(r['status'])))}</td>"
-            f"<td style='text-align:right'>{v.info.show(r['latest'])}</td>"
-            f"<td style='text-align:right'>{_pct(r['trend_growth'])}</td>"
-            f"<td style='text-align:right'>{_pct(r['required_growth']) if np.isfinite(r['required_growth']) else '-'}</td>"
+            f"<tr><td>{html.escape(province(str(name)))}</td><td>{html.escape(_(str(status)))}</td>"
+            f"<td style='text-align:right'>{v.info.show(latest)}</td>"
+            f"<td style='text-align:right'>{_pct(trend)}</td>"
+            f"<td style='text-align:right'>{_pct(required) if np.isfinite(required) else '-'}</td>"
             f"<td style='text-align:right'>{yrs_s}</td><td style='text-align:right'>{reach}</td></tr>")
     a = v.table.attrs
     unit = html.escape(_(v.info.unit))
@@ -525,16 +526,29 @@ def alt_text(v: MonitorView) -> str:
               "{a['last'] - a['window']}-{a['last']} trend. {lists}.")
 
 
-def render(v: MonitorView):
-    """The Explorer's view: a status tile map, a summary line and the monitoring table."""
+def render(v: MonitorView, reuse: dict | None = None):
+    """The Explorer's view: a status tile map, a summary line and the monitoring table.
+
+    ``reuse`` (a dict kept by the Explorer) holds the previous redraw's figure; its map is updated
+    in place when it can be (``tile_map(update=True)``: the same pixels as a new figure, for less
+    work), else a new figure is drawn and kept there for the next redraw.
+    """
     import matplotlib.pyplot as plt
 
     from course import plots
 
+    cats, label = map_statuses(v.table), _("status at own trend")
     with plots.course_style():
-        fig = plt.figure(figsize=(5.0, 4.9), dpi=100)
-        ax = fig.add_axes([0.0, 0.0, 1.0, 0.86])
-        plots.tile_map(categories=map_statuses(v.table), ax=ax, label=_("status at own trend"))
+        fig = None
+        if reuse and reuse.get("fig") is not None:
+            if plots.tile_map(categories=cats, ax=reuse["ax"], label=label, update=True) is not None:
+                fig = reuse["fig"]
+        if fig is None:
+            fig = plt.figure(figsize=(5.0, 4.9), dpi=100)
+            ax = fig.add_axes([0.0, 0.0, 1.0, 0.86])
+            plots.tile_map(categories=cats, ax=ax, label=label)
+            if reuse is not None:
+                reuse.update(fig=fig, ax=ax)
         plots.finding_title(fig, _finding(v), width=48)
     return [fig, summary_html(v), table_html(v)]
 
@@ -599,7 +613,8 @@ def explorer(series: dict | None = None, names: pd.Series | None = None, indicat
             s.description = _target_label(info.unit)
 
     controls["indicator"].observe(_on_indicator, names="value")
+    reuse: dict = {}  # the figure drawn last, updated in place by the next redraw
     holder["explorer"] = Explorer(
-        controls, compute, render, alt=alt_text, title=_("Monitoring a target: who is on track at their own trend?"),
+        controls, compute, lambda v: render(v, reuse), alt=alt_text, title=_("Monitoring a target: who is on track at their own trend?"),
         caption=_caption)
     return holder["explorer"]

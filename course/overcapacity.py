@@ -339,52 +339,100 @@ def _title(r: TideResult) -> str:
               "{r.loss_makers} of {n} regions lose money").replace("nan%", _("n/a"))
 
 
-def render(r: TideResult):
-    """Left: plants per industry, split into running and idle, with demand marked. Right: prices.
-    Below: a table of the industries and the settings.
+def _figure_key(r: TideResult) -> tuple:
+    """What fixes the figure's layout: a kept figure is reused only for a result with the same key."""
+    import matplotlib as mpl
 
-    The values are printed on the bars and the vertical axes are hidden: a redraw then costs about
-    half as much (tick labels and grid lines are most of the drawing time).
-    """
+    from course.i18n import get_language
+
+    return (tuple(r.industries.index), get_language(), repr(mpl.rcParams["font.family"]),
+            repr(mpl.rcParams["font.sans-serif"]))
+
+
+def _new_figure(r: TideResult) -> dict:
+    """The figure of :func:`render` with its artists (their values are set by :func:`_set_values`)."""
     import matplotlib.pyplot as plt
 
-    from course.plots import COLORS, finding_title
+    from course.plots import COLORS
 
     ind = r.industries
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(8.0, 3.5), dpi=72, gridspec_kw={"width_ratios": [1.5, 1]})
     fig.subplots_adjust(left=0.02, right=0.98, bottom=0.09, top=0.75, wspace=0.08)
     pos = np.arange(len(ind))
-    ax.bar(pos, ind["running"], color=COLORS[0], edgecolor="white", label=_("running plants"))
+    running = ax.bar(pos, ind["running"], color=COLORS[0], edgecolor="white", label=_("running plants"))
     idle = ax.bar(pos, ind["plants"] - ind["running"], bottom=ind["running"], color="white",
                   edgecolor=COLORS[4], hatch="///", label=_("idle plants"))
     for b in idle:
         b.set_hatchcolor(COLORS[4])
-    ax.plot(pos, ind["demand"], marker="D", linestyle="none", color="black", markersize=7, label=_("demand"))
-    for p_, (k, u, dem) in enumerate(zip(ind["plants"], ind["utilisation"], ind["demand"])):
-        ax.text(p_, max(k, dem) + 0.6, _("no plant") if k == 0 else _f("{k} plants\n{u:.0%} used"), ha="center",
-                va="bottom", fontsize=8)
+    demand = ax.plot(pos, ind["demand"], marker="D", linestyle="none", color="black", markersize=7,
+                     label=_("demand"))[0]
+    counts = [ax.text(p_, 0, "", ha="center", va="bottom", fontsize=8) for p_ in pos]
     ax.set_xticks(pos, [_(i) for i in ind.index])
     ax.yaxis.set_visible(False)
     ax.spines["left"].set_visible(False)
     ax.grid(False)
-    ax.set_ylim(0, max(r.model.n_regions * 0.8, float(ind["plants"].max()) + 6, float(ind["demand"].max()) + 6))
     ax.legend(loc="upper right", fontsize=8)
     ax.set_title(_("Plants and demand"), loc="left", fontsize=10, fontweight="normal")
-    prices = ind["price"].to_numpy(dtype=float)
-    bx.bar(pos, np.nan_to_num(prices), color=COLORS[2], edgecolor="white")
-    bx.axhline(r.model.price_cap, color="black", linestyle="--", linewidth=1, label=_("ceiling"))
-    bx.axhline(r.model.base_cost + r.model.cost_range / 2 + r.model.capital_cost, color=COLORS[4], linestyle=":",
-               linewidth=1.2, label=_("typical full cost"))
-    for p_, v in zip(pos, prices):
-        if np.isfinite(v):
-            bx.text(p_, v + 0.02, f"{v:.2f}", ha="center", va="bottom", fontsize=8.5)
+    prices = bx.bar(pos, np.zeros(len(pos)), color=COLORS[2], edgecolor="white")
+    cap = bx.axhline(r.model.price_cap, color="black", linestyle="--", linewidth=1, label=_("ceiling"))
+    cost = bx.axhline(0, color=COLORS[4], linestyle=":", linewidth=1.2, label=_("typical full cost"))
+    price_texts = [bx.text(p_, 0, "", ha="center", va="bottom", fontsize=8.5) for p_ in pos]
     bx.set_xticks(pos, [_(i) for i in ind.index])
     bx.yaxis.set_visible(False)
     bx.spines["left"].set_visible(False)
     bx.grid(False)
-    bx.set_ylim(0, r.model.price_cap * 1.45)
     bx.legend(loc="upper left", fontsize=7.5, ncol=2, handlelength=1.6, columnspacing=0.8)
     bx.set_title(_("Price"), loc="left", fontsize=10, fontweight="normal")
+    return dict(fig=fig, ax=ax, bx=bx, running=running, idle=idle, demand=demand, counts=counts,
+                prices=prices, cap=cap, cost=cost, price_texts=price_texts, key=_figure_key(r))
+
+
+def _set_values(f: dict, r: TideResult) -> None:
+    """Give the artists of :func:`_new_figure` the values of ``r`` (a new figure or a kept one)."""
+    ind = r.industries
+    for bar, run, k in zip(f["running"], ind["running"], ind["plants"]):
+        bar.set_height(run)
+    for bar, run, k in zip(f["idle"], ind["running"], ind["plants"]):
+        bar.set_y(run)
+        bar.set_height(k - run)
+    f["demand"].set_ydata(ind["demand"].to_numpy())
+    for text, k, u, dem in zip(f["counts"], ind["plants"], ind["utilisation"], ind["demand"]):
+        text.set_y(max(k, dem) + 0.6)
+        text.set_text(_("no plant") if k == 0 else _f("{k} plants\n{u:.0%} used"))
+    f["ax"].set_ylim(0, max(r.model.n_regions * 0.8, float(ind["plants"].max()) + 6, float(ind["demand"].max()) + 6))
+    prices = ind["price"].to_numpy(dtype=float)
+    for bar, v in zip(f["prices"], np.nan_to_num(prices)):
+        bar.set_height(v)
+    f["cap"].set_ydata([r.model.price_cap] * 2)
+    full = r.model.base_cost + r.model.cost_range / 2 + r.model.capital_cost
+    f["cost"].set_ydata([full] * 2)
+    for text, v in zip(f["price_texts"], prices):
+        # a price is printed only where the industry has one; the other texts are hidden
+        text.set_visible(bool(np.isfinite(v)))
+        text.set_y(v + 0.02 if np.isfinite(v) else 0.0)
+        text.set_text(f"{v:.2f}" if np.isfinite(v) else "")
+    f["bx"].set_ylim(0, r.model.price_cap * 1.45)
+
+
+def render(r: TideResult, reuse: dict | None = None):
+    """Left: plants per industry, split into running and idle, with demand marked. Right: prices.
+    Below: a table of the industries and the settings.
+
+    The values are printed on the bars and the vertical axes are hidden: a redraw then costs about
+    half as much (tick labels and grid lines are most of the drawing time). ``reuse`` (a dict kept by
+    the Explorer) holds the previous redraw's figure and artists; they get the new values in place
+    (the same pixels as a new figure, for less work) unless the layout or language changed.
+    """
+    from course.plots import finding_title
+
+    ind = r.industries
+    f = reuse.get("figure") if reuse else None
+    if f is None or f["key"] != _figure_key(r):
+        f = _new_figure(r)
+        if reuse is not None:
+            reuse["figure"] = f
+    _set_values(f, r)
+    fig = f["fig"]
     finding_title(fig, _title(r), width=72)
     table = ind[["demand", "plants", "running", "utilisation", "price", "loss_makers"]].copy()
     table["utilisation"] = (100 * table["utilisation"]).round(0)
@@ -441,5 +489,6 @@ def explorer(followers: int = 30, information: float = 0.5, demand: float = 1.0,
                                 description=_("Demand (1 = a plant per region)"), style=style),
         "seed": w.IntSlider(value=seed, min=0, max=9, step=1, description=_("Random seed"), style=style),
     }
-    return Explorer(controls, explore, render, alt=alt_text, caption=_(CAPTION),
+    reuse: dict = {}  # the figure drawn last, updated in place by the next redraw
+    return Explorer(controls, explore, lambda r: render(r, reuse), alt=alt_text, caption=_(CAPTION),
                     title=_("The tide: regions choosing an industry (a model)"))

@@ -485,10 +485,12 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
     update : bool
         Redraw a widget's map in place: ``ax`` already holds a map drawn by this function, and its
         tiles, texts and colour bar are updated (colours, values, highlights, scale) instead of being
-        built again, which halves the cost of a tile-map redraw. Only a plain numeric map can be
-        updated (every province has a value, no legend, same layout, language and fonts as before);
-        otherwise nothing is drawn and ``None`` is returned, and the caller draws on a new figure.
-        The pixels are the same as a map drawn afresh.
+        built again, which halves the cost of a tile-map redraw. A plain numeric map (every
+        province has a value, no legend) and a categorical map (new categories, hatches, letters
+        and no-data tiles; the legend is kept when its entries are the same, else drawn again) can
+        be updated, each as the same kind of map with the same layout, language and fonts as
+        before; otherwise nothing is drawn and ``None`` is returned, and the caller draws on a new
+        figure. The pixels are the same as a map drawn afresh.
 
     Returns
     -------
@@ -597,7 +599,12 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
               repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
     if update:
         state = getattr(ax, "_course_tile_map", None)
-        if not FASTDRAW or not plain or state is None or state["layout"] != layout:
+        if not FASTDRAW or state is None or state["layout"] != layout:
+            return None
+        if categorical and state.get("categorical"):
+            return _update_categorical_map(ax, state, codes, vals, faces, hatches, keys, hl, fmt, k,
+                                           legend_handles, label, title)
+        if not plain or state.get("categorical"):
             return None
         return _update_tile_map(ax, state, codes, vals, faces, hl, fmt, k, mappable, label, title)
 
@@ -612,29 +619,11 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
     for code in codes:
         row, col = rows[code], cols[code]
         x0, y0 = col + _GAP / 2, row + _GAP / 2
-        face = faces.get(code)
-        highlighted = code in hl
-        if face is None:
-            any_missing = True
-            rect = Rectangle((x0, y0), size, size, facecolor=NO_DATA["facecolor"],
-                             hatch=NO_DATA["hatch"], hatchcolor=NO_DATA["hatchcolor"],
-                             edgecolor="black" if highlighted else NO_DATA["edgecolor"],
-                             linewidth=3.0 if highlighted else 0.8, gid=f"tile-{code}")
-            tcolor = NO_DATA["textcolor"]
-            main = _(NO_DATA["text"])
-        else:
-            tcolor = text_color_for(face)
-            hatch = hatches.get(code)
-            rect = Rectangle((x0, y0), size, size, facecolor=face, hatch=hatch,
-                             hatchcolor=mcolors.to_rgba(tcolor, 0.35) if hatch else None,
-                             edgecolor="black" if highlighted else "none",
-                             linewidth=3.0 if highlighted else 0.0, gid=f"tile-{code}")
-            if vals is not None and np.isfinite(vals.get(code, np.nan)):
-                main = _format(fmt, float(vals[code]))
-            elif categorical:
-                main = keys[code]
-            else:  # categorical tile whose value is missing
-                main = _(NO_DATA["text"])
+        look = _tile_look(code, faces, hatches, keys, hl, vals, categorical, fmt, k)
+        face, highlighted, tcolor, main, box = (faces.get(code), code in hl, look["tcolor"], look["main"],
+                                                look["box"])
+        any_missing = any_missing or face is None
+        rect = Rectangle((x0, y0), size, size, gid=f"tile-{code}", **look["rect"])
         if highlighted:
             rect.set_zorder(3)
         # add_artist, not add_patch: add_patch also recomputes the data limits from each tile's path
@@ -647,13 +636,7 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
             name = (PROVINCE_ABBR.get(code, str(code)) if names == "abbr"
                     else english.get(code, str(code)))
             y_main = row + 0.6
-        # hatched tiles (no data, categories) get a plain patch behind their texts, for legibility
-        box = None
-        if face is None:
-            box = dict(boxstyle="round,pad=0.12", facecolor=NO_DATA["facecolor"], edgecolor="none")
-        elif hatches.get(code):
-            box = dict(boxstyle="round,pad=0.12", facecolor=face, edgecolor="none")
-        fs = max(7.0, k * (9.5 if len(main) <= 7 else max(6.0, 9.5 * 7 / len(main))))
+        fs = look["fontsize"]
         drawn["mains"][code] = _add_text(ax, col + 0.5, y_main, main, ha="center", va="center",
                                          fontsize=fs, fontweight="bold", color=tcolor,
                                          gid=f"value-{code}", zorder=4, bbox=box)
@@ -676,9 +659,7 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
         legend_handles.append(Patch(facecolor=NO_DATA["facecolor"], hatch=NO_DATA["hatch"],
                                     edgecolor=NO_DATA["edgecolor"], label=_(NO_DATA["label"])))
     if categorical:
-        ax.legend(handles=legend_handles, loc="lower left", title=label, fontsize=max(7, 9 * k),
-                  title_fontsize=max(7, 9 * k), frameon=False, handlelength=1.6, handleheight=1.2,
-                  borderaxespad=0.2)
+        _categorical_legend(ax, legend_handles, label, k)
     else:
         if legend_handles:
             ax.legend(handles=legend_handles, loc="upper left", fontsize=max(7, 9 * k), frameon=False,
@@ -688,7 +669,107 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
             ax.set_aspect("equal")  # imshow set it to "auto"
     if title:
         finding_title(ax, title)
-    ax._course_tile_map = dict(drawn, layout=layout, n_rows=n_rows, n_cols=n_cols) if plain else None
+    ax._course_tile_map = None
+    if plain:
+        ax._course_tile_map = dict(drawn, layout=layout, n_rows=n_rows, n_cols=n_cols)
+    elif categorical:
+        ax._course_tile_map = dict(drawn, layout=layout, categorical=True,
+                                   legend=_legend_key(legend_handles, label, k))
+    return ax
+
+
+def _tile_look(code, faces, hatches, keys, hl, vals, categorical, fmt, k) -> dict:
+    """How :func:`tile_map` draws one tile: the rectangle's properties and the printed text's
+    string, colour, size and box. A new map and a map updated in place use the same answer."""
+    face = faces.get(code)
+    highlighted = code in hl
+    if face is None:
+        rect = dict(facecolor=NO_DATA["facecolor"], hatch=NO_DATA["hatch"], hatchcolor=NO_DATA["hatchcolor"],
+                    edgecolor="black" if highlighted else NO_DATA["edgecolor"],
+                    linewidth=3.0 if highlighted else 0.8)
+        tcolor = NO_DATA["textcolor"]
+        main = _(NO_DATA["text"])
+    else:
+        tcolor = text_color_for(face)
+        hatch = hatches.get(code)
+        rect = dict(facecolor=face, hatch=hatch, hatchcolor=mcolors.to_rgba(tcolor, 0.35) if hatch else None,
+                    edgecolor="black" if highlighted else "none", linewidth=3.0 if highlighted else 0.0)
+        if vals is not None and np.isfinite(vals.get(code, np.nan)):
+            main = _format(fmt, float(vals[code]))
+        elif categorical:
+            main = keys[code]
+        else:  # categorical tile whose value is missing
+            main = _(NO_DATA["text"])
+    # hatched tiles (no data, categories) get a plain patch behind their texts, for legibility
+    box = None
+    if face is None:
+        box = dict(boxstyle="round,pad=0.12", facecolor=NO_DATA["facecolor"], edgecolor="none")
+    elif hatches.get(code):
+        box = dict(boxstyle="round,pad=0.12", facecolor=face, edgecolor="none")
+    fs = max(7.0, k * (9.5 if len(main) <= 7 else max(6.0, 9.5 * 7 / len(main))))
+    return {"rect": rect, "tcolor": tcolor, "main": main, "box": box, "fontsize": fs}
+
+
+def _categorical_legend(ax: Axes, handles: list, label: str | None, k: float) -> None:
+    ax.legend(handles=handles, loc="lower left", title=label, fontsize=max(7, 9 * k),
+              title_fontsize=max(7, 9 * k), frameon=False, handlelength=1.6, handleheight=1.2,
+              borderaxespad=0.2)
+
+
+def _legend_key(handles: list, label: str | None, k: float) -> tuple:
+    """What a categorical map's legend shows: equal keys draw the same legend."""
+    return (label, k, tuple((h.get_label(), h.get_facecolor(), h.get_edgecolor(), h.get_hatch())
+                            for h in handles))
+
+
+def _set_box(text: Text, box: dict | None) -> None:
+    """Give a text the box :func:`tile_map` would give a new one (reusing its patch if it has one)."""
+    patch = text.get_bbox_patch()
+    if box is None or patch is None:
+        text.set_bbox(box)
+    else:
+        patch.set_facecolor(box["facecolor"])
+
+
+def _update_categorical_map(ax: Axes, state: dict, codes, vals, faces, hatches, keys, hl, fmt, k,
+                            legend_handles, label, title) -> Axes:
+    """Give the tiles and texts of a categorical map drawn by :func:`tile_map` new categories.
+
+    Sets exactly what :func:`tile_map` would have set on new artists; the legend is kept when it
+    shows the same entries and drawn again (in the same place of the drawing order) when not.
+    """
+    any_missing = False
+    for code in codes:
+        look = _tile_look(code, faces, hatches, keys, hl, vals, True, fmt, k)
+        any_missing = any_missing or faces.get(code) is None
+        r = look["rect"]
+        rect = state["rects"][code]
+        # in the order Patch.__init__ sets them (the hatch colour may follow the edge colour)
+        rect.set_edgecolor(r["edgecolor"])
+        rect.set_hatchcolor(r["hatchcolor"])
+        rect.set_facecolor(r["facecolor"])
+        rect.set_linewidth(r["linewidth"])
+        rect.set_hatch(r["hatch"])
+        rect.set_zorder(3 if code in hl else Rectangle.zorder)
+        text = state["mains"][code]
+        text.set_text(look["main"])
+        text.set_fontsize(look["fontsize"])
+        text.set_color(look["tcolor"])
+        _set_box(text, look["box"])
+        if code in state["names"]:
+            state["names"][code].set_color(look["tcolor"])
+            _set_box(state["names"][code], look["box"])
+    if any_missing:
+        legend_handles.append(Patch(facecolor=NO_DATA["facecolor"], hatch=NO_DATA["hatch"],
+                                    edgecolor=NO_DATA["edgecolor"], label=_(NO_DATA["label"])))
+    key = _legend_key(legend_handles, label, k)
+    if key != state["legend"] or ax.get_legend() is None:
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        _categorical_legend(ax, legend_handles, label, k)
+        state["legend"] = key
+    if title:
+        finding_title(ax, title)
     return ax
 
 
