@@ -1,0 +1,107 @@
+"""Widgets that keep their figure and update it in place must look exactly like a new figure (issue 14).
+
+Lessons 11, 13, 15 and 35 keep one figure per widget and give its artists the new values on each
+redraw. Each updated figure is compared, pixel for pixel, with a figure drawn afresh by the same code
+for the same setting (settings chosen so that every updated part changes: values, labels, colours,
+names, legend entries, limits); a stale artist shows up as a pixel difference. Each test also checks
+that the figure really was reused, and that a language switch gives a new figure.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from course import i18n  # noqa: E402
+
+
+def pixels(fig) -> np.ndarray:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi="figure", facecolor="white")
+    return np.asarray(Image.open(buf).convert("RGBA"))
+
+
+def figure_of(out):
+    from matplotlib.figure import Figure
+
+    return next(item for item in out if isinstance(item, Figure))
+
+
+def check_reuse(render, results):
+    """Render each result into one kept figure and afresh; the pixels must agree; return the figures."""
+    reuse: dict = {}
+    shown = []
+    for label, r in results:
+        fig = figure_of(render(r, reuse))
+        fresh = figure_of(render(r, None))
+        assert fresh is not fig
+        assert np.array_equal(pixels(fig), pixels(fresh)), label
+        plt.close(fresh)
+        shown.append(fig)
+    assert all(f is shown[0] for f in shown), "the figure was not reused"
+    return reuse
+
+
+def check_new_figure_after_language_switch(render, r):
+    reuse: dict = {}
+    fig = figure_of(render(r, reuse))
+    i18n.set_language("zh")
+    try:
+        again = figure_of(render(r, reuse))
+        assert again is not fig  # texts made in the English fonts are not reused
+        assert np.array_equal(pixels(again), pixels(figure_of(render(r, None))))
+    finally:
+        i18n.set_language("en")
+        plt.close("all")
+
+
+# ------------------------------------------------------------------------------ lesson 35
+@pytest.fixture(scope="module")
+def talent_inputs():
+    from course import talent
+
+    return talent.choice_inputs(2023), talent.evaluation_indicators()
+
+
+def test_talent_policy_bars_updated_in_place_match_new_ones(talent_inputs):
+    from course import talent
+
+    inputs, _ = talent_inputs
+    settings = [("Shaanxi", 20, 2.0, 0.5, False),   # West
+                ("Beijing", 20, 2.0, 0.5, False),   # another region: colours and the legend keys change
+                ("Beijing", 0, 2.0, 0.5, False),    # nothing moves
+                ("Liaoning", 100, 10.0, 0.0, False),  # Northeast, a wide scale
+                ("Henan", 40, 3.0, 0.5, True)]      # every province matches
+    results = [(s, talent.policy_experiment(inputs, *s)) for s in settings]
+    check_reuse(talent.render_policy, results)
+    plt.close("all")
+
+
+def test_talent_evaluation_scatter_updated_in_place_matches_a_new_one(talent_inputs):
+    from course import talent
+
+    _, ind = talent_inputs
+    settings = [dict(), dict(patents=0, basic=5),             # other ranks, winners and names
+                dict(province="Zhejiang"),                    # a name on the other side of its point
+                dict(province="Inner Mongolia"),              # a long name in the legend, two lines
+                dict(patents=5, transfer=0, industry=0, basic=0, province="Beijing"),  # winner = followed
+                dict(method="rank", transfer=5, province="Xizang (Tibet)")]
+    results = [(kw, talent.evaluation_view(ind, **kw)) for kw in settings]
+    check_reuse(talent.render_evaluation, results)
+    plt.close("all")
+
+
+def test_talent_widgets_make_a_new_figure_after_a_language_switch(talent_inputs):
+    from course import talent
+
+    inputs, ind = talent_inputs
+    check_new_figure_after_language_switch(talent.render_policy, talent.policy_experiment(inputs))
+    check_new_figure_after_language_switch(talent.render_evaluation, talent.evaluation_view(ind))
