@@ -105,3 +105,22 @@ def test_talent_widgets_make_a_new_figure_after_a_language_switch(talent_inputs)
     inputs, ind = talent_inputs
     check_new_figure_after_language_switch(talent.render_policy, talent.policy_experiment(inputs))
     check_new_figure_after_language_switch(talent.render_evaluation, talent.evaluation_view(ind))
+
+
+# ------------------------------------------------------------------------------ lesson 13
+def test_catchup_lines_updated_in_place_match_new_ones():
+    import course
+    from course import catchup
+
+    levels = catchup.wide_levels(course.load("rd_intensity_countries"))
+    peers = ("United States", "South Korea", "Japan", "Germany", "European Union (27)")
+    settings = [dict(countries=peers),
+                dict(countries=peers, until=2070),                        # longer lines, other x ticks
+                dict(countries=peers, china_growth=9.0, until=2040),      # other crossings, labels, title
+                dict(countries=("Japan", "India")),                       # other economies: new lines
+                dict(countries=("Japan", "India"), period=(2001, 2011)),  # other trends
+                dict(countries=peers, peers_follow_trend=False, peer_growth=1.0, china_growth=3.0)]
+    results = [(kw, catchup.explore(levels, **kw)) for kw in settings]
+    check_reuse(lambda r, reuse: [catchup.render(r, reuse=reuse)], results)
+    check_new_figure_after_language_switch(lambda r, reuse: [catchup.render(r, reuse=reuse)], results[0][1])
+    plt.close("all")
