@@ -50,6 +50,22 @@ def check_reuse(render, results):
     return reuse
 
 
+def check_reuse_some(render, results):
+    """Like :func:`check_reuse` for a figure that is kept only while its layout stays (e.g. the same
+    number of bars): every figure must equal a new one, and at least one redraw must have reused it."""
+    reuse: dict = {}
+    shown = []
+    for label, r in results:
+        fig = figure_of(render(r, reuse))
+        fresh = figure_of(render(r, None))
+        assert fresh is not fig
+        assert np.array_equal(pixels(fig), pixels(fresh)), label
+        plt.close(fresh)
+        shown.append(fig)
+    assert len(set(map(id, shown))) < len(shown), "no figure was reused"
+    return reuse
+
+
 def check_new_figure_after_language_switch(render, r):
     reuse: dict = {}
     fig = figure_of(render(r, reuse))
@@ -123,4 +139,28 @@ def test_catchup_lines_updated_in_place_match_new_ones():
     results = [(kw, catchup.explore(levels, **kw)) for kw in settings]
     check_reuse(lambda r, reuse: [catchup.render(r, reuse=reuse)], results)
     check_new_figure_after_language_switch(lambda r, reuse: [catchup.render(r, reuse=reuse)], results[0][1])
+    plt.close("all")
+
+
+# ------------------------------------------------------------------------------ lesson 11
+def test_growth_bar_updated_in_place_matches_a_new_one():
+    import course
+    from course import growth
+
+    china, peers = course.load("pwt_china"), course.load("pwt_peers")
+    settings = [dict(start=1978, end=2019), dict(start=2010, end=2019),      # other values; a text hidden
+                dict(start=1978, end=1990),                                  # one shown again, another hidden
+                dict(start=1978, end=2019, alpha=0.6),                       # the slider's share
+                dict(start=1952, end=1978),                                  # no PWT TFP: a new figure
+                dict(start=1990, end=2019, hours=True),                      # another source: a new figure
+                dict(start=2000, end=2019, hours=True),
+                dict(start=1970, end=2019, country="USA", pwt=peers)]        # another economy
+    results = []
+    for kw in settings:
+        kw = dict(kw)
+        results.append((kw, growth.growth_accounting(kw.pop("pwt", china), **kw)))
+    reuse = check_reuse_some(lambda r, reuse: [growth.plot_contributions(r, reuse=reuse)], results)
+    assert reuse  # the kept figure
+    check_new_figure_after_language_switch(lambda r, reuse: [growth.plot_contributions(r, reuse=reuse)],
+                                           results[0][1])
     plt.close("all")
