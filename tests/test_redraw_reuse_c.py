@@ -164,3 +164,18 @@ def test_growth_bar_updated_in_place_matches_a_new_one():
     check_new_figure_after_language_switch(lambda r, reuse: [growth.plot_contributions(r, reuse=reuse)],
                                            results[0][1])
     plt.close("all")
+
+
+# ------------------------------------------------------------------------------ lesson 15
+def test_dashboard_radar_updated_in_place_matches_a_new_one():
+    from course import dashboard as dash
+
+    settings = [dict(provinces=("Beijing", "Zhejiang", "Qinghai")),
+                dict(provinces=("Beijing", "Zhejiang", "Qinghai"), innovation=3.0, green=0.0),  # weights, title
+                dict(provinces=("Xizang (Tibet)", "Guangdong", "Henan"), method="rank"),  # other lines, names, a gap
+                dict(provinces=("Guizhou",)),                                             # one province: a new figure
+                dict(provinces=("Shanghai",), sharing=2.5)]
+    results = [(kw, dash.dashboard(**kw)) for kw in settings]
+    check_reuse_some(lambda r, reuse: dash.render(r, reuse), results)
+    check_new_figure_after_language_switch(lambda r, reuse: dash.render(r, reuse), results[0][1])
+    plt.close("all")
