@@ -271,16 +271,21 @@ def catchup_table(levels: pd.DataFrame, peers, g_china, g_peers, china: str = "C
     if china not in levels.columns:
         raise EdgeCase(_f("{china!r} is not in the data."))
     g_c = _growth(g_china, N_("China's growth rate"))
+    years = levels.index.to_numpy()
+    china_levels = pd.to_numeric(levels[china], errors="coerce").to_numpy(dtype="float64")
     rows = []
     for peer in peers:
         if peer not in levels.columns:
             raise EdgeCase(_f("{peer!r} is not in the data; choose from: {', '.join(map(str, levels.columns))}."))
         g_p = _growth(g_peers[peer] if isinstance(g_peers, Mapping) else g_peers, f"growth rate of {peer}")
-        both = levels[[china, peer]].apply(pd.to_numeric, errors="coerce").dropna()
-        if both.empty:
+        # the last year in which both are observed (plain arrays: this runs on every redraw)
+        peer_levels = pd.to_numeric(levels[peer], errors="coerce").to_numpy(dtype="float64")
+        both = np.flatnonzero(~np.isnan(china_levels) & ~np.isnan(peer_levels))
+        if both.size == 0:
             raise EdgeCase(_f("China and {peer} have no year observed in common."))
-        base = int(both.index.max())
-        x_c, x_p = float(both.loc[base, china]), float(both.loc[base, peer])
+        last = both[np.argmax(years[both])]
+        base = int(years[last])
+        x_c, x_p = float(china_levels[last]), float(peer_levels[last])
         t_fixed = years_to_target(x_c, x_p, g_c)
         t_move = years_to_catch_up(x_c, x_p, g_c, g_p)
         year = crossing_year(base, t_move)
