@@ -680,7 +680,8 @@ def _update_policy(state: dict, r: PolicyResult) -> None:
 
     reg = r.regions
     ax = state["ax"]
-    rows = [_f("{_province_name(r.province)} (in the {_(r.region)})")] + [_(g) for g in REGIONS]
+    name = _province_name(r.province)
+    rows = [_f("{name} (in the {_(r.region)})")] + [_(g) for g in REGIONS]
     base = [r.base_share] + reg["base_share"].tolist()
     pol = [r.policy_share] + reg["policy_share"].tolist()
     colour = plots.REGION_STYLE[r.region]["color"]
@@ -968,8 +969,10 @@ def _evaluation_figure(r: EvaluationResult) -> dict:
                                  visible=False))
     ax.set_xlim(32, 0)
     ax.set_ylim(32, 0)
-    ax.set_xticks([1, 5, 10, 15, 20, 25, 31])
-    ax.set_yticks([1, 5, 10, 15, 20, 25, 31])
+    ranks = [1, 5, 10, 15, 20, 25, 31]
+    # fixed tick labels: no number formatting on every redraw
+    ax.set_xticks(ranks, [str(k) for k in ranks])
+    ax.set_yticks(ranks, [str(k) for k in ranks])
     ax.set_xlabel(_("rank on invention patents per 100 researchers alone (1 = best)"), fontsize=8.5)
     ax.set_ylabel(_("rank with your weights"), fontsize=8.5)
     handles.append(Line2D([], [], marker="o", markersize=11, markerfacecolor="none", markeredgecolor="black",
