@@ -342,21 +342,23 @@ class CatchupResult:
     def headline(self) -> str:
         """A sentence stating the finding, used as the figure title."""
         t = self.table
-        behind = t[t["status"] != STATUS_AHEAD]
         g = self.growth[self.china]
-        if behind.empty:
+        # plain lists, not DataFrame filters: the title is made again on every redraw
+        behind = [(name, year) for name, status, year in zip(t.index, t["status"], t["catch_up_year"])
+                  if status != STATUS_AHEAD]
+        if not behind:
             return _f("China is already above every selected economy ({int(t['base_year'].max())})")
-        caught = behind[behind["catch_up_year"].notna()].sort_values("catch_up_year")
-        never = behind[behind["catch_up_year"].isna()]
+        caught = sorted(((n, y) for n, y in behind if not pd.isna(y)), key=lambda item: item[1])
+        never = [n for n, y in behind if pd.isna(y)]
         parts = []
-        if not caught.empty:
-            first = caught.index[0]
+        if caught:
+            first, year = caught[0]
             parts.append(_f("Growing {g:.2%}/yr, China's {_(self.label)} passes {short_name(first)} in "
-                            "{int(caught.loc[first, 'catch_up_year'])}"))
-        names = _(", ").join(short_name(n) for n in never.index[:2]) + (" ..." if len(never) > 2 else "")
-        if caught.empty:  # (explore() raises EdgeCase for this case; kept for direct use)
+                            "{int(year)}"))
+        names = _(", ").join(short_name(n) for n in never[:2]) + (" ..." if len(never) > 2 else "")
+        if not caught:  # (explore() raises EdgeCase for this case; kept for direct use)
             return _f("Growing {g:.2%}/yr, China's {_(self.label)} never catches {names}")
-        if not never.empty:
+        if never:
             parts.append(_f("never catches {names}"))
         return _("; ").join(parts)
 
@@ -575,10 +577,11 @@ def _catchup_marks(ax, result: CatchupResult, proj_lines) -> list:
 
     marks = []
     china_proj = result.projections[result.china]
-    crossings = result.table[(result.table["status"] != STATUS_AHEAD) & result.table["catch_up_year"].notna()]
-    crossings = crossings[crossings["catch_up_year"] <= result.until].sort_values("catch_up_year")
-    for k, (peer, row) in enumerate(crossings.iterrows()):
-        year = int(row["catch_up_year"])
+    t = result.table
+    crossings = sorted(((peer, int(year)) for peer, status, year in zip(t.index, t["status"], t["catch_up_year"])
+                        if status != STATUS_AHEAD and not pd.isna(year) and year <= result.until),
+                       key=lambda item: item[1])
+    for k, (peer, year) in enumerate(crossings):
         y = float(china_proj.loc[year])
         marks += ax.plot([year], [y], marker="*", ms=13, color="black", ls="none", zorder=5)
         marks.append(ax.annotate(_f("passes {short_name(peer)} in {year}"), (year, y), xytext=(6, -13 - 11 * k),
