@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from numbers import Real
 
 import numpy as np
@@ -827,27 +828,28 @@ def evaluate(indicators: pd.DataFrame, weights: dict, method: str = "minmax") ->
 @dataclass
 class EvaluationResult:
     """What :func:`evaluation_view` returns: the ranking under the chosen weights against the ranking
-    by the single indicator (invention patents per 100 researchers)."""
+    by the single indicator (invention patents per 100 researchers). The summaries (winner, rank
+    correlation, places moved) are computed once: the title, alt text and note of a redraw all use them."""
 
     table: pd.DataFrame          # by province: region, score, rank, single_rank, shift
     weights: dict
     method: str
     province: str
 
-    @property
+    @cached_property
     def winner(self) -> str:
         return str(self.table["rank"].idxmin())
 
-    @property
+    @cached_property
     def single_winner(self) -> str:
         return str(self.table["single_rank"].idxmin())
 
-    @property
+    @cached_property
     def rho(self) -> float:
         """Spearman's rank correlation between the two rankings."""
         return float(self.table["rank"].rank().corr(self.table["single_rank"].rank()))
 
-    @property
+    @cached_property
     def moved(self) -> int:
         """Provinces whose rank differs from their single-indicator rank by 5 places or more."""
         return int((self.table["shift"].abs() >= 5).sum())
@@ -882,7 +884,7 @@ def evaluation_title(r: EvaluationResult) -> str:
 def evaluation_alt(r: EvaluationResult) -> str:
     t = r.table.sort_values("rank")
     order = _("; ").join(_f("{i} {_province_name(name)} ({row['score']:.2f}, patents alone {int(row['single_rank'])})")
-                         for i, (name, row) in enumerate(t.iterrows(), start=1) if i <= 10)
+                         for i, (name, row) in enumerate(t.head(10).iterrows(), start=1))
     w = _(", ").join(f"{k} {v:g}" for k, v in r.weights.items())
     name = _province_name(r.province)
     return _f("Scatter plot of the 31 provinces: rank on invention patents per 100 researchers alone (x) against "
