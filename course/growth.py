@@ -717,8 +717,15 @@ def make_explorer(pwt_china: pd.DataFrame, pwt_peers: pd.DataFrame | None = None
 
     controls["share"].observe(_toggle, names="value")
 
+    # each economy's rows, split once: a redraw then filters a few dozen rows, not the whole table
+    rows = {}
+
     def compute(country, period, share, alpha, hours):
         data = pwt_china if country == "CHN" or pwt_peers is None else pwt_peers
+        if data is pwt_peers and "countrycode" in data.columns and country in codes:
+            if country not in rows:
+                rows[country] = data[data["countrycode"] == country]
+            data = rows[country]
         start, end = period
         return growth_accounting(data, start, end, alpha=None if share == "pwt" else alpha,
                                  hours=hours, country=country)
