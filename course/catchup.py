@@ -271,16 +271,21 @@ def catchup_table(levels: pd.DataFrame, peers, g_china, g_peers, china: str = "C
     if china not in levels.columns:
         raise EdgeCase(_f("{china!r} is not in the data."))
     g_c = _growth(g_china, N_("China's growth rate"))
+    years = levels.index.to_numpy()
+    china_levels = pd.to_numeric(levels[china], errors="coerce").to_numpy(dtype="float64")
     rows = []
     for peer in peers:
         if peer not in levels.columns:
             raise EdgeCase(_f("{peer!r} is not in the data; choose from: {', '.join(map(str, levels.columns))}."))
         g_p = _growth(g_peers[peer] if isinstance(g_peers, Mapping) else g_peers, f"growth rate of {peer}")
-        both = levels[[china, peer]].apply(pd.to_numeric, errors="coerce").dropna()
-        if both.empty:
+        # the last year in which both are observed (plain arrays: this runs on every redraw)
+        peer_levels = pd.to_numeric(levels[peer], errors="coerce").to_numpy(dtype="float64")
+        both = np.flatnonzero(~np.isnan(china_levels) & ~np.isnan(peer_levels))
+        if both.size == 0:
             raise EdgeCase(_f("China and {peer} have no year observed in common."))
-        base = int(both.index.max())
-        x_c, x_p = float(both.loc[base, china]), float(both.loc[base, peer])
+        last = both[np.argmax(years[both])]
+        base = int(years[last])
+        x_c, x_p = float(china_levels[last]), float(peer_levels[last])
         t_fixed = years_to_target(x_c, x_p, g_c)
         t_move = years_to_catch_up(x_c, x_p, g_c, g_p)
         year = crossing_year(base, t_move)
@@ -337,21 +342,23 @@ class CatchupResult:
     def headline(self) -> str:
         """A sentence stating the finding, used as the figure title."""
         t = self.table
-        behind = t[t["status"] != STATUS_AHEAD]
         g = self.growth[self.china]
-        if behind.empty:
+        # plain lists, not DataFrame filters: the title is made again on every redraw
+        behind = [(name, year) for name, status, year in zip(t.index, t["status"], t["catch_up_year"])
+                  if status != STATUS_AHEAD]
+        if not behind:
             return _f("China is already above every selected economy ({int(t['base_year'].max())})")
-        caught = behind[behind["catch_up_year"].notna()].sort_values("catch_up_year")
-        never = behind[behind["catch_up_year"].isna()]
+        caught = sorted(((n, y) for n, y in behind if not pd.isna(y)), key=lambda item: item[1])
+        never = [n for n, y in behind if pd.isna(y)]
         parts = []
-        if not caught.empty:
-            first = caught.index[0]
+        if caught:
+            first, year = caught[0]
             parts.append(_f("Growing {g:.2%}/yr, China's {_(self.label)} passes {short_name(first)} in "
-                            "{int(caught.loc[first, 'catch_up_year'])}"))
-        names = _(", ").join(short_name(n) for n in never.index[:2]) + (" ..." if len(never) > 2 else "")
-        if caught.empty:  # (explore() raises EdgeCase for this case; kept for direct use)
+                            "{int(year)}"))
+        names = _(", ").join(short_name(n) for n in never[:2]) + (" ..." if len(never) > 2 else "")
+        if not caught:  # (explore() raises EdgeCase for this case; kept for direct use)
             return _f("Growing {g:.2%}/yr, China's {_(self.label)} never catches {names}")
-        if not never.empty:
+        if never:
             parts.append(_f("never catches {names}"))
         return _("; ").join(parts)
 
@@ -483,51 +490,130 @@ def economy_style(name: str, i: int = 0) -> tuple[str, str]:
     return style["color"], MARKERS[i % len(MARKERS)]
 
 
-def render(result: CatchupResult, figsize=(6.4, 3.8), dpi=80):
+def render(result: CatchupResult, figsize=(6.4, 3.8), dpi=80, reuse: dict | None = None):
     """History (solid) and projections (dashed) of China and the selected peers, with crossings.
 
-    Returns a matplotlib Figure (not attached to pyplot) whose title states the finding.
+    Returns a matplotlib Figure (not attached to pyplot) whose title states the finding. ``reuse`` (a
+    dict kept by the Explorer) holds the previous redraw's figure: while the same economies are shown,
+    its lines, crossings, labels and title are updated in place (the same pixels as a new figure, for
+    less work); another selection of economies, another language or size gets a new figure.
     """
+    from course.plots import course_style
+
+    key = (_figure_key(), tuple(figsize), dpi)
+    state = reuse.get("state") if reuse and reuse.get("key") == key else None
+    with course_style():
+        if state is None:
+            state = _catchup_figure(result, figsize, dpi)
+            if reuse is not None:
+                reuse.update(key=key, state=state)
+        elif state["economies"] == tuple(result.history.columns):
+            _update_catchup(state, result)
+        else:  # other economies: the same axes, new lines
+            for artist in state["lines"] + state["marks"]:
+                artist.remove()
+            _catchup_lines(state, result)
+            state["marks"] = _catchup_marks(state["ax"], result, state["proj_lines"])
+    return state["fig"]
+
+
+def _figure_key() -> tuple:
+    """What a kept figure depends on beyond the data: the language and fonts its texts were made with
+    (a switch to Chinese needs a new figure). ``COURSE_FASTDRAW=0`` turns reuse off."""
+    import matplotlib as mpl
+
+    from course import i18n, plots
+
+    if not plots.FASTDRAW:
+        return ("no reuse", object())  # never equal to another key
+    return (i18n.get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
+
+
+def _catchup_figure(result: CatchupResult, figsize, dpi) -> dict:
+    """A new figure for :func:`render`; its artists are kept for :func:`_update_catchup`."""
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    from course.plots import annotate_last, course_style, finding_title
+    fig = Figure(figsize=figsize, dpi=dpi)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.set_ylabel(_(result.unit), fontsize=9)
+    ax.tick_params(labelsize=8)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=5))  # fewer tick labels: a faster redraw
+    # fixed margins instead of tight_layout(), which would cost about half of a redraw; set before the
+    # end labels are placed, which are kept apart in display units
+    fig.subplots_adjust(left=0.09, right=0.80, bottom=0.13, top=0.85)
+    state = dict(fig=fig, ax=ax)
+    _catchup_lines(state, result)
+    state["marks"] = _catchup_marks(ax, result, state["proj_lines"])
+    return state
 
-    with course_style():
-        fig = Figure(figsize=figsize, dpi=dpi)
-        ax = fig.add_subplot(1, 1, 1)
-        last_hist = int(result.history.index.max())
-        proj_lines = []
-        for i, name in enumerate(result.history.columns):
-            colour, marker = economy_style(name, i)
-            lw = 2.6 if name == result.china else 1.5
-            hist = result.history[name].dropna()
-            ax.plot(hist.index, hist.values, color=colour, lw=lw, ls="-", marker=marker, markevery=5, ms=5)
-            proj = result.projections[name]
-            # the label is drawn at the end of the dashed line (direct labels instead of a legend)
-            proj_lines += ax.plot(proj.index, proj.values, color=colour, lw=lw * 0.8, ls="--", marker=marker,
-                                  ms=5, markevery=[len(proj) - 1],
-                                  label=_f("{short_name(name)} {result.growth[name]:+.2%}/yr"))
-        china_proj = result.projections[result.china]
-        crossings = result.table[(result.table["status"] != STATUS_AHEAD) & result.table["catch_up_year"].notna()]
-        crossings = crossings[crossings["catch_up_year"] <= result.until].sort_values("catch_up_year")
-        for k, (peer, row) in enumerate(crossings.iterrows()):
-            year = int(row["catch_up_year"])
-            y = float(china_proj.loc[year])
-            ax.plot([year], [y], marker="*", ms=13, color="black", ls="none", zorder=5)
-            ax.annotate(_f("passes {short_name(peer)} in {year}"), (year, y), xytext=(6, -13 - 11 * k),
-                        textcoords="offset points", ha="left", fontsize=8)
-        ax.axvline(last_hist + 0.5, color="0.55", lw=0.9, ls=":")
-        ax.set_xlabel(_f("Year (solid: observed to {last_hist}; dashed: constant growth)"), fontsize=9)
-        ax.set_ylabel(_(result.unit), fontsize=9)
-        ax.tick_params(labelsize=8)
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=5))  # fewer tick labels: a faster redraw
-        annotate_last(ax, proj_lines, fontsize=7.5)
-        finding_title(ax, result.headline)
-        ax.title.set_fontsize(10.5)
-        # fixed margins instead of tight_layout(), which would cost about half of a redraw
-        fig.subplots_adjust(left=0.09, right=0.80, bottom=0.13, top=0.85)
-    return fig
+
+def _catchup_lines(state: dict, result: CatchupResult) -> None:
+    """The observed (solid) and projected (dashed) line of each economy, and the divider between them."""
+    ax = state["ax"]
+    last_hist = int(result.history.index.max())
+    hist_lines, proj_lines = [], []
+    for i, name in enumerate(result.history.columns):
+        colour, marker = economy_style(name, i)
+        lw = 2.6 if name == result.china else 1.5
+        hist = result.history[name].dropna()
+        hist_lines += ax.plot(hist.index, hist.values, color=colour, lw=lw, ls="-", marker=marker, markevery=5, ms=5)
+        proj = result.projections[name]
+        # the label is drawn at the end of the dashed line (direct labels instead of a legend)
+        proj_lines += ax.plot(proj.index, proj.values, color=colour, lw=lw * 0.8, ls="--", marker=marker,
+                              ms=5, markevery=[len(proj) - 1],
+                              label=_f("{short_name(name)} {result.growth[name]:+.2%}/yr"))
+    divider = ax.axvline(last_hist + 0.5, color="0.55", lw=0.9, ls=":")
+    ax.set_xlabel(_f("Year (solid: observed to {last_hist}; dashed: constant growth)"), fontsize=9)
+    state.update(economies=tuple(result.history.columns), hist_lines=hist_lines, proj_lines=proj_lines,
+                 divider=divider, lines=[*hist_lines, *proj_lines, divider])
+
+
+def _catchup_marks(ax, result: CatchupResult, proj_lines) -> list:
+    """The parts that differ in number from one redraw to the next: a star and a note at each crossing,
+    the labels at the lines' ends (placed for the current axis limits) and the title. Returns the
+    artists, for :func:`_update_catchup` to remove."""
+    from course.plots import annotate_last, finding_title
+
+    marks = []
+    china_proj = result.projections[result.china]
+    t = result.table
+    crossings = sorted(((peer, int(year)) for peer, status, year in zip(t.index, t["status"], t["catch_up_year"])
+                        if status != STATUS_AHEAD and not pd.isna(year) and year <= result.until),
+                       key=lambda item: item[1])
+    for k, (peer, year) in enumerate(crossings):
+        y = float(china_proj.loc[year])
+        marks += ax.plot([year], [y], marker="*", ms=13, color="black", ls="none", zorder=5)
+        marks.append(ax.annotate(_f("passes {short_name(peer)} in {year}"), (year, y), xytext=(6, -13 - 11 * k),
+                                 textcoords="offset points", ha="left", fontsize=8))
+    marks += annotate_last(ax, proj_lines, fontsize=7.5)
+    title = finding_title(ax, result.headline)
+    # the title's place is fixed (y = 1, above the axes, where matplotlib puts it here anyway) so that a
+    # redraw does not measure the tick labels once more to find it
+    ax.set_title(title.get_text(), loc="left", y=1.0, fontsize=title.get_fontsize(),
+                 fontweight=title.get_fontweight())
+    ax.title.set_fontsize(10.5)
+    return marks
+
+
+def _update_catchup(state: dict, result: CatchupResult) -> None:
+    """Give the kept figure of :func:`_catchup_figure` (same economies) the lines, crossings, labels and
+    title of ``result``: what :func:`_catchup_figure` would have drawn (``tests/test_redraw_reuse_c.py``)."""
+    ax = state["ax"]
+    last_hist = int(result.history.index.max())
+    for ln, name in zip(state["hist_lines"], result.history.columns):
+        hist = result.history[name].dropna()
+        ln.set_data(hist.index, hist.values)
+    for ln, name in zip(state["proj_lines"], result.history.columns):
+        proj = result.projections[name]
+        ln.set_data(proj.index, proj.values)
+        ln.set_markevery([len(proj) - 1])
+        ln.set_label(_f("{short_name(name)} {result.growth[name]:+.2%}/yr"))
+    state["divider"].set_xdata([last_hist + 0.5, last_hist + 0.5])
+    ax.set_xlabel(_f("Year (solid: observed to {last_hist}; dashed: constant growth)"), fontsize=9)
+    for artist in state["marks"]:
+        artist.remove()
+    state["marks"] = _catchup_marks(ax, result, state["proj_lines"])
 
 
 def alt_text(result: CatchupResult) -> str:
@@ -610,6 +696,7 @@ def explorer(levels: pd.DataFrame, countries=("United States", "South Korea", "J
 
     controls["period"].observe(_on_period, names="value")
     controls["peers_follow_trend"].observe(_on_follow, names="value")
-    holder["explorer"] = Explorer(controls, compute, render, alt=alt_text, caption=caption,
+    reuse: dict = {}  # the figure drawn last, updated in place while the same economies are shown
+    holder["explorer"] = Explorer(controls, compute, lambda r: render(r, reuse=reuse), alt=alt_text, caption=caption,
                                   title=_("Catch-up projection: China's R&D intensity against its peers"))
     return holder["explorer"]

@@ -720,8 +720,8 @@ def _styles():
     return COLORS, LINESTYLES, MARKERS
 
 
-def draw_radar(ax, result: Dashboard) -> None:
-    """Draw the picked provinces as a radar (spider) chart on ordinary axes.
+def draw_radar(ax, result: Dashboard) -> list:
+    """Draw the picked provinces as a radar (spider) chart on ordinary axes; return their lines.
 
     One spoke per dimension, clockwise from the top; rings at 0.25, 0.5, 0.75 and 1. An
     unmeasured spoke is shaded grey, labelled "not measured" in italics, and the lines break
@@ -747,16 +747,28 @@ def draw_radar(ax, result: Dashboard) -> None:
         ax.text(1.16 * c, 1.12 * s_, label, fontsize=8.5, ha="center", va="center",
                 color="0.1" if measured else "0.45", fontstyle="normal" if measured else "italic")
     colours, linestyles, markers = _styles()
-    closed = np.append(angles, angles[0])
-    for k, (name, row) in enumerate(result.picked.iterrows()):
-        vals = np.array([row[d] if d in result.measured else np.nan for d in DIMENSIONS], dtype="float64")
-        vals = np.append(vals, vals[0])
-        ax.plot(vals * np.cos(closed), vals * np.sin(closed), color=colours[k], linestyle=linestyles[k],
-                marker=markers[k], markersize=5, linewidth=1.6, label=province(name))
+    lines = []
+    for k, (name, (x, y)) in enumerate(_radar_points(result)):
+        lines += ax.plot(x, y, color=colours[k], linestyle=linestyles[k],
+                         marker=markers[k], markersize=5, linewidth=1.6, label=province(name))
     ax.set_xlim(-1.45, 1.45)
     ax.set_ylim(-1.3, 1.3)
     ax.set_aspect("equal")
     ax.axis("off")
+    return lines
+
+
+def _radar_points(result: Dashboard) -> list:
+    """(province, (x, y)) of each picked province's closed line on the radar."""
+    n = len(DIMENSIONS)
+    angles = np.pi / 2 - np.linspace(0, 2 * np.pi, n, endpoint=False)  # clockwise from 12 o'clock
+    closed = np.append(angles, angles[0])
+    out = []
+    for name, row in result.picked.iterrows():
+        vals = np.array([row[d] if d in result.measured else np.nan for d in DIMENSIONS], dtype="float64")
+        vals = np.append(vals, vals[0])
+        out.append((name, (vals * np.cos(closed), vals * np.sin(closed))))
+    return out
 
 
 def picked_table(result: Dashboard) -> pd.DataFrame:
@@ -770,14 +782,28 @@ def picked_table(result: Dashboard) -> pd.DataFrame:
     return out
 
 
-def render(result: Dashboard):
-    """The radar chart (a small figure) followed by the picked provinces' score table (HTML)."""
-    import matplotlib.pyplot as plt
+def render(result: Dashboard, reuse: dict | None = None):
+    """The radar chart (a small figure) followed by the picked provinces' score table (HTML).
 
-    fig, ax = plt.subplots(figsize=(5.4, 3.8), dpi=72)
-    fig.subplots_adjust(left=0.0, right=0.72, top=0.84, bottom=0.0)
-    draw_radar(ax, result)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 0.95), fontsize=8.5, frameon=False, handlelength=2.6)
+    ``reuse`` (a dict kept by the Explorer) holds the previous redraw's figure: while the same number
+    of provinces is picked, their lines, legend entries, title and weights are updated in place (the
+    same pixels as a new figure, for less work).
+    """
+    from course.plots import finding_title
+
+    key = (_figure_key(), tuple(result.measured), len(result.selected))
+    state = reuse.get("state") if reuse and reuse.get("key") == key else None
+    if state is None:
+        state = _radar_figure(result)
+        if reuse is not None:
+            reuse.update(key=key, state=state)
+    else:
+        for line, text, (name, (x, y)) in zip(state["lines"], state["legend"].get_texts(), _radar_points(result),
+                                              strict=True):
+            line.set_data(x, y)
+            text.set_text(province(name))
+        state["weights"].set_text(_radar_weights(result))
+    fig = state["fig"]
     picked = result.picked
     top = picked["overall"].idxmax() if picked["overall"].notna().any() else None
     weakest = {name: row[result.measured].astype("float64").idxmin() for name, row in picked.iterrows()
@@ -791,21 +817,46 @@ def render(result: Dashboard):
         title = _f("{picked.index[0]} ranks {picked['rank'].iloc[0]} of 31 overall")
     else:
         title = _f("{picked.index[0]} has no overall score at these weights")
-    from course.plots import finding_title
-
     finding_title(fig, title)
+    notes = "".join(f"<li>{n}</li>" for n, about in zip(result.notes, result.note_provinces)
+                    if about in set(picked.index))
+    table = picked_table(result).to_html(classes="course-table", border=0, na_rep="missing")
+    return [fig, table + (f"<ul class='course-notes'>{notes}</ul>" if notes else ""), ranked_bars_html(result)]
+
+
+def _figure_key() -> tuple:
+    """What a kept figure depends on beyond the data: the language and fonts its texts were made with
+    (a switch to Chinese needs a new figure). ``COURSE_FASTDRAW=0`` turns reuse off."""
+    import matplotlib as mpl
+
+    from course import i18n, plots
+
+    if not plots.FASTDRAW:
+        return ("no reuse", object())  # never equal to another key
+    return (i18n.get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
+
+
+def _radar_weights(result: Dashboard) -> str:
+    """The note beside the radar: the weights and the normalisation."""
     w = result.weights
     pieces = []
     for d in result.measured:
         weight = w.get(d, 0)
         pieces.append(_f("{d} {weight:g}"))
     wtext = _(", ").join(pieces)
-    fig.text(0.73, 0.30, _f("Weights: {wtext}.\nNormalisation: {result.method}."), fontsize=7.5, color="0.25",
-             va="top", wrap=True)
-    notes = "".join(f"<li>{n}</li>" for n, about in zip(result.notes, result.note_provinces)
-                    if about in set(picked.index))
-    table = picked_table(result).to_html(classes="course-table", border=0, na_rep="missing")
-    return [fig, table + (f"<ul class='course-notes'>{notes}</ul>" if notes else ""), ranked_bars_html(result)]
+    return _f("Weights: {wtext}.\nNormalisation: {result.method}.")
+
+
+def _radar_figure(result: Dashboard) -> dict:
+    """A new radar figure for :func:`render` (its artists are kept for the next redraw)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5.4, 3.8), dpi=72)
+    fig.subplots_adjust(left=0.0, right=0.72, top=0.84, bottom=0.0)
+    lines = draw_radar(ax, result)
+    legend = ax.legend(loc="upper left", bbox_to_anchor=(1.0, 0.95), fontsize=8.5, frameon=False, handlelength=2.6)
+    weights = fig.text(0.73, 0.30, _radar_weights(result), fontsize=7.5, color="0.25", va="top", wrap=True)
+    return dict(fig=fig, ax=ax, lines=lines, legend=legend, weights=weights)
 
 
 def ranked_bars_html(result: Dashboard) -> str:
@@ -901,5 +952,6 @@ def explorer(provinces=("Beijing", "Guangdong", "Guizhou"), year: int = LAST_YEA
         "method": w.Dropdown(options=[(_("min-max (distance)"), "minmax"), (_("rank (order only)"), "rank")],
                              value="minmax", description=_("Normalisation"), style=style),
     }
-    return Explorer(controls, dashboard, render, alt=alt_text, caption=_(CAPTION),
+    reuse: dict = {}  # the figure drawn last, updated in place by the next redraw
+    return Explorer(controls, dashboard, lambda result: render(result, reuse), alt=alt_text, caption=_(CAPTION),
                     title=_("New development philosophy dashboard (openness: not measured)"))

@@ -489,13 +489,82 @@ def _finding(res: GrowthAccounting) -> str:
              "of growth, TFP {res.tfp_share:.0f}%")
 
 
-def plot_contributions(res: GrowthAccounting, ax=None):
+def plot_contributions(res: GrowthAccounting, ax=None, reuse: dict | None = None):
     """A segmented horizontal bar of the contributions, with values printed on the segments.
 
     Positive contributions stack to the right of zero, negative ones to the left; each source has
     its own colour *and* hatch; a black diamond marks output growth, a white circle PWT's own TFP
     growth. The title states the finding. Returns the figure.
+
+    ``reuse`` (a dict kept by the Explorer; not with ``ax``) holds the previous redraw's figure: while
+    it shows the same sources, its segments, numbers, markers, legend entries and title are updated in
+    place (the same pixels as a new figure, for less work).
     """
+    from course import plots
+
+    key = (_figure_key(), tuple(res.table.index), bool(np.isfinite(res.pwt_tfp_growth)))
+    state = reuse.get("state") if ax is None and reuse and reuse.get("key") == key else None
+    if state is None:
+        state = _contributions_figure(res, ax)
+        if reuse is not None and ax is None:
+            reuse.update(key=key, state=state)
+    else:
+        _update_contributions(state, res)
+    ax = state["ax"]
+    title = plots.finding_title(ax, _finding(res))
+    # the title's place is fixed (y = 1, above the axes, where matplotlib puts it here anyway) so that a
+    # redraw does not measure the tick labels once more to find it
+    ax.set_title(title.get_text(), loc="left", y=1.0, fontsize=title.get_fontsize(),
+                 fontweight=title.get_fontweight())
+    return state["fig"]
+
+
+def _figure_key() -> tuple:
+    """What a kept figure depends on beyond the data: the language and fonts its texts were made with
+    (a switch to Chinese needs a new figure). ``COURSE_FASTDRAW=0`` turns reuse off."""
+    import matplotlib as mpl
+
+    from course import i18n, plots
+
+    if not plots.FASTDRAW:
+        return ("no reuse", object())  # never equal to another key
+    return (i18n.get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
+
+
+def _segments(res: GrowthAccounting) -> list:
+    """(label, value, left, legend entry, printed text or None) of each segment of the bar, and the
+    extent of the bar (neg, pos)."""
+    out = []
+    pos = neg = 0.0
+    for label, row in res.table.iterrows():
+        value = float(row["contribution"])
+        left = pos if value >= 0 else neg + value
+        pct = "" if np.isnan(row["share"]) else f" ({row['share']:.0f}%)"
+        share = "" if np.isnan(row["share"]) else f"\n{row['share']:.0f}%"
+        text = f"{value:+.2f}{share}" if abs(value) >= 0.3 else None
+        out.append((label, value, left, f"{_(label)} {value:+.2f}{pct}", text))
+        if value >= 0:
+            pos += value
+        else:
+            neg += value
+    return out, neg, pos
+
+
+def _contributions_axes(ax, res: GrowthAccounting, neg: float, pos: float) -> None:
+    """The x range and the axis label, which state the capital share."""
+    pwt = res.pwt_tfp_growth
+    lo = min(neg, res.output_growth, 0.0, pwt if np.isfinite(pwt) else 0.0)
+    hi = max(pos, res.output_growth, pwt if np.isfinite(pwt) else 0.0)
+    pad = 0.05 * (hi - lo if hi > lo else 1.0)
+    ax.set_xlim(lo - pad, hi + pad)
+    source = _("1 - PWT labour share, period average") if res.alpha_from_pwt else _("set on the slider")
+    hrs = _("; labour in hours") if res.hours else ""
+    ax.set_xlabel(_f("percentage points a year (labels: value, % of output growth)\n"
+                    "capital share alpha = {res.alpha:.2f} ({source}{hrs})"), fontsize=9)
+
+
+def _contributions_figure(res: GrowthAccounting, ax=None) -> dict:
+    """A new chart for :func:`plot_contributions` (its artists are kept for :func:`_update_contributions`)."""
     import matplotlib.pyplot as plt
 
     from course import plots
@@ -505,45 +574,54 @@ def plot_contributions(res: GrowthAccounting, ax=None):
         fig, ax = plt.subplots(figsize=(7.4, 3.3), dpi=90)
     else:
         fig = ax.figure
-    pos = neg = 0.0
-    for label, row in res.table.iterrows():
-        value = float(row["contribution"])
+    segments, neg, pos = _segments(res)
+    bars, texts = [], []
+    for label, value, left, entry, text in segments:
         colour, hatch = styles.get(label, ("#999999", ""))
-        left = pos if value >= 0 else neg + value
-        pct = "" if np.isnan(row["share"]) else f" ({row['share']:.0f}%)"
-        ax.barh(0, abs(value), left=left, height=0.5, color=colour, hatch=hatch, edgecolor="white",
-                linewidth=0.8, label=f"{_(label)} {value:+.2f}{pct}")
-        if abs(value) >= 0.3:
-            share = "" if np.isnan(row["share"]) else f"\n{row['share']:.0f}%"
-            ax.text(left + abs(value) / 2, 0, f"{value:+.2f}{share}", ha="center", va="center", fontsize=8,
-                    color=plots.text_color_for(colour),
-                    bbox=None if not hatch else {"facecolor": colour, "edgecolor": "none", "pad": 1})
-        if value >= 0:
-            pos += value
-        else:
-            neg += value
-    ax.plot([res.output_growth], [0.4], marker="D", color="black", markersize=7, linestyle="none",
-            label=_f("Output growth {res.output_growth:.2f}"))
+        bars += ax.barh(0, abs(value), left=left, height=0.5, color=colour, hatch=hatch, edgecolor="white",
+                        linewidth=0.8, label=entry).patches
+        # every segment gets its text; segments too narrow to hold one keep it hidden
+        texts.append(ax.text(left + abs(value) / 2, 0, text or "", ha="center", va="center", fontsize=8,
+                             color=plots.text_color_for(colour), visible=text is not None,
+                             bbox=None if not hatch else {"facecolor": colour, "edgecolor": "none", "pad": 1}))
+    output, = ax.plot([res.output_growth], [0.4], marker="D", color="black", markersize=7, linestyle="none",
+                      label=_f("Output growth {res.output_growth:.2f}"))
     pwt = res.pwt_tfp_growth
+    own = None
     if np.isfinite(pwt):
-        ax.plot([pwt], [-0.4], marker="o", markerfacecolor="white", markeredgecolor="black", markersize=7,
-                linestyle="none", label=_f("PWT's own TFP growth {pwt:.2f}"))
+        own, = ax.plot([pwt], [-0.4], marker="o", markerfacecolor="white", markeredgecolor="black", markersize=7,
+                       linestyle="none", label=_f("PWT's own TFP growth {pwt:.2f}"))
     ax.axvline(0, color="black", linewidth=0.8)
     ax.set_yticks([])
     ax.set_ylim(-0.65, 0.65)
     ax.grid(axis="y", visible=False)
-    lo = min(neg, res.output_growth, 0.0, pwt if np.isfinite(pwt) else 0.0)
-    hi = max(pos, res.output_growth, pwt if np.isfinite(pwt) else 0.0)
-    pad = 0.05 * (hi - lo if hi > lo else 1.0)
-    ax.set_xlim(lo - pad, hi + pad)
-    source = _("1 - PWT labour share, period average") if res.alpha_from_pwt else _("set on the slider")
-    hrs = _("; labour in hours") if res.hours else ""
-    ax.set_xlabel(_f("percentage points a year (labels: value, % of output growth)\n"
-                    "capital share alpha = {res.alpha:.2f} ({source}{hrs})"), fontsize=9)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.5), ncol=3, fontsize=7.5, frameon=False)
-    plots.finding_title(ax, _finding(res))
+    _contributions_axes(ax, res, neg, pos)
+    legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.5), ncol=3, fontsize=7.5, frameon=False)
     fig.subplots_adjust(bottom=0.47, top=0.86, left=0.03, right=0.98)
-    return fig
+    return dict(fig=fig, ax=ax, bars=bars, texts=texts, output=output, own=own, legend=legend)
+
+
+def _update_contributions(state: dict, res: GrowthAccounting) -> None:
+    """Give the kept chart of :func:`_contributions_figure` (same sources) the values of ``res``: what
+    :func:`_contributions_figure` would have drawn (``tests/test_redraw_reuse_c.py`` compares the pixels)."""
+    segments, neg, pos = _segments(res)
+    for bar, text, (_label, value, left, _entry, shown) in zip(state["bars"], state["texts"], segments):
+        bar.set_x(left)
+        bar.set_width(abs(value))
+        text.set_x(left + abs(value) / 2)
+        text.set_text(shown or "")
+        text.set_visible(shown is not None)
+    state["output"].set_xdata([res.output_growth])
+    entries = [_f("Output growth {res.output_growth:.2f}")]
+    if state["own"] is not None:
+        pwt = res.pwt_tfp_growth
+        state["own"].set_xdata([pwt])
+        entries.append(_f("PWT's own TFP growth {pwt:.2f}"))
+    # the legend lists the markers (lines) first, then the segments (bar containers)
+    entries += [entry for *_rest, entry, _text in segments]
+    for text, entry in zip(state["legend"].get_texts(), entries, strict=True):
+        text.set_text(entry)
+    _contributions_axes(state["ax"], res, neg, pos)
 
 
 def plot_stacked(frame: pd.DataFrame, title: str, ax=None):
@@ -639,8 +717,15 @@ def make_explorer(pwt_china: pd.DataFrame, pwt_peers: pd.DataFrame | None = None
 
     controls["share"].observe(_toggle, names="value")
 
+    # each economy's rows, split once: a redraw then filters a few dozen rows, not the whole table
+    rows = {}
+
     def compute(country, period, share, alpha, hours):
         data = pwt_china if country == "CHN" or pwt_peers is None else pwt_peers
+        if data is pwt_peers and "countrycode" in data.columns and country in codes:
+            if country not in rows:
+                rows[country] = data[data["countrycode"] == country]
+            data = rows[country]
         start, end = period
         return growth_accounting(data, start, end, alpha=None if share == "pwt" else alpha,
                                  hours=hours, country=country)
@@ -650,5 +735,6 @@ def make_explorer(pwt_china: pd.DataFrame, pwt_peers: pd.DataFrame | None = None
 
         return citation("pwt_china" if res.country == "CHN" else "pwt_peers")
 
-    return Explorer(controls, compute, plot_contributions, alt=describe, caption=caption,
+    reuse: dict = {}  # the figure drawn last, updated in place by the next redraw
+    return Explorer(controls, compute, lambda res: plot_contributions(res, reuse=reuse), alt=describe, caption=caption,
                     title=_("Sources of growth: change the period, the capital share and the labour measure"))

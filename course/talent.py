@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from numbers import Real
 
 import numpy as np
@@ -578,37 +579,48 @@ def policy_alt(r: PolicyResult) -> str:
               "{r.scale:g}, cost elasticity {r.cost_elasticity:g}.")
 
 
-def render_policy(r: PolicyResult):
-    """Paired horizontal bars (without / with the bonus) and a one-paragraph HTML summary."""
-    import matplotlib.pyplot as plt
+def _figure_key() -> tuple:
+    """What a kept figure depends on beyond the data: the language and fonts its texts were made with.
 
+    A figure kept for the next redraw (issue 14) is reused only while this is unchanged: text
+    artists keep the fonts they were created with, so a switch to Chinese needs a new figure.
+    ``COURSE_FASTDRAW=0`` turns reuse off (a new figure per redraw, as before).
+    """
+    import matplotlib as mpl
+
+    from course import i18n, plots
+
+    if not plots.FASTDRAW:
+        return ("no reuse", object())  # never equal to another key
+    return (i18n.get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
+
+
+def _kept(reuse: dict | None, key: tuple):
+    """The state kept in ``reuse`` if it was made under ``key``, else None."""
+    if reuse and reuse.get("key") == key:
+        return reuse.get("state")
+    return None
+
+
+def render_policy(r: PolicyResult, reuse: dict | None = None):
+    """Paired horizontal bars (without / with the bonus) and a one-paragraph HTML summary.
+
+    ``reuse`` (a dict kept by the Explorer) holds the previous redraw's figure; its bars, numbers,
+    labels and title are updated in place (the same pixels as a new figure, for less work).
+    """
     from course import plots
 
-    reg = r.regions
-    name = _province_name(r.province)
-    rows = [_f("{name} (in the {_(r.region)})")] + [_(g) for g in REGIONS]
-    base = [r.base_share] + reg["base_share"].tolist()
-    pol = [r.policy_share] + reg["policy_share"].tolist()
-    styles = [plots.REGION_STYLE[r.region]] + [plots.REGION_STYLE[g] for g in REGIONS]
-    fig, ax = plt.subplots(figsize=(6.4, 3.5), dpi=72)
-    fig.subplots_adjust(left=0.34, right=0.95, top=0.80, bottom=0.15)
-    y = np.arange(len(rows))[::-1].astype(float)
-    h = 0.36
-    for k in range(len(rows)):
-        st = styles[k]
-        ax.barh(y[k] + h / 2, 100 * base[k], height=h, color="white", edgecolor=st["color"], linewidth=1.4,
-                label=_("without the bonus (outline)") if k == 0 else None)
-        ax.barh(y[k] - h / 2, 100 * pol[k], height=h, color=st["color"], edgecolor="white",
-                label=_("with the bonus (filled)") if k == 0 else None)
-        d = 2 if k == 0 else 1
-        ax.text(100 * base[k], y[k] + h / 2, f" {100 * base[k]:.{d}f}", va="center", fontsize=8)
-        ax.text(100 * pol[k], y[k] - h / 2, f" {100 * pol[k]:.{d}f}", va="center", fontsize=8)
-    ax.set_yticks(y, rows, fontsize=8.5)
-    ax.set_xlabel(_("share of mobile talent, % (model)"))
-    ax.set_xlim(0, max(100 * max(max(base), max(pol)) * 1.18, 5))
-    ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    key = _figure_key()
+    state = _kept(reuse, key)
+    if state is None:
+        state = _policy_figure(r)
+        if reuse is not None:
+            reuse.update(key=key, state=state)
+    else:
+        _update_policy(state, r)
+    fig = state["fig"]
     plots.finding_title(fig, policy_title(r), width=60)
+    name = _province_name(r.province)
     if r.others_match:
         note = _f("Every province offers {r.bonus_pct:g} % of pay: the bonus adds the same amount to every "
                   "utility, so it cancels out of the logit shares. Only the bill rises.")
@@ -621,6 +633,74 @@ def render_policy(r: PolicyResult):
     html = _f("<p class='course-model-note'><strong>Model.</strong> {note} Scale λ = {r.scale:g}, cost "
               "elasticity ε = {r.cost_elasticity:g}.</p>")
     return [fig, html]
+
+
+_POLICY_ROWS = 1 + len(REGIONS)
+_BAR_H = 0.36
+
+
+def _policy_figure(r: PolicyResult) -> dict:
+    """A new bar chart for :func:`render_policy` (its artists are kept for :func:`_update_policy`)."""
+    import matplotlib.pyplot as plt
+
+    from course import plots
+
+    reg = r.regions
+    name = _province_name(r.province)
+    rows = [_f("{name} (in the {_(r.region)})")] + [_(g) for g in REGIONS]
+    base = [r.base_share] + reg["base_share"].tolist()
+    pol = [r.policy_share] + reg["policy_share"].tolist()
+    styles = [plots.REGION_STYLE[r.region]] + [plots.REGION_STYLE[g] for g in REGIONS]
+    fig, ax = plt.subplots(figsize=(6.4, 3.5), dpi=72)
+    fig.subplots_adjust(left=0.34, right=0.95, top=0.80, bottom=0.15)
+    y = np.arange(_POLICY_ROWS)[::-1].astype(float)
+    h = _BAR_H
+    base_bars, pol_bars, base_texts, pol_texts = [], [], [], []
+    for k in range(_POLICY_ROWS):
+        st = styles[k]
+        base_bars.append(ax.barh(y[k] + h / 2, 100 * base[k], height=h, color="white", edgecolor=st["color"],
+                                 linewidth=1.4, label=_("without the bonus (outline)") if k == 0 else None).patches[0])
+        pol_bars.append(ax.barh(y[k] - h / 2, 100 * pol[k], height=h, color=st["color"], edgecolor="white",
+                                label=_("with the bonus (filled)") if k == 0 else None).patches[0])
+        d = 2 if k == 0 else 1
+        base_texts.append(ax.text(100 * base[k], y[k] + h / 2, f" {100 * base[k]:.{d}f}", va="center", fontsize=8))
+        pol_texts.append(ax.text(100 * pol[k], y[k] - h / 2, f" {100 * pol[k]:.{d}f}", va="center", fontsize=8))
+    ax.set_yticks(y, rows, fontsize=8.5)
+    ax.set_xlabel(_("share of mobile talent, % (model)"))
+    ax.set_xlim(0, max(100 * max(max(base), max(pol)) * 1.18, 5))
+    ax.grid(axis="y", visible=False)
+    legend = ax.legend(loc="lower right", fontsize=8, frameon=False)
+    return dict(fig=fig, ax=ax, y=y, base_bars=base_bars, pol_bars=pol_bars, base_texts=base_texts,
+                pol_texts=pol_texts, legend=legend)
+
+
+def _update_policy(state: dict, r: PolicyResult) -> None:
+    """Give the kept bar chart of :func:`_policy_figure` the values, labels and colours of ``r``: what
+    :func:`_policy_figure` would have drawn for ``r`` (``tests/test_redraw_reuse_c.py`` compares the pixels)."""
+    from course import plots
+
+    reg = r.regions
+    ax = state["ax"]
+    name = _province_name(r.province)
+    rows = [_f("{name} (in the {_(r.region)})")] + [_(g) for g in REGIONS]
+    base = [r.base_share] + reg["base_share"].tolist()
+    pol = [r.policy_share] + reg["policy_share"].tolist()
+    colour = plots.REGION_STYLE[r.region]["color"]
+    # the followed province's bars (and the legend's keys, drawn from them) take its region's colour
+    state["base_bars"][0].set_edgecolor(colour)
+    state["pol_bars"][0].set_facecolor(colour)
+    handles = state["legend"].legend_handles
+    handles[0].set_edgecolor(colour)
+    handles[1].set_facecolor(colour)
+    for k in range(_POLICY_ROWS):
+        d = 2 if k == 0 else 1
+        for bars, texts, value in ((state["base_bars"], state["base_texts"], base[k]),
+                                   (state["pol_bars"], state["pol_texts"], pol[k])):
+            bars[k].set_width(100 * value)
+            texts[k].set_x(100 * value)
+            texts[k].set_text(f" {100 * value:.{d}f}")
+    ax.yaxis.set_ticklabels(rows, fontsize=8.5)
+    ax.set_xlim(0, max(100 * max(max(base), max(pol)) * 1.18, 5))
 
 
 def policy_explorer(inputs: pd.DataFrame | None = None, province: str = "Shaanxi"):
@@ -647,7 +727,8 @@ def policy_explorer(inputs: pd.DataFrame | None = None, province: str = "Shaanxi
     def compute(province, bonus_pct, scale, cost_elasticity, others_match):
         return policy_experiment(inputs, province, bonus_pct, scale, cost_elasticity, others_match)
 
-    return Explorer(controls, compute, render_policy, alt=policy_alt, caption=_(POLICY_CAPTION),
+    reuse: dict = {}  # the figure drawn last, updated in place by the next redraw
+    return Explorer(controls, compute, lambda r: render_policy(r, reuse), alt=policy_alt, caption=_(POLICY_CAPTION),
                     title=_("MODEL: where mobile talent goes when a province offers a bonus"))
 
 
@@ -747,27 +828,28 @@ def evaluate(indicators: pd.DataFrame, weights: dict, method: str = "minmax") ->
 @dataclass
 class EvaluationResult:
     """What :func:`evaluation_view` returns: the ranking under the chosen weights against the ranking
-    by the single indicator (invention patents per 100 researchers)."""
+    by the single indicator (invention patents per 100 researchers). The summaries (winner, rank
+    correlation, places moved) are computed once: the title, alt text and note of a redraw all use them."""
 
     table: pd.DataFrame          # by province: region, score, rank, single_rank, shift
     weights: dict
     method: str
     province: str
 
-    @property
+    @cached_property
     def winner(self) -> str:
         return str(self.table["rank"].idxmin())
 
-    @property
+    @cached_property
     def single_winner(self) -> str:
         return str(self.table["single_rank"].idxmin())
 
-    @property
+    @cached_property
     def rho(self) -> float:
         """Spearman's rank correlation between the two rankings."""
         return float(self.table["rank"].rank().corr(self.table["single_rank"].rank()))
 
-    @property
+    @cached_property
     def moved(self) -> int:
         """Provinces whose rank differs from their single-indicator rank by 5 places or more."""
         return int((self.table["shift"].abs() >= 5).sum())
@@ -802,7 +884,7 @@ def evaluation_title(r: EvaluationResult) -> str:
 def evaluation_alt(r: EvaluationResult) -> str:
     t = r.table.sort_values("rank")
     order = _("; ").join(_f("{i} {_province_name(name)} ({row['score']:.2f}, patents alone {int(row['single_rank'])})")
-                         for i, (name, row) in enumerate(t.iterrows(), start=1) if i <= 10)
+                         for i, (name, row) in enumerate(t.head(10).iterrows(), start=1))
     w = _(", ").join(f"{k} {v:g}" for k, v in r.weights.items())
     name = _province_name(r.province)
     return _f("Scatter plot of the 31 provinces: rank on invention patents per 100 researchers alone (x) against "
@@ -831,9 +913,33 @@ def ranking_table(r: EvaluationResult, top: int = 10) -> pd.DataFrame:
     return out
 
 
-def render_evaluation(r: EvaluationResult):
+def render_evaluation(r: EvaluationResult, reuse: dict | None = None):
     """A rank-against-rank scatter (marker shape and colour by region, the followed province ringed and
-    named) and the top of the ranking as a table."""
+    named) and the top of the ranking as a table.
+
+    ``reuse`` (a dict kept by the Explorer) holds the previous redraw's figure; its points, ring, names,
+    legend entry and title are updated in place (the same pixels as a new figure, for less work).
+    """
+    from course import plots
+
+    key = _figure_key()
+    state = _kept(reuse, key)
+    if state is None:
+        state = _evaluation_figure(r)
+        if reuse is not None:
+            reuse.update(key=key, state=state)
+    else:
+        _update_evaluation(state, r)
+    fig = state["fig"]
+    plots.finding_title(fig, evaluation_title(r), width=60)
+    note = _f("<p class='course-model-note'>Points on the dashed line keep their rank; points above it climb when the "
+              "other criteria count. Rank correlation between the two rankings: <strong>{r.rho:.2f}</strong>; "
+              "provinces that move 5 places or more: <strong>{r.moved}</strong> of 31.</p>")
+    return [fig, note, ranking_table(r)]
+
+
+def _evaluation_figure(r: EvaluationResult) -> dict:
+    """A new scatter for :func:`render_evaluation` (its artists are kept for :func:`_update_evaluation`)."""
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
@@ -844,34 +950,63 @@ def render_evaluation(r: EvaluationResult):
     fig.subplots_adjust(left=0.11, right=0.74, top=0.84, bottom=0.13)
     ax.plot([1, 31], [1, 31], color="0.6", linestyle="--", linewidth=1, zorder=1)
     handles = [Line2D([], [], color="0.6", linestyle="--", label=_("same rank\nboth ways"))]
+    groups = {}
     for g in REGIONS:
         st = plots.REGION_STYLE[g]
         part = t[t["region"] == g]
-        ax.scatter(part["single_rank"], part["rank"], marker=st["marker"], color=st["color"], s=36, zorder=3,
-                   edgecolor="white", linewidth=0.4)
+        groups[g] = (part.index, ax.scatter(part["single_rank"], part["rank"], marker=st["marker"], color=st["color"],
+                                            s=36, zorder=3, edgecolor="white", linewidth=0.4))
         handles.append(Line2D([], [], marker=st["marker"], color=st["color"], linestyle="none", label=_(g)))
     me = t.loc[r.province]
-    ax.scatter([me["single_rank"]], [me["rank"]], s=190, facecolor="none", edgecolor="black", linewidth=1.6, zorder=4)
+    ring = ax.scatter([me["single_rank"]], [me["rank"]], s=190, facecolor="none", edgecolor="black", linewidth=1.6,
+                      zorder=4)
+    names = []
     for name in sorted({r.winner, r.single_winner, r.province}):
         x0, y0 = t.at[name, "single_rank"], t.at[name, "rank"]
-        ax.annotate(_province_name(name), (x0, y0), xytext=(-8, -11) if x0 <= 6 else (8, -11), textcoords="offset points",
-                    ha="right" if x0 <= 6 else "left", fontsize=8.5,
-                    fontweight="bold" if name == r.province else "normal")
+        names.append(ax.annotate(_province_name(name), (x0, y0), xytext=(-8, -11) if x0 <= 6 else (8, -11),
+                                 textcoords="offset points", ha="right" if x0 <= 6 else "left", fontsize=8.5,
+                                 fontweight="bold" if name == r.province else "normal"))
+    while len(names) < 3:  # one to three names are shown: hidden ones wait for a later redraw
+        names.append(ax.annotate("", (1, 1), xytext=(8, -11), textcoords="offset points", fontsize=8.5,
+                                 visible=False))
     ax.set_xlim(32, 0)
     ax.set_ylim(32, 0)
-    ax.set_xticks([1, 5, 10, 15, 20, 25, 31])
-    ax.set_yticks([1, 5, 10, 15, 20, 25, 31])
+    ranks = [1, 5, 10, 15, 20, 25, 31]
+    # fixed tick labels: no number formatting on every redraw
+    ax.set_xticks(ranks, [str(k) for k in ranks])
+    ax.set_yticks(ranks, [str(k) for k in ranks])
     ax.set_xlabel(_("rank on invention patents per 100 researchers alone (1 = best)"), fontsize=8.5)
     ax.set_ylabel(_("rank with your weights"), fontsize=8.5)
     handles.append(Line2D([], [], marker="o", markersize=11, markerfacecolor="none", markeredgecolor="black",
                           linestyle="none", label=_f("{_province_name(r.province)}\n(followed)")))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7.5, frameon=False,
-              title=_("NBS region"), title_fontsize=7.5)
-    plots.finding_title(fig, evaluation_title(r), width=60)
-    note = _f("<p class='course-model-note'>Points on the dashed line keep their rank; points above it climb when the "
-              "other criteria count. Rank correlation between the two rankings: <strong>{r.rho:.2f}</strong>; "
-              "provinces that move 5 places or more: <strong>{r.moved}</strong> of 31.</p>")
-    return [fig, note, ranking_table(r)]
+    legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7.5, frameon=False,
+                       title=_("NBS region"), title_fontsize=7.5)
+    return dict(fig=fig, ax=ax, groups=groups, ring=ring, names=names, legend=legend)
+
+
+def _update_evaluation(state: dict, r: EvaluationResult) -> None:
+    """Give the kept scatter of :func:`_evaluation_figure` the ranks, ring, names and legend entry of ``r``:
+    what :func:`_evaluation_figure` would have drawn for ``r`` (``tests/test_redraw_reuse_c.py`` compares)."""
+    t = r.table
+    for members, points in state["groups"].values():
+        part = t.loc[members]
+        points.set_offsets(np.column_stack([part["single_rank"].to_numpy(float), part["rank"].to_numpy(float)]))
+    me = t.loc[r.province]
+    state["ring"].set_offsets([[float(me["single_rank"]), float(me["rank"])]])
+    shown = sorted({r.winner, r.single_winner, r.province})
+    for i, label in enumerate(state["names"]):
+        if i >= len(shown):
+            label.set_visible(False)
+            continue
+        name = shown[i]
+        x0, y0 = t.at[name, "single_rank"], t.at[name, "rank"]
+        label.set_text(_province_name(name))
+        label.xy = (x0, y0)
+        label.xyann = (-8, -11) if x0 <= 6 else (8, -11)
+        label.set_horizontalalignment("right" if x0 <= 6 else "left")
+        label.set_fontweight("bold" if name == r.province else "normal")
+        label.set_visible(True)
+    state["legend"].get_texts()[-1].set_text(_f("{_province_name(r.province)}\n(followed)"))
 
 
 EVALUATION_CAPTION = N_("Data 2023: invention patents granted and researchers (China Statistical Yearbook on Science "
@@ -900,5 +1035,6 @@ def evaluation_explorer(indicators: pd.DataFrame | None = None, province: str = 
     def compute(patents, transfer, industry, basic, method, province):
         return evaluation_view(indicators, patents, transfer, industry, basic, method, province)
 
-    return Explorer(controls, compute, render_evaluation, alt=evaluation_alt, caption=_(EVALUATION_CAPTION),
+    reuse: dict = {}  # the figure drawn last, updated in place by the next redraw
+    return Explorer(controls, compute, lambda r: render_evaluation(r, reuse), alt=evaluation_alt, caption=_(EVALUATION_CAPTION),
                     title=_("Evaluating provinces' R&D workforces: one indicator or several"))

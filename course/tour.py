@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .data import load
+from . import i18n
 from .i18n import N_, _, is_chinese, _f
 from .widgets import EdgeCase, Explorer
 
@@ -143,13 +144,22 @@ class TourView:
     values: pd.Series
 
 
-def tour_view(table: pd.DataFrame, province: int, indicator: str) -> TourView:
-    """The pure function behind lesson 00's picker: a profile card and one indicator for the map."""
+def tour_view(table: pd.DataFrame, province: int, indicator: str, cards: dict | None = None) -> TourView:
+    """The pure function behind lesson 00's picker: a profile card and one indicator for the map.
+
+    ``cards`` (a dict kept by the Explorer) remembers each province's card (in each language), which
+    does not depend on the indicator shown: a redraw then only picks the map's values.
+    """
     if province is None:
         raise EdgeCase(_("Pick a province to see its profile."))
     if indicator not in INDICATORS:
         raise EdgeCase(_f("Choose one of the listed indicators; {indicator!r} is not one of them."))
-    card = province_card(table, province)
+    key = (province, i18n.get_language())
+    card = cards.get(key) if cards is not None else None
+    if card is None:
+        card = province_card(table, province)
+        if cards is not None:
+            cards[key] = card
     values = table[indicator].astype("float64")
     return TourView(code=province, name=table.loc[province, _name_column()],
                     region=_(table.loc[province, "nbs_region_en"]), indicator=indicator,
@@ -221,5 +231,6 @@ def make_explorer(table: pd.DataFrame | None = None, province: int = 440000,
                                       description=_("Map"), layout=widgets.Layout(width="520px")),
     }
     reuse: dict = {}  # the figure drawn last, updated in place by the next redraw
-    return Explorer(controls, compute=lambda province, indicator: tour_view(table, province, indicator),
+    cards: dict = {}  # each province's card, computed once
+    return Explorer(controls, compute=lambda province, indicator: tour_view(table, province, indicator, cards),
                     render=lambda view: render_tour(view, reuse), alt=tour_alt, title=_("Province profile"))
