@@ -159,7 +159,11 @@ def _row(w: dict, bare_ms: float, busy: bool, bare_cpu: float = float("nan")) ->
     elif busy:
         verdict = "ok" if r_p95 <= RATIO_P95_BUSY else "OVER BUDGET"
     else:
-        verdict = "ok" if (r_med <= RATIO_MEDIAN and r_p95 <= RATIO_P95 and w["p95_ms"] < REDRAW_BUDGET_MS) else "OVER BUDGET"
+        # issue 14's budget is the ratio to the bare figure (machines differ by 2-3x); the absolute 100 ms
+        # of the course plan is noted beside it, since a slow machine's bare figure alone can take that long
+        verdict = "ok" if (r_med <= RATIO_MEDIAN and r_p95 <= RATIO_P95) else "OVER BUDGET"
+        if w["p95_ms"] >= REDRAW_BUDGET_MS:
+            verdict += f" (p95 >= {REDRAW_BUDGET_MS:.0f} ms here)"
     return (f"{w['title'][:34]:34} {w['n']:4d} {w['median_ms']:8.1f} {w['p95_ms']:8.1f} {w['cpu_ms']:7.1f}"
             f"   {r_med:5.2f}x {r_p95:5.2f}x {w['cpu_ms'] / bare_cpu:5.2f}x  {verdict}")
 
@@ -192,9 +196,10 @@ def main(argv=None) -> int:
     changes = max(30, args.changes)
     load = os.getloadavg()
 
-    print(f"Budgets: lesson run (after kernel start) <= {LESSON_BUDGET_S:.0f} s; widget redraw p95 < {REDRAW_BUDGET_MS:.0f} ms;")
-    print(f"as ratios to the bare 640x480 PNG figure's median in the same kernel: idle median <= {RATIO_MEDIAN}x, "
-          f"p95 <= {RATIO_P95}x; two kernels at once p95 <= {RATIO_P95_BUSY}x (of the idle bare figure).")
+    print(f"Budgets: lesson run (after kernel start) <= {LESSON_BUDGET_S:.0f} s; widget redraws (issue 14), as ratios "
+          f"to the bare 640x480 PNG figure's median in the same kernel: idle median <= {RATIO_MEDIAN}x, "
+          f"p95 <= {RATIO_P95}x; two kernels at once p95 <= {RATIO_P95_BUSY}x (of the idle bare figure). The verdict "
+          f"also notes a p95 of {REDRAW_BUDGET_MS:.0f} ms or more (the course plan's aim on a fast machine).")
     print(f"Load average before the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores.")
     print("Rows time full redraws only (n); changes that showed an edge-case note instead are not counted.")
     print("cpu ms: the kernel's CPU time per redraw (median), what a shared server pays; cpu/bare: that over the")
