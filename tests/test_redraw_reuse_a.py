@@ -104,3 +104,46 @@ def test_innovation_refuses_another_language(table):
     finally:
         i18n.set_language("en")
         plt.close("all")
+
+
+# -- lesson 32: the k-anonymity Explorer ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def k_model():
+    import course
+    from course import privacy
+
+    people = course.load("synthetic_residents")
+    lat = privacy.lattice(people)
+    curves = {keep: privacy.frontier(lat, range(1, privacy.K_MAX + 1), keep) for keep in privacy.KEEP_OPTIONS}
+    return people, lat, curves
+
+
+def test_privacy_chart_updated_in_place_matches_a_new_one(k_model):
+    from course import privacy
+
+    people, lat, curves = k_model
+    settings = [dict(k=5), dict(k=1), dict(k=50), dict(k=12, keep="age"), dict(k=3, keep="income"),
+                dict(k=30, keep="place"), dict(k=5)]
+    results = [(kw, privacy.explore(people, lat, curves=curves, **kw)) for kw in settings]
+    shown = same_as_fresh(privacy.render, results)
+    assert all(fig is shown[0] for fig in shown)
+    # the second and later draws copy the unchanging layer back instead of drawing it
+    assert len(shown[0]._course_layer) == 1
+
+
+def test_privacy_refuses_another_language(k_model):
+    from course import privacy
+
+    people, lat, curves = k_model
+    view: dict = {}
+    first = privacy.render(privacy.explore(people, lat, curves=curves), view)[0]
+    i18n.set_language("zh")
+    try:
+        r = privacy.explore(people, lat, curves=curves)
+        fig = privacy.render(r, view)[0]
+        assert fig is not first
+        assert np.array_equal(pixels(fig), pixels(privacy.render(r)[0]))
+    finally:
+        i18n.set_language("en")
+        plt.close("all")
