@@ -147,3 +147,35 @@ def test_privacy_refuses_another_language(k_model):
     finally:
         i18n.set_language("en")
         plt.close("all")
+
+
+# -- lesson 33: the spillover model and the evaluation slope chart -------------------------------
+
+def test_spillover_diagram_updated_in_place_matches_a_new_one():
+    from course import spillover
+
+    settings = [dict(spillover=0.5, subsidy=0.0),      # the default: a gap and a deadweight loss
+                dict(spillover=0.5, subsidy=0.5),      # the Pigouvian subsidy: no gap, a subsidy line
+                dict(spillover=0.0, subsidy=0.95),     # the region far beyond the axis, wider x axis
+                dict(spillover=1.0, subsidy=0.0),      # no research at all
+                dict(spillover=0.2, subsidy=0.3),
+                dict(spillover=0.5, subsidy=0.0)]
+    results = [(kw, spillover.model(**kw)) for kw in settings]
+    shown = same_as_fresh(spillover.render, results)
+    assert all(fig is shown[0] for fig in shown)
+
+
+def test_spillover_refuses_another_language():
+    from course import spillover
+
+    view: dict = {}
+    first = spillover.render(spillover.model(), view)[0]
+    i18n.set_language("zh")
+    try:
+        r = spillover.model()
+        fig = spillover.render(r, view)[0]
+        assert fig is not first
+        assert np.array_equal(pixels(fig), pixels(spillover.render(r)[0]))
+    finally:
+        i18n.set_language("en")
+        plt.close("all")
