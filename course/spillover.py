@@ -203,6 +203,7 @@ def _finding(r: Spillover) -> str:
 
 
 def _layout_key() -> tuple:
+    """What a reused figure must share with the new redraw: the language and the fonts."""
     import matplotlib as mpl
 
     from course import i18n

@@ -179,3 +179,34 @@ def test_spillover_refuses_another_language():
     finally:
         i18n.set_language("en")
         plt.close("all")
+
+
+def test_evaluation_chart_updated_in_place_matches_a_new_one():
+    from course import evaluation as ev
+
+    settings = [dict(),                                                   # the default weights
+                dict(transfer_ratio=3.0, province="Anhui"),               # a sixth, thicker line
+                dict(rd_intensity_pct=1.0, patents_per_10k=1.0, invention_patents_per_10k=1.0,
+                     transfer_ratio=0.0, hightech_revenue_pct_grp=0.0),   # the baseline's own order
+                dict(baseline="equal", province="Beijing"),
+                dict(hightech_revenue_pct_grp=0.0, baseline="transfer and application"),
+                dict()]
+    results = [(kw, ev.evaluate(**kw)) for kw in settings]
+    shown = same_as_fresh(ev.render, results)
+    assert all(fig is shown[0] for fig in shown)
+
+
+def test_evaluation_refuses_another_language():
+    from course import evaluation as ev
+
+    view: dict = {}
+    first = ev.render(ev.evaluate(), view)[0]
+    i18n.set_language("zh")
+    try:
+        r = ev.evaluate()
+        fig = ev.render(r, view)[0]
+        assert fig is not first
+        assert np.array_equal(pixels(fig), pixels(ev.render(r)[0]))
+    finally:
+        i18n.set_language("en")
+        plt.close("all")
