@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -440,6 +441,24 @@ def _layout_key(s: Scatter) -> tuple:
             s.highlight is not None)
 
 
+@lru_cache(maxsize=1)
+def _whole_pixels_class():
+    """A transform that rounds display coordinates to whole pixels (matplotlib is imported lazily)."""
+    from matplotlib.transforms import Transform
+
+    class WholePixels(Transform):
+        input_dims = output_dims = 2
+        is_separable = True
+
+        def transform_non_affine(self, values):
+            return np.round(np.asarray(values, dtype=float))
+
+        def inverted(self):
+            return self   # rounding again is as close to an inverse as there is
+
+    return WholePixels
+
+
 def _keep_pixels(artist) -> None:
     """Let an artist that never changes paste its pixels back instead of drawing itself again.
 
@@ -517,7 +536,9 @@ def _new_figure(s: Scatter, n_labels: int) -> dict:
                               markersize=7, label=_(region)))
     # one offset transform for all the labels (cheaper to draw than annotations); a label per
     # province, hidden while unused
-    label_at = transforms.offset_copy(ax.transData, fig=fig, x=3, y=2, units="points")
+    # snapped to whole pixels: a label's glyphs then always fall on the same sub-pixel positions,
+    # so course.fastdraw finds them rendered already (labels move by at most half a pixel)
+    label_at = transforms.offset_copy(ax.transData, fig=fig, x=3, y=2, units="points") + _whole_pixels_class()()
     labels = [ax.text(0, 0, "", transform=label_at, fontsize=7.5, color="#333333", visible=False)
               for _i in range(n_labels)]
     line, = ax.plot([], [], color="black", linestyle="--", linewidth=1.3, zorder=2)
