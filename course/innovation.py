@@ -567,15 +567,18 @@ def _show(view: dict, s: Scatter) -> None:
 
     ax = view["ax"]
     labels = iter(view["labels"])
+    xs, ys = s.data["x"].to_numpy(float), s.data["y"].to_numpy(float)
+    regions, abbrs = s.data["nbs_region_en"].to_numpy(), s.data["abbr"].to_numpy()
+    names = s.data["province_en"].to_numpy()
     for region in REGIONS:
-        part = s.data[s.data["nbs_region_en"] == region]
-        view["points"][region].set_offsets(np.column_stack([part["x"].to_numpy(float), part["y"].to_numpy(float)]))
-        for xv, yv, abbr, name in zip(part["x"], part["y"], part["abbr"], part["province_en"]):
-            if name == s.province:
+        rows = np.flatnonzero(regions == region)
+        view["points"][region].set_offsets(np.column_stack([xs[rows], ys[rows]]))
+        for i in rows:
+            if names[i] == s.province:
                 continue          # labelled with its full name below
             text = next(labels)
-            text.set_position((xv, yv))
-            text.set_text(abbr)
+            text.set_position((xs[i], ys[i]))
+            text.set_text(abbrs[i])
             text.set_visible(True)
     for text in labels:           # the labels this setting does not use
         text.set_visible(False)
