@@ -534,10 +534,9 @@ def _new_figure(s: Scatter, n_labels: int) -> dict:
                                     edgecolor="white", linewidth=0.5, zorder=3)
         handles.append(Line2D([], [], color=st["color"], marker=st["marker"], linestyle="",
                               markersize=7, label=_(region)))
-    # one offset transform for all the labels (cheaper to draw than annotations); a label per
-    # province, hidden while unused
-    # snapped to whole pixels: a label's glyphs then always fall on the same sub-pixel positions,
-    # so course.fastdraw finds them rendered already (labels move by at most half a pixel)
+    # a label per province (hidden while unused), all with one offset transform (cheaper to draw
+    # than annotations), snapped to whole pixels: a label's glyphs then always fall on the same
+    # sub-pixel positions, so course.fastdraw finds them rendered already (a shift of <= 0.5 pixel)
     label_at = transforms.offset_copy(ax.transData, fig=fig, x=3, y=2, units="points") + _whole_pixels_class()()
     labels = [ax.text(0, 0, "", transform=label_at, fontsize=7.5, color="#333333", visible=False)
               for _i in range(n_labels)]
