@@ -245,10 +245,13 @@ def fit_line(x, y) -> Fit:
     :math:`R^2=1-\\sum(y-a-bx)^2/\\sum(y-\\bar y)^2`. Raises :class:`EdgeCase` for fewer than three
     points or when every ``x`` is the same (no line through them is defined).
     """
-    frame = pd.DataFrame({"x": np.asarray(x, dtype="float64"), "y": np.asarray(y, dtype="float64")}).dropna()
-    if len(frame) < 3:
+    xv, yv = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+    if xv.shape != yv.shape or xv.ndim != 1:
+        raise ValueError(f"fit_line: x and y must be two sequences of the same length (got {xv.shape} and {yv.shape})")
+    keep = ~(np.isnan(xv) | np.isnan(yv))
+    xv, yv = xv[keep], yv[keep]
+    if len(xv) < 3:
         raise EdgeCase(_("A fitted line needs at least three provinces with both values."))
-    xv, yv = frame["x"].to_numpy(), frame["y"].to_numpy()
     dx = xv - xv.mean()
     sxx = float(dx @ dx)
     if sxx == 0:
@@ -258,7 +261,7 @@ def fit_line(x, y) -> Fit:
     resid = yv - intercept - slope * xv
     syy = float(((yv - yv.mean()) ** 2).sum())
     r2 = 1 - float(resid @ resid) / syy if syy > 0 else float("nan")
-    return Fit(slope, intercept, r2, len(frame))
+    return Fit(slope, intercept, r2, len(xv))
 
 
 def _spearman(x: np.ndarray, y: np.ndarray) -> float:
@@ -334,9 +337,13 @@ def scatter(table: pd.DataFrame, x: str = "grp_per_capita_k_yuan", y: str = "rd_
                          "Pick a different indicator for one axis."))
     if province not in set(table["province_en"]):
         raise ValueError(f"unknown province {province!r}")
-    both = table[["province_en", "nbs_region_en", x, y]].rename(columns={x: "x", y: "y"})
-    missing = both.loc[both[["x", "y"]].isna().any(axis=1), "province_en"].tolist()
-    data = both.dropna(subset=["x", "y"]).copy()
+    # plain arrays, then one DataFrame: a redraw pays for every pandas operation
+    xv, yv = table[x].to_numpy(dtype="float64"), table[y].to_numpy(dtype="float64")
+    ok = ~(np.isnan(xv) | np.isnan(yv))
+    names = table["province_en"].to_numpy()
+    missing = names[~ok].tolist()
+    data = pd.DataFrame({"province_en": names[ok], "nbs_region_en": table["nbs_region_en"].to_numpy()[ok],
+                         "x": xv[ok], "y": yv[ok]}, index=table.index[ok])
     for flag, col, key in ((logx, "x", x), (logy, "y", y)):
         if flag and (data[col] <= 0).any():
             bad = _province(data.loc[data[col] <= 0, "province_en"].iloc[0])
