@@ -241,20 +241,36 @@ class Evaluation:
         return self._order(which)[:k]
 
     def _order(self, which: str) -> list[str]:
-        # sorted once per result and kept: the widget asks for the leaders several times per redraw
+        # sorted once per result and kept: the widget asks for the leaders several times per redraw.
+        # 31 rows: a plain sort (missing ranks last, then by name) is several times cheaper than
+        # DataFrame.sort_values and gives the same order
         cache = self.__dict__.setdefault("_orders", {})
         if which not in cache:
-            cache[which] = self.table.sort_values([which, "province_en"])["province_en"].tolist()
+            names = self.table["province_en"].tolist()
+            value, missing = _floats(self.table[which])
+            cache[which] = [names[i] for i in sorted(range(len(names)),
+                                                     key=lambda i: (missing[i], value[i], names[i]))]
         return cache[which]
 
     def movers(self, k: int = 4) -> pd.DataFrame:
         """The ``k`` provinces that move most (ties broken by the better new rank)."""
         cache = self.__dict__.setdefault("_movers", None)
         if cache is None:
-            t = self.table.assign(abs_shift=self.table["shift"].abs())
-            cache = t.sort_values(["abs_shift", "rank"], ascending=[False, True]).drop(columns="abs_shift")
+            # largest absolute shift first, then the better new rank, missing values last; a stable
+            # sort keeps the table's order for full ties (as DataFrame.sort_values does)
+            shift, no_shift = _floats(self.table["shift"])
+            rank, no_rank = _floats(self.table["rank"])
+            order = sorted(range(len(shift)), key=lambda i: (no_shift[i], -abs(shift[i]), no_rank[i], rank[i]))
+            cache = self.table.iloc[order]
             self.__dict__["_movers"] = cache
         return cache.head(k)
+
+
+def _floats(column: pd.Series) -> tuple[list[float], list[bool]]:
+    """A column's values as floats (0.0 where missing) and which are missing."""
+    missing = column.isna().to_numpy()
+    values = np.where(missing, 0.0, column.to_numpy(dtype="float64", na_value=np.nan))
+    return values.tolist(), missing.tolist()
 
 
 @lru_cache(maxsize=8)
@@ -377,11 +393,23 @@ def _short_finding(r: Evaluation) -> str:
     return _f("{r.reversals} of {r.pairs} pairs swap order; {first} first")
 
 
-def render(r: Evaluation):
+def _layout_key() -> tuple:
+    """What a reused figure must share with the new redraw: the language and the fonts."""
+    import matplotlib as mpl
+
+    from course import i18n
+
+    return (i18n.get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
+
+
+def render(r: Evaluation, view: dict | None = None):
     """A slope chart of the 31 ranks (baseline left, the student's weights right) and a summary.
 
     The chart keeps its text short (drawing text is the costly part of a redraw); the full finding and
-    the numbers are in the HTML under it.
+    the numbers are in the HTML under it. ``view`` (a dict kept by the Explorer) holds the figure of
+    the previous redraw: its axes, ticks and labels are kept and only the lines, points and names are
+    drawn anew (a new figure for another language or fonts); the result has the same pixels as a new
+    figure (``tests/test_redraw_reuse_a.py``).
     """
     import html
 
@@ -400,8 +428,16 @@ def render(r: Evaluation):
     grey = np.ones(len(codes), dtype=bool)
     grey[[where[c] for c in highlight]] = False
     with plots.course_style():
-        fig, ax = plt.subplots(figsize=(5.6, 5.0), dpi=72)
-        fig.subplots_adjust(left=0.11, right=0.62, top=0.90, bottom=0.07)
+        if view is not None and view.get("fig") is not None and view["key"] == _layout_key() and plots.FASTDRAW:
+            fig, ax = view["fig"], view["ax"]
+            for artist in (*ax.lines, *ax.collections, *ax.texts):   # what the last setting drew
+                artist.remove()
+        else:
+            fig, ax = plt.subplots(figsize=(5.6, 5.0), dpi=72)
+            fig.subplots_adjust(left=0.11, right=0.62, top=0.90, bottom=0.07)
+            if view is not None:
+                view.clear()
+                view.update(fig=fig, ax=ax, key=_layout_key())
         y0, y1 = base_rank[grey], new_rank[grey]
         ax.add_collection(LineCollection([[(0, a), (1, b)] for a, b in zip(y0, y1)], colors="0.78",
                                          linewidths=0.8, linestyles="-"))
@@ -504,5 +540,6 @@ def explorer(province: str = NO_PROVINCE):
     controls["province"] = w.Dropdown(options=[(_(NO_PROVINCE), NO_PROVINCE)]
                                       + [(_province(n), n) for n in sorted(ind["province_en"])], value=province,
                                       description=_("Your province"), style=style)
-    return Explorer(controls, evaluate, render, alt=alt_text, caption=_(CAPTION),
+    view: dict = {}  # the figure drawn last, reused by the next redraw
+    return Explorer(controls, evaluate, lambda r: render(r, view), alt=alt_text, caption=_(CAPTION),
                     title=_("Who wins under which evaluation? Weights and rank reversals"))

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -244,10 +245,13 @@ def fit_line(x, y) -> Fit:
     :math:`R^2=1-\\sum(y-a-bx)^2/\\sum(y-\\bar y)^2`. Raises :class:`EdgeCase` for fewer than three
     points or when every ``x`` is the same (no line through them is defined).
     """
-    frame = pd.DataFrame({"x": np.asarray(x, dtype="float64"), "y": np.asarray(y, dtype="float64")}).dropna()
-    if len(frame) < 3:
+    xv, yv = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+    if xv.shape != yv.shape or xv.ndim != 1:
+        raise ValueError(f"fit_line: x and y must be two sequences of the same length (got {xv.shape} and {yv.shape})")
+    keep = ~(np.isnan(xv) | np.isnan(yv))
+    xv, yv = xv[keep], yv[keep]
+    if len(xv) < 3:
         raise EdgeCase(_("A fitted line needs at least three provinces with both values."))
-    xv, yv = frame["x"].to_numpy(), frame["y"].to_numpy()
     dx = xv - xv.mean()
     sxx = float(dx @ dx)
     if sxx == 0:
@@ -257,7 +261,7 @@ def fit_line(x, y) -> Fit:
     resid = yv - intercept - slope * xv
     syy = float(((yv - yv.mean()) ** 2).sum())
     r2 = 1 - float(resid @ resid) / syy if syy > 0 else float("nan")
-    return Fit(slope, intercept, r2, len(frame))
+    return Fit(slope, intercept, r2, len(xv))
 
 
 def _spearman(x: np.ndarray, y: np.ndarray) -> float:
@@ -333,9 +337,13 @@ def scatter(table: pd.DataFrame, x: str = "grp_per_capita_k_yuan", y: str = "rd_
                          "Pick a different indicator for one axis."))
     if province not in set(table["province_en"]):
         raise ValueError(f"unknown province {province!r}")
-    both = table[["province_en", "nbs_region_en", x, y]].rename(columns={x: "x", y: "y"})
-    missing = both.loc[both[["x", "y"]].isna().any(axis=1), "province_en"].tolist()
-    data = both.dropna(subset=["x", "y"]).copy()
+    # plain arrays, then one DataFrame: a redraw pays for every pandas operation
+    xv, yv = table[x].to_numpy(dtype="float64"), table[y].to_numpy(dtype="float64")
+    ok = ~(np.isnan(xv) | np.isnan(yv))
+    names = table["province_en"].to_numpy()
+    missing = names[~ok].tolist()
+    data = pd.DataFrame({"province_en": names[ok], "nbs_region_en": table["nbs_region_en"].to_numpy()[ok],
+                         "x": xv[ok], "y": yv[ok]}, index=table.index[ok])
     for flag, col, key in ((logx, "x", x), (logy, "y", y)):
         if flag and (data[col] <= 0).any():
             bad = _province(data.loc[data[col] <= 0, "province_en"].iloc[0])
@@ -430,58 +438,206 @@ def _minor_label(v: float, _pos=None) -> str:
     return f"{v:g}" if round(mantissa) in (2, 5) and abs(mantissa - round(mantissa)) < 1e-6 else ""
 
 
-def render(s: Scatter):
-    """The Explorer's view: the labelled scatter with the fitted line, and a summary line."""
+def _layout_key(s: Scatter) -> tuple:
+    """What a reused figure must share with the new setting: language, fonts, the legend's entries."""
+    import matplotlib as mpl
+
+    from course import i18n
+
+    return (i18n.get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]),
+            s.highlight is not None)
+
+
+@lru_cache(maxsize=1)
+def _whole_pixels_class():
+    """A transform that rounds display coordinates to whole pixels (matplotlib is imported lazily)."""
+    from matplotlib.transforms import Transform
+
+    class WholePixels(Transform):
+        input_dims = output_dims = 2
+        is_separable = True
+
+        def transform_non_affine(self, values):
+            return np.round(np.asarray(values, dtype=float))
+
+        def inverted(self):
+            return self   # rounding again is as close to an inverse as there is
+
+    return WholePixels
+
+
+def _keep_pixels(artist) -> None:
+    """Let an artist that never changes paste its pixels back instead of drawing itself again.
+
+    The scatter's legend is the same for the figure's whole life, yet laying it out and drawing it
+    costs about a sixth of a redraw. On the first draw at a size, the box the artist covers is
+    checked to hold only plain background, the artist is drawn as usual and the pixels of its box
+    are kept. A later draw pastes them when the box again holds only that same background (nothing
+    else was drawn there), which gives exactly the pixels drawing it would give; otherwise, and for
+    other renderers (PDF, SVG, a renderer that only measures text) or ``COURSE_FASTDRAW=0``, the
+    artist draws itself as usual.
+    """
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from course import plots
+
+    draw = artist.draw
+    kept: dict = {}
+
+    def region(renderer, box):
+        height, width = int(renderer.height), int(renderer.width)
+        x0, x1 = max(0, int(np.floor(box.x0)) - 2), min(width, int(np.ceil(box.x1)) + 2)
+        y0, y1 = max(0, height - int(np.ceil(box.y1)) - 2), min(height, height - int(np.floor(box.y0)) + 2)
+        return np.asarray(renderer.buffer_rgba())[y0:y1, x0:x1]
+
+    def background(pixels):
+        """The one colour of ``pixels``, or None if they are not all the same."""
+        if pixels.size == 0:
+            return None
+        first = pixels[0, 0].copy()
+        return first if (pixels == first).all() else None
+
+    def cached_draw(renderer):
+        if (not plots.FASTDRAW or not isinstance(renderer, RendererAgg) or "draw_path" in vars(renderer)
+                or not artist.get_visible()):
+            return draw(renderer)
+        key = (type(renderer), renderer.width, renderer.height, renderer.dpi)
+        found = kept.get(key)
+        if found is not None:
+            box, colour, pixels = found
+            target = region(renderer, box)
+            now = background(target)
+            if now is not None and (now == colour).all() and target.shape == pixels.shape:
+                target[...] = pixels
+                artist.stale = False
+                return None
+            return draw(renderer)
+        box = artist.get_window_extent(renderer)
+        colour = background(region(renderer, box))
+        result = draw(renderer)
+        if colour is not None:
+            kept.clear()
+            kept[key] = (box, colour, region(renderer, box).copy())
+        return result
+
+    artist.draw = cached_draw
+
+
+def _new_figure(s: Scatter, n_labels: int) -> dict:
+    """The parts of the scatter that do not depend on the setting: axes, markers, legend, empty labels."""
     import matplotlib.pyplot as plt
-    from matplotlib import ticker, transforms
+    from matplotlib import transforms
     from matplotlib.lines import Line2D
 
     from course import plots
 
+    fig = plt.figure(figsize=(6.6, 5.0), dpi=100)
+    ax = fig.add_axes([0.12, 0.22, 0.84, 0.64])
+    empty = np.empty((0, 2))
+    handles, points = [], {}
+    for region in REGIONS:
+        st = plots.REGION_STYLE[region]
+        points[region] = ax.scatter(empty[:, 0], empty[:, 1], color=st["color"], marker=st["marker"], s=40,
+                                    edgecolor="white", linewidth=0.5, zorder=3)
+        handles.append(Line2D([], [], color=st["color"], marker=st["marker"], linestyle="",
+                              markersize=7, label=_(region)))
+    # a label per province (hidden while unused), all with one offset transform (cheaper to draw
+    # than annotations), snapped to whole pixels: a label's glyphs then always fall on the same
+    # sub-pixel positions, so course.fastdraw finds them rendered already (a shift of <= 0.5 pixel)
+    label_at = transforms.offset_copy(ax.transData, fig=fig, x=3, y=2, units="points") + _whole_pixels_class()()
+    labels = [ax.text(0, 0, "", transform=label_at, fontsize=7.5, color="#333333", visible=False)
+              for _i in range(n_labels)]
+    line, = ax.plot([], [], color="black", linestyle="--", linewidth=1.3, zorder=2)
+    handles.append(Line2D([], [], color="black", linestyle="--", label=_("least-squares line")))
+    ring = ax.scatter(empty[:, 0], empty[:, 1], s=260, facecolor="none", edgecolor="black", linewidth=2.2,
+                      zorder=4)
+    name = ax.text(0, 0, "", zorder=5, fontsize=10, fontweight="bold",
+                   transform=transforms.offset_copy(ax.transData, fig=fig, x=10, y=-4, units="points"))
+    if s.highlight is not None:
+        handles.append(Line2D([], [], marker="o", markersize=12, markerfacecolor="none",
+                              markeredgecolor="black", markeredgewidth=2, linestyle="",
+                              label=_("your province")))
+    # a fixed place under the axes: "best" would search for a free spot on every redraw
+    legend = fig.legend(handles=handles, fontsize=8.5, loc="lower center", ncol=3, frameon=False,
+                        bbox_to_anchor=(0.5, 0.0))
+    _keep_pixels(legend)
+    return {"fig": fig, "ax": ax, "points": points, "labels": labels, "line": line, "ring": ring,
+            "name": name, "key": _layout_key(s)}
+
+
+def _show(view: dict, s: Scatter) -> None:
+    """Put the setting ``s`` into the figure of ``view``: points, labels, line, highlight, scales, texts."""
+    from matplotlib import ticker
+
+    from course import plots
+
+    ax = view["ax"]
+    labels = iter(view["labels"])
+    xs, ys = s.data["x"].to_numpy(float), s.data["y"].to_numpy(float)
+    regions, abbrs = s.data["nbs_region_en"].to_numpy(), s.data["abbr"].to_numpy()
+    names = s.data["province_en"].to_numpy()
+    for region in REGIONS:
+        rows = np.flatnonzero(regions == region)
+        view["points"][region].set_offsets(np.column_stack([xs[rows], ys[rows]]))
+        for i in rows:
+            if names[i] == s.province:
+                continue          # labelled with its full name below
+            text = next(labels)
+            text.set_position((xs[i], ys[i]))
+            text.set_text(abbrs[i])
+            text.set_visible(True)
+    for text in labels:           # the labels this setting does not use
+        text.set_visible(False)
+    for flag, axis, setter, scale in ((s.logx, ax.xaxis, ax.set_xscale, ax.get_xscale()),
+                                      (s.logy, ax.yaxis, ax.set_yscale, ax.get_yscale())):
+        want = "log" if flag else "linear"
+        if scale != want:
+            setter(want)          # resets the axis's locators and formatters to the scale's own
+        if flag:
+            axis.set_major_formatter(ticker.FuncFormatter(lambda v, _pos: f"{v:g}"))  # 3, 10, 30, not 3 x 10^0
+            axis.set_minor_formatter(ticker.FuncFormatter(_minor_label))
+    lo, hi = float(s.data["x"].min()), float(s.data["x"].max())
+    grid = np.geomspace(lo, hi, 50) if s.logx else np.linspace(lo, hi, 50)
+    gx = np.log10(grid) if s.logx else grid
+    gy = s.fit.intercept + s.fit.slope * gx
+    view["line"].set_data(grid, 10 ** gy if s.logy else gy)
+    h = s.highlight
+    view["ring"].set_visible(h is not None)
+    view["name"].set_visible(h is not None)
+    if h is not None:
+        view["ring"].set_offsets([[h["x"], h["y"]]])
+        view["name"].set_position((h["x"], h["y"]))
+        view["name"].set_text(_province(s.province))
+    ax.set_xlabel(s.xlabel)
+    ax.set_ylabel(s.ylabel)
+    ax.relim(visible_only=True)
+    ax.autoscale_view()
+    plots.finding_title(view["fig"], _finding(s), width=64)
+
+
+def render(s: Scatter, view: dict | None = None):
+    """The Explorer's view: the labelled scatter with the fitted line, and a summary line.
+
+    ``view`` (a dict kept by the Explorer) holds the figure of the previous redraw; the new setting
+    is put into it (points moved, labels and texts changed, scales switched) instead of building a
+    new figure, when the language, the fonts and the legend's entries are the same. The result has
+    the same pixels as a new figure (``tests/test_redraw_reuse_a.py``) for about half the work:
+    a new figure makes and places every tick and artist again.
+    """
+    from course import plots
+
     with plots.course_style():
-        fig = plt.figure(figsize=(6.6, 5.0), dpi=100)
-        ax = fig.add_axes([0.12, 0.22, 0.84, 0.64])
-        # one offset transform for all 31 labels (cheaper to draw than 31 annotations)
-        label_at = transforms.offset_copy(ax.transData, fig=fig, x=3, y=2, units="points")
-        handles = []
-        for region in REGIONS:
-            part = s.data[s.data["nbs_region_en"] == region]
-            st = plots.REGION_STYLE[region]
-            ax.scatter(part["x"], part["y"], color=st["color"], marker=st["marker"], s=40,
-                       edgecolor="white", linewidth=0.5, zorder=3)
-            handles.append(Line2D([], [], color=st["color"], marker=st["marker"], linestyle="",
-                                  markersize=7, label=_(region)))
-            for xv, yv, abbr, name in zip(part["x"], part["y"], part["abbr"], part["province_en"]):
-                if name == s.province:
-                    continue          # labelled with its full name below
-                ax.text(xv, yv, abbr, transform=label_at, fontsize=7.5, color="#333333")
-        plain = ticker.FuncFormatter(lambda v, _pos: f"{v:g}")      # 3, 10, 30 rather than 3 x 10^0
-        for flag, axis, setter in ((s.logx, ax.xaxis, ax.set_xscale), (s.logy, ax.yaxis, ax.set_yscale)):
-            if flag:
-                setter("log")
-                axis.set_major_formatter(plain)
-                axis.set_minor_formatter(ticker.FuncFormatter(_minor_label))
-        lo, hi = float(s.data["x"].min()), float(s.data["x"].max())
-        grid = np.geomspace(lo, hi, 50) if s.logx else np.linspace(lo, hi, 50)
-        gx = np.log10(grid) if s.logx else grid
-        gy = s.fit.intercept + s.fit.slope * gx
-        ax.plot(grid, 10 ** gy if s.logy else gy, color="black", linestyle="--", linewidth=1.3, zorder=2)
-        handles.append(Line2D([], [], color="black", linestyle="--", label=_("least-squares line")))
-        if s.highlight is not None:
-            h = s.highlight
-            ax.scatter([h["x"]], [h["y"]], s=260, facecolor="none", edgecolor="black", linewidth=2.2, zorder=4)
-            ax.text(h["x"], h["y"], _province(s.province), zorder=5, fontsize=10, fontweight="bold",
-                    transform=transforms.offset_copy(ax.transData, fig=fig, x=10, y=-4, units="points"))
-            handles.append(Line2D([], [], marker="o", markersize=12, markerfacecolor="none",
-                                  markeredgecolor="black", markeredgewidth=2, linestyle="",
-                                  label=_("your province")))
-        ax.set_xlabel(s.xlabel)
-        ax.set_ylabel(s.ylabel)
-        # a fixed place under the axes: "best" would search for a free spot on every redraw
-        fig.legend(handles=handles, fontsize=8.5, loc="lower center", ncol=3, frameon=False,
-                   bbox_to_anchor=(0.5, 0.0))
-        plots.finding_title(fig, _finding(s), width=64)
-    return [fig, summary_html(s)]
+        reuse = (view is not None and view.get("fig") is not None and plots.FASTDRAW
+                 and view["key"] == _layout_key(s) and len(view["labels"]) >= len(s.data))
+        if not reuse:
+            fresh = _new_figure(s, n_labels=max(len(s.data), 31))
+            if view is not None:
+                view.clear()
+                view.update(fresh)
+            else:
+                view = fresh
+        _show(view, s)
+    return [view["fig"], summary_html(s)]
 
 
 def build_explorer(table: pd.DataFrame, x: str = "grp_per_capita_k_yuan", y: str = "rd_intensity_pct",
@@ -508,7 +664,8 @@ def build_explorer(table: pd.DataFrame, x: str = "grp_per_capita_k_yuan", y: str
     def compute(x, y, province, logx, logy):
         return scatter(table, x=x, y=y, province=province, logx=logx, logy=logy)
 
-    return Explorer(controls, compute, render, alt=describe,
+    view: dict = {}  # the figure drawn last, updated in place by the next redraw
+    return Explorer(controls, compute, lambda s: render(s, view), alt=describe,
                     title=_("Science and technology resources: pick two indicators"),
                     caption=_f("31 provinces, {YEAR}. Sources: NBS/MOST/MOF R&D bulletin; China Statistical "
                                "Yearbook on Science and Technology 2024; NBS National Data (see Data used)."))

@@ -430,41 +430,138 @@ def levels_html(r: Release) -> str:
             f"<p><b>{html.escape(synthetic)}</b>{html.escape(first_rows)}</p>{sample}</div>")
 
 
-def render(r: Release):
-    """Risk and information loss against the required k, with the current k marked; then the levels table."""
+def _layered_figure_class():
+    """A Figure that keeps the pixels of its unchanging layer and draws only its changing artists.
+
+    The privacy Explorer's axes, ticks, grid, legends and labels are the same for every setting;
+    only the four curves, the two k markers and the title change. This figure draws everything
+    else once, keeps the pixels (per renderer size and background colour), and on later draws
+    copies them back and draws the changing artists (``fig.course_dynamic``) over them. The
+    changing artists are always drawn last, over the kept layer (so a curve passes over a legend),
+    on the first draw too: a new figure and an updated one give the same pixels
+    (``tests/test_redraw_reuse_a.py``). Other renderers (PDF, SVG, a disabled renderer measuring
+    text) and ``COURSE_FASTDRAW=0`` draw the figure as usual.
+    """
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.figure import Figure
+
+    from course import plots
+
+    class LayeredFigure(Figure):
+        course_dynamic: tuple = ()
+
+        def course_forget_layer(self) -> None:
+            self.__dict__["_course_layer"] = {}
+
+        def draw(self, renderer):
+            dynamic = [a for a in self.course_dynamic if a.get_visible()]
+            if (not plots.FASTDRAW or not isinstance(renderer, RendererAgg) or "draw_path" in vars(renderer)
+                    or not self.get_visible() or not dynamic):
+                return super().draw(renderer)
+            layers = self.__dict__.setdefault("_course_layer", {})
+            key = (type(renderer), renderer.width, renderer.height, renderer.dpi, tuple(self.get_facecolor()))
+            buffer = np.asarray(renderer.buffer_rgba())
+            kept = layers.get(key)
+            if kept is None:
+                for a in dynamic:
+                    a.set_visible(False)
+                try:
+                    super().draw(renderer)
+                finally:
+                    for a in dynamic:
+                        a.set_visible(True)
+                layers.clear()
+                layers[key] = buffer.copy()
+            else:
+                buffer[...] = kept
+            for a in dynamic:
+                a.draw(renderer)
+            self.stale = False
+
+    return LayeredFigure
+
+
+_LAYERED = None
+
+
+def _layout_key() -> tuple:
+    import matplotlib as mpl
+
+    from course import i18n
+
+    return (i18n.get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
+
+
+_PANELS = ((0, (("max_risk", N_("re-identification, worst case (1/k)")),
+                ("average_risk", N_("re-identification, average")),
+                ("homogeneous_share", N_("debt status revealed by the class")))),
+           (1, (("precision_loss", N_("precision lost")),)))
+
+
+def _new_figure(r: Release) -> dict:
+    """The parts of the chart that do not change with k or with what is kept detailed."""
+    global _LAYERED
     import matplotlib.pyplot as plt
 
     from course import plots
 
-    cur = r.curve
-    ks = cur.index.to_numpy()
+    if _LAYERED is None:
+        _LAYERED = _layered_figure_class()
+    fig, axes = plt.subplots(1, 2, figsize=(8.8, 3.8), dpi=100, gridspec_kw={"width_ratios": [1.25, 1]},
+                             FigureClass=_LAYERED)
+    ks = r.curve.index.to_numpy()
+    lines, marks = {}, []
+    for panel, series in _PANELS:
+        ax = axes[panel]
+        for i, (col, label) in enumerate(series):
+            st = plots.series_style(i if panel == 0 else 3)
+            lines[col], = ax.plot(ks, r.curve[col] * 100, color=st["color"], linestyle=st["linestyle"],
+                                  marker=st["marker"], markevery=[0, 1, 4, 9, 19, 49], markersize=5,
+                                  drawstyle="steps-post", label=_(label))
+        marks.append(ax.axvline(r.k_required, color="black", linewidth=1, linestyle=":"))
+        ax.set_xscale("log")
+        ax.set_xticks([1, 2, 5, 10, 20, 50], ["1", "2", "5", "10", "20", "50"])
+        ax.minorticks_off()
+        ax.set_xlabel(_("required k (log scale)"))
+        ax.set_ylim(0, 102)
+        ax.set_xlim(*ax.get_xlim())   # fixed: the curves always span k = 1 ... K_MAX
+        ax.legend(fontsize=8.5, loc="upper right" if panel == 0 else "lower right")
+        ax.set_ylabel(_("per cent"))
+    axes[0].set_title(_("Risk falls ..."), loc="left", fontsize=11, fontweight="normal")
+    axes[1].set_title(_("... information is lost"), loc="left", fontsize=11, fontweight="normal")
+    title = plots.finding_title(fig, _finding(r), width=84)
+    fig.text(0.01, 0.01, _("SYNTHETIC data: 2,000 invented residents"), fontsize=8.5, style="italic")
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.8, bottom=0.17, wspace=0.22)
+    fig.course_dynamic = (*lines.values(), *marks, title)
+    return {"fig": fig, "lines": lines, "marks": marks, "key": _layout_key()}
+
+
+def render(r: Release, view: dict | None = None):
+    """Risk and information loss against the required k, with the current k marked; then the levels table.
+
+    ``view`` (a dict kept by the Explorer) holds the figure of the previous redraw: the new curves,
+    k markers and title are put into it, and the figure redraws only those over the pixels it kept
+    of everything else (see :func:`_layered_figure_class`); a new figure is made for another
+    language or fonts.
+    """
+    from course import plots
+
     with plots.course_style():
-        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.8, 3.8), dpi=100,
-                                       gridspec_kw={"width_ratios": [1.25, 1]})
-        panels = ((ax1, [("max_risk", _("re-identification, worst case (1/k)")),
-                         ("average_risk", _("re-identification, average")),
-                         ("homogeneous_share", _("debt status revealed by the class"))]),
-                  (ax2, [("precision_loss", _("precision lost"))]))
-        for ax, series in panels:
-            for i, (col, label) in enumerate(series):
-                st = plots.series_style(i if ax is ax1 else 3)
-                ax.plot(ks, cur[col] * 100, color=st["color"], linestyle=st["linestyle"], marker=st["marker"],
-                        markevery=[0, 1, 4, 9, 19, 49], markersize=5, drawstyle="steps-post", label=label)
-            ax.axvline(r.k_required, color="black", linewidth=1, linestyle=":")
-            ax.set_xscale("log")
-            ax.set_xticks([1, 2, 5, 10, 20, 50], ["1", "2", "5", "10", "20", "50"])
-            ax.minorticks_off()
-            ax.set_xlabel(_("required k (log scale)"))
-            ax.set_ylim(0, 102)
-            ax.legend(fontsize=8.5, loc="upper right" if ax is ax1 else "lower right")
-        ax1.set_ylabel(_("per cent"))
-        ax2.set_ylabel(_("per cent"))
-        ax1.set_title(_("Risk falls ..."), loc="left", fontsize=11, fontweight="normal")
-        ax2.set_title(_("... information is lost"), loc="left", fontsize=11, fontweight="normal")
-        plots.finding_title(fig, _finding(r), width=84)
-        fig.text(0.01, 0.01, _("SYNTHETIC data: 2,000 invented residents"), fontsize=8.5, style="italic")
-        fig.subplots_adjust(left=0.07, right=0.98, top=0.8, bottom=0.17, wspace=0.22)
-    return [fig, levels_html(r)]
+        if view is not None and view.get("fig") is not None and view["key"] == _layout_key() and plots.FASTDRAW:
+            ks = r.curve.index.to_numpy()
+            for col, line in view["lines"].items():
+                line.set_data(ks, r.curve[col].to_numpy() * 100)
+            for mark in view["marks"]:
+                mark.set_xdata([r.k_required, r.k_required])
+            plots.finding_title(view["fig"], _finding(r), width=84)
+        else:
+            fresh = _new_figure(r)
+            if view is None:
+                view = fresh
+            else:
+                view.clear()
+                view.update(fresh)
+    return [view["fig"], levels_html(r)]
 
 
 def build_explorer(frame: pd.DataFrame, lat: pd.DataFrame | None = None, k: int = 5):
@@ -484,7 +581,8 @@ def build_explorer(frame: pd.DataFrame, lat: pd.DataFrame | None = None, k: int 
     def compute(k, keep):
         return explore(frame, lat, k=k, keep=keep, curves=curves)
 
-    return Explorer(controls, compute, render, alt=describe,
+    view: dict = {}  # the figure drawn last, updated in place by the next redraw
+    return Explorer(controls, compute, lambda r: render(r, view), alt=describe,
                     title=_("k-anonymity on SYNTHETIC records: privacy risk against information loss"),
                     caption=_("SYNTHETIC data generated by the course (scripts/synthetic_microdata.py); "
                               "no record describes a real person."))

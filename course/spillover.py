@@ -202,11 +202,23 @@ def _finding(r: Spillover) -> str:
               "({r.x_private:.2f} against {r.x_social:.2f})")
 
 
-def render(r: Spillover):
+def _layout_key() -> tuple:
+    """What a reused figure must share with the new redraw: the language and the fonts."""
+    import matplotlib as mpl
+
+    from course import i18n
+
+    return (i18n.get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
+
+
+def render(r: Spillover, view: dict | None = None):
     """The marginal-benefit / marginal-cost diagram with both choices and the deadweight loss, and a table.
 
     Curves carry direct labels instead of a legend, which keeps the redraw light (text is the
-    costly part of drawing a figure).
+    costly part of drawing a figure). ``view`` (a dict kept by the Explorer) holds the figure of
+    the previous redraw: its axes, ticks and labels are kept and only the curves, markers and
+    texts are drawn anew (a new figure for another language or fonts); the result has the same
+    pixels as a new figure (``tests/test_redraw_reuse_a.py``).
     """
     import html
 
@@ -222,8 +234,16 @@ def render(r: Spillover):
     mc_private = (1 - r.subsidy) * r.c
     top = max(r.a * 1.05, r.c * 1.3)
     with plots.course_style():
-        fig, ax = plt.subplots(figsize=(6.2, 4.0), dpi=72)
-        fig.subplots_adjust(left=0.09, right=0.70, top=0.82, bottom=0.13)
+        if view is not None and view.get("fig") is not None and view["key"] == _layout_key() and plots.FASTDRAW:
+            fig, ax = view["fig"], view["ax"]
+            for artist in (*ax.lines, *ax.collections, *ax.texts):   # what the last setting drew
+                artist.remove()
+        else:
+            fig, ax = plt.subplots(figsize=(6.2, 4.0), dpi=72)
+            fig.subplots_adjust(left=0.09, right=0.70, top=0.82, bottom=0.13)
+            if view is not None:
+                view.clear()
+                view.update(fig=fig, ax=ax, key=_layout_key())
         blue, orange, green, black = (plots.PALETTE[k] for k in ("blue", "orange", "bluish_green", "black"))
         ax.plot(xs, mb_social, color=blue, linestyle="-", linewidth=2.2)
         ax.plot(xs, mb_private, color=orange, linestyle="--", linewidth=2.2)
@@ -322,5 +342,6 @@ def explorer(spillover: float = 0.5, subsidy: float = 0.0):
         "subsidy": w.FloatSlider(value=subsidy, min=0.0, max=0.95, step=0.05, readout_format=".0%",
                                  description=_("Central subsidy rate"), style=style, continuous_update=False),
     }
-    return Explorer(controls, model, render, alt=alt_text, caption=_(CAPTION),
+    view: dict = {}  # the figure drawn last, reused by the next redraw
+    return Explorer(controls, model, lambda r: render(r, view), alt=alt_text, caption=_(CAPTION),
                     title=_("MODEL: basic research when benefits spill over"))
