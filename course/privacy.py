@@ -532,8 +532,34 @@ def _new_figure(r: Release) -> dict:
     title = plots.finding_title(fig, _finding(r), width=84)
     fig.text(0.01, 0.01, _("SYNTHETIC data: 2,000 invented residents"), fontsize=8.5, style="italic")
     fig.subplots_adjust(left=0.07, right=0.98, top=0.8, bottom=0.17, wspace=0.22)
+    spans = _legend_spans(fig, axes)
+    _place_marks(marks, axes, spans, r.k_required)
     fig.course_dynamic = (*lines.values(), *marks, title)
-    return {"fig": fig, "lines": lines, "marks": marks, "key": _layout_key()}
+    return {"fig": fig, "axes": list(axes), "lines": lines, "marks": marks, "spans": spans, "key": _layout_key()}
+
+
+def _legend_spans(fig, axes) -> list[tuple[float, float, float, float]]:
+    """Each panel's legend box in axes fractions (x0, x1, y0, y1); the legends never move."""
+    renderer = fig.canvas.get_renderer()
+    spans = []
+    for ax in axes:
+        box = ax.get_legend().get_window_extent(renderer).transformed(ax.transAxes.inverted())
+        spans.append((box.x0, box.x1, box.y0, box.y1))
+    return spans
+
+
+def _place_marks(marks, axes, spans, k) -> None:
+    """The dotted line at the required k, stopped short of a legend it would cross (it is drawn last)."""
+    for ax, mark, (x0, x1, y0, y1) in zip(axes, marks, spans):
+        x = ax.transAxes.inverted().transform(ax.transData.transform((k, 1)))[0]
+        lo, hi = 0.0, 1.0
+        if x0 - 0.01 <= x <= x1 + 0.01:
+            if y0 > 0.5:
+                hi = y0 - 0.02   # the legend is at the top
+            else:
+                lo = y1 + 0.02   # the legend is at the bottom
+        mark.set_xdata([k, k])
+        mark.set_ydata([lo, hi])
 
 
 def render(r: Release, view: dict | None = None):
@@ -551,8 +577,7 @@ def render(r: Release, view: dict | None = None):
             ks = r.curve.index.to_numpy()
             for col, line in view["lines"].items():
                 line.set_data(ks, r.curve[col].to_numpy() * 100)
-            for mark in view["marks"]:
-                mark.set_xdata([r.k_required, r.k_required])
+            _place_marks(view["marks"], view["axes"], view["spans"], r.k_required)
             plots.finding_title(view["fig"], _finding(r), width=84)
         else:
             fresh = _new_figure(r)

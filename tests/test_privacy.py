@@ -303,3 +303,24 @@ def test_quiz_q1_unique_records(people):
         fb = q.check(str(wrong))
         assert not fb.correct and fb.message.startswith("Not yet") and str(answer) not in fb.message
     assert len({classes, int(size.min()), uniques_province} - {answer}) == 3
+
+
+def test_the_k_marker_never_crosses_a_legend(people, lat):
+    # the dotted line at the required k is drawn over everything else (the figure keeps the pixels of
+    # its unchanging layer), so it must stop short of the legend it would otherwise run through
+    import matplotlib.pyplot as plt
+
+    view: dict = {}
+    try:
+        for k in range(1, pv.K_MAX + 1):
+            pv.render(pv.explore(people, lat, k=k), view)
+            renderer = view["fig"].canvas.get_renderer()
+            for ax, mark in zip(view["fig"].axes[:2], view["marks"]):
+                legend = ax.get_legend().get_window_extent(renderer)
+                x = ax.transData.transform((k, 1))[0]
+                lo, hi = (ax.transAxes.transform((0, y))[1] for y in mark.get_ydata())
+                crosses = legend.x0 <= x <= legend.x1 and lo < legend.y1 and hi > legend.y0
+                assert not crosses, f"k={k}: the marker runs through the legend"
+                assert hi - lo > 0.5 * ax.bbox.height  # still a clear line
+    finally:
+        plt.close("all")
