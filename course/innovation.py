@@ -532,7 +532,7 @@ def _new_figure(s: Scatter, n_labels: int) -> dict:
     from course import plots
 
     fig = plt.figure(figsize=(6.6, 5.0), dpi=100)
-    ax = fig.add_axes([0.12, 0.22, 0.84, 0.64])
+    ax = fig.add_axes([0.15, 0.24, 0.81, 0.62])
     empty = np.empty((0, 2))
     handles, points = [], {}
     for region in REGIONS:
@@ -608,11 +608,14 @@ def _show(view: dict, s: Scatter) -> None:
         view["ring"].set_offsets([[h["x"], h["y"]]])
         view["name"].set_position((h["x"], h["y"]))
         view["name"].set_text(_province(s.province))
-    ax.set_xlabel(s.xlabel)
-    ax.set_ylabel(s.ylabel)
+    ax.set_xlabel("\n".join(plots.wrap_text(s.xlabel, 72)))
+    ax.set_ylabel("\n".join(plots.wrap_text(s.ylabel, 36)))  # the longest labels are taller than the axes
     ax.relim(visible_only=True)
     ax.autoscale_view()
-    plots.finding_title(view["fig"], _finding(s), width=64)
+    finding = _finding(s)
+    plots.finding_title(view["fig"], finding, width=64)
+    # the axes end lower when the finding takes three lines (long indicator names), so they never meet
+    ax.set_position([0.15, 0.24, 0.81, 0.62 if len(plots.wrap_text(finding, 64)) <= 2 else 0.56])
 
 
 def render(s: Scatter, view: dict | None = None):

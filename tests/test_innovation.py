@@ -358,3 +358,38 @@ def test_quiz_answers_are_not_printed_in_the_notebook():
         assert text not in shown and text not in source, text
     for digest in ANSWERS.values():
         assert f'answer="{digest}"' in source
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_long_indicator_names_stay_inside_the_figure_and_clear_of_the_title(language):
+    # the scatter's axes have a fixed place (a redraw updates the figure in place); the longest
+    # indicator names must still fit: the y label inside the figure, the finding above the axes
+    import matplotlib.pyplot as plt
+
+    from course import i18n, plots
+
+    table = inn.indicator_table()
+    i18n.set_language(language)
+    try:
+        longest = sorted(inn.INDICATORS, key=lambda k: len(inn._axis_label(inn.INDICATORS[k])))[-3:]
+        view: dict = {}
+        for y in longest:
+            for x in longest[::-1]:
+                if x == y:
+                    continue
+                fig = inn.render(inn.scatter(table, x=x, y=y), view)[0]
+                fig.canvas.draw()  # places the axis labels
+                renderer = fig.canvas.get_renderer()
+                ax = fig.axes[0]
+                box = ax.yaxis.label.get_window_extent(renderer)
+                assert box.y0 >= 0 and box.y1 <= fig.bbox.height and box.x0 >= 0, (x, y, "y label leaves the figure")
+                assert box.height <= ax.bbox.height * 1.05, (x, y, "y label longer than the axes")
+                title = fig._suptitle
+                assert title.get_window_extent(renderer).y0 > ax.bbox.y1, (x, y, "the finding meets the axes")
+                xlab = ax.xaxis.label.get_window_extent(renderer)
+                assert xlab.x0 >= 0 and xlab.x1 <= fig.bbox.width, (x, y, "x label leaves the figure")
+                legend = fig.legends[0].get_window_extent(renderer)
+                assert xlab.y0 > legend.y1, (x, y, "the x label meets the legend")
+    finally:
+        i18n.set_language("en")
+        plt.close("all")
