@@ -8,7 +8,6 @@ in the environment (``tests/browser/conftest.py``, ``lab_server``). A run withou
 own server in the fixture instead.
 """
 
-import importlib.util
 import json
 import os
 import sys
@@ -31,10 +30,9 @@ def root() -> Path:
 
 def _browser_conftest():
     """tests/browser/conftest.py as a module of its own (for its server and Chromium helpers)."""
-    spec = importlib.util.spec_from_file_location("course_browser_conftest", BROWSER / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from browser_loader import browser_helpers
+
+    return browser_helpers()
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,6 @@ broken.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import sys
 import http.server
 import threading
@@ -30,10 +29,9 @@ BUILD = ROOT / "build"
 
 def find_chromium() -> str | None:
     """The lessons' browser tests' own lookup (tests/browser/conftest.py), so both suites use one browser."""
-    spec = importlib.util.spec_from_file_location("course_browser_conftest", ROOT / "tests" / "browser" / "conftest.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.find_chromium()
+    from browser_loader import browser_helpers
+
+    return browser_helpers().find_chromium()
 
 
 def pytest_collection_modifyitems(config, items):
