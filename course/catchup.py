@@ -140,6 +140,24 @@ def period_growth(series: pd.Series, start: int, end: int) -> tuple[float, int, 
     return cagr(x0, x1, y1 - y0), y0, y1
 
 
+def _observed_span(column: pd.Series, years: np.ndarray, lo: int, hi: int):
+    """The first and last observed (year, level) of a numeric ``column`` in ``lo``-``hi``, as
+    :func:`period_growth` finds them, from plain arrays (this runs for every economy on every
+    redraw); None when :func:`period_growth` would stop (fewer than two years, a level not
+    positive) or the column is not numeric, so that it gives its own message."""
+    if not pd.api.types.is_numeric_dtype(column.dtype) or not pd.api.types.is_integer_dtype(years.dtype):
+        return None
+    values = column.to_numpy(dtype="float64")
+    inside = np.flatnonzero((years >= lo) & (years <= hi) & ~np.isnan(values))
+    if inside.size < 2:
+        return None
+    first, last = inside[np.argmin(years[inside])], inside[np.argmax(years[inside])]
+    x0, x1 = float(values[first]), float(values[last])
+    if not (math.isfinite(x0) and math.isfinite(x1) and x0 > 0 and x1 > 0):
+        return None
+    return (int(years[first]), x0), (int(years[last]), x1)
+
+
 def trend_growth(levels: pd.DataFrame, economies, start: int, end: int) -> pd.DataFrame:
     """The trend growth (CAGR) of each economy's column of ``levels`` over ``start``-``end``.
 
@@ -148,10 +166,17 @@ def trend_growth(levels: pd.DataFrame, economies, start: int, end: int) -> pd.Da
     ``last_year``.
     """
     rows = {}
+    lo, hi = sorted((int(start), int(end)))
+    years = levels.index.to_numpy()
     for name in economies:
         if name not in levels.columns:
             raise EdgeCase(_f("{name!r} is not in the data; choose from: {', '.join(map(str, levels.columns))}."))
-        g, y0, y1 = period_growth(levels[name].rename(name), start, end)
+        found = _observed_span(levels[name], years, lo, hi)
+        if found is None:  # too few years or a level that is not positive: period_growth says which
+            g, y0, y1 = period_growth(levels[name].rename(name), start, end)
+        else:
+            (y0, x0), (y1, x1) = found
+            g = cagr(x0, x1, y1 - y0)
         rows[name] = {"growth": g, "first_year": y0, "last_year": y1}
     return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -227,11 +252,21 @@ def project(series: pd.Series, growth, until: int) -> pd.Series:
     [2.0, 4.0, 8.0]
     """
     g = _growth(growth, N_("growth rate"))
-    s = pd.to_numeric(series, errors="coerce").dropna().sort_index()
-    if s.empty:
-        raise EdgeCase(_f("{series.name or 'The series'} has no observed values to project from."))
-    base = int(s.index[-1])
-    x0 = _positive_level(s.iloc[-1], f"last level of {series.name or 'the series'}")
+    years = series.index.to_numpy()
+    if pd.api.types.is_numeric_dtype(series.dtype) and pd.api.types.is_integer_dtype(years.dtype):
+        # plain arrays (this runs for every economy on every redraw): the last observed year
+        values = series.to_numpy(dtype="float64")
+        seen = np.flatnonzero(~np.isnan(values))
+        if seen.size == 0:
+            raise EdgeCase(_f("{series.name or 'The series'} has no observed values to project from."))
+        last = seen[np.argmax(years[seen])]
+        base, x0 = int(years[last]), values[last]
+    else:
+        s = pd.to_numeric(series, errors="coerce").dropna().sort_index()
+        if s.empty:
+            raise EdgeCase(_f("{series.name or 'The series'} has no observed values to project from."))
+        base, x0 = int(s.index[-1]), s.iloc[-1]
+    x0 = _positive_level(x0, f"last level of {series.name or 'the series'}")
     until = int(until)
     if until < base:
         raise EdgeCase(_f("The projection must end in or after the last observed year ({base}); got {until}."))
