@@ -82,3 +82,70 @@ def test_catchup_label_pasted_only_where_it_was_drawn(levels, monkeypatch):
     assert len(positions) > 1, "the settings did not move the label"
     assert reuse["state"]["fig"] is fig
     assert calls["draws"] - calls["full"] >= 3, f"the kept label was pasted too rarely: {calls}"
+
+
+# ------------------------------------------------------------------------------ lesson 11
+def test_growth_legend_laid_out_once_per_draw_matches_matplotlib(monkeypatch):
+    """The kept bar chart's legend keeps each box's layout for one draw only: through settings whose
+    legend entries change width, every redraw equals a new chart whose legend is laid out by
+    matplotlib alone, and the kept layouts were really used."""
+    import course
+    from course import growth
+
+    china, peers = course.load("pwt_china"), course.load("pwt_peers")
+    settings = [dict(start=1978, end=2019), dict(start=2010, end=2019), dict(start=1978, end=1990),
+                dict(start=1978, end=2019, alpha=0.6), dict(start=1970, end=2019, country="USA", pwt=peers),
+                dict(start=1978, end=2019)]
+    real = growth._one_layout_per_draw
+    layouts = {"asked": 0, "computed": 0}
+
+    def counting(legend):
+        from matplotlib.offsetbox import OffsetBox
+
+        def count(box):
+            compute = box._get_bbox_and_child_offsets
+
+            def computed(renderer):
+                layouts["computed"] += 1
+                return compute(renderer)
+
+            box._get_bbox_and_child_offsets = computed
+            for child in box.get_children():
+                if isinstance(child, OffsetBox):
+                    count(child)
+
+        count(legend._legend_box)
+        real(legend)
+
+        def asked_of(box):
+            kept = box._get_bbox_and_child_offsets
+
+            def asked(renderer):
+                layouts["asked"] += 1
+                return kept(renderer)
+
+            box._get_bbox_and_child_offsets = asked
+            for child in box.get_children():
+                if isinstance(child, OffsetBox):
+                    asked_of(child)
+
+        asked_of(legend._legend_box)
+
+    reuse: dict = {}
+    shown = []
+    for kw in settings:
+        kw = dict(kw)
+        r = growth.growth_accounting(kw.pop("pwt", china), **kw)
+        monkeypatch.setattr(growth, "_one_layout_per_draw", counting)
+        fig = growth.plot_contributions(r, reuse=reuse)
+        a = pixels(fig)
+        monkeypatch.setattr(growth, "_one_layout_per_draw", lambda legend: None)  # matplotlib's own layout
+        fresh = growth.plot_contributions(r)
+        b = pixels(fresh)
+        assert fresh is not fig
+        assert np.array_equal(a, b), f"{kw}: {int((a != b).any(axis=2).sum())} pixels differ"
+        plt.close(fresh)
+        shown.append(fig)
+    assert len(set(map(id, shown))) < len(shown), "no figure was reused"
+    assert 0 < layouts["computed"] < layouts["asked"], f"the kept layouts were not used: {layouts}"
+    plt.close("all")
