@@ -140,6 +140,24 @@ def period_growth(series: pd.Series, start: int, end: int) -> tuple[float, int, 
     return cagr(x0, x1, y1 - y0), y0, y1
 
 
+def _observed_span(column: pd.Series, years: np.ndarray, lo: int, hi: int):
+    """The first and last observed (year, level) of a numeric ``column`` in ``lo``-``hi``, as
+    :func:`period_growth` finds them, from plain arrays (this runs for every economy on every
+    redraw); None when :func:`period_growth` would stop (fewer than two years, a level not
+    positive) or the column is not numeric, so that it gives its own message."""
+    if not pd.api.types.is_numeric_dtype(column.dtype) or not pd.api.types.is_integer_dtype(years.dtype):
+        return None
+    values = column.to_numpy(dtype="float64")
+    inside = np.flatnonzero((years >= lo) & (years <= hi) & ~np.isnan(values))
+    if inside.size < 2:
+        return None
+    first, last = inside[np.argmin(years[inside])], inside[np.argmax(years[inside])]
+    x0, x1 = float(values[first]), float(values[last])
+    if not (math.isfinite(x0) and math.isfinite(x1) and x0 > 0 and x1 > 0):
+        return None
+    return (int(years[first]), x0), (int(years[last]), x1)
+
+
 def trend_growth(levels: pd.DataFrame, economies, start: int, end: int) -> pd.DataFrame:
     """The trend growth (CAGR) of each economy's column of ``levels`` over ``start``-``end``.
 
@@ -148,10 +166,17 @@ def trend_growth(levels: pd.DataFrame, economies, start: int, end: int) -> pd.Da
     ``last_year``.
     """
     rows = {}
+    lo, hi = sorted((int(start), int(end)))
+    years = levels.index.to_numpy()
     for name in economies:
         if name not in levels.columns:
             raise EdgeCase(_f("{name!r} is not in the data; choose from: {', '.join(map(str, levels.columns))}."))
-        g, y0, y1 = period_growth(levels[name].rename(name), start, end)
+        found = _observed_span(levels[name], years, lo, hi)
+        if found is None:  # too few years or a level that is not positive: period_growth says which
+            g, y0, y1 = period_growth(levels[name].rename(name), start, end)
+        else:
+            (y0, x0), (y1, x1) = found
+            g = cagr(x0, x1, y1 - y0)
         rows[name] = {"growth": g, "first_year": y0, "last_year": y1}
     return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -227,11 +252,21 @@ def project(series: pd.Series, growth, until: int) -> pd.Series:
     [2.0, 4.0, 8.0]
     """
     g = _growth(growth, N_("growth rate"))
-    s = pd.to_numeric(series, errors="coerce").dropna().sort_index()
-    if s.empty:
-        raise EdgeCase(_f("{series.name or 'The series'} has no observed values to project from."))
-    base = int(s.index[-1])
-    x0 = _positive_level(s.iloc[-1], f"last level of {series.name or 'the series'}")
+    years = series.index.to_numpy()
+    if pd.api.types.is_numeric_dtype(series.dtype) and pd.api.types.is_integer_dtype(years.dtype):
+        # plain arrays (this runs for every economy on every redraw): the last observed year
+        values = series.to_numpy(dtype="float64")
+        seen = np.flatnonzero(~np.isnan(values))
+        if seen.size == 0:
+            raise EdgeCase(_f("{series.name or 'The series'} has no observed values to project from."))
+        last = seen[np.argmax(years[seen])]
+        base, x0 = int(years[last]), values[last]
+    else:
+        s = pd.to_numeric(series, errors="coerce").dropna().sort_index()
+        if s.empty:
+            raise EdgeCase(_f("{series.name or 'The series'} has no observed values to project from."))
+        base, x0 = int(s.index[-1]), s.iloc[-1]
+    x0 = _positive_level(x0, f"last level of {series.name or 'the series'}")
     until = int(until)
     if until < base:
         raise EdgeCase(_f("The projection must end in or after the last observed year ({base}); got {until}."))
@@ -529,6 +564,67 @@ def _figure_key() -> tuple:
     return (i18n.get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
 
 
+def _paste_when_unmoved(text) -> None:
+    """Let a text artist that rarely changes paste its pixels back instead of drawing itself again.
+
+    The y-axis label is rotated, and ``course.fastdraw`` caches only horizontal text, so drawing it
+    costs about a fifth of a redraw. The first time the label is drawn at a place (its string,
+    display position, renderer size and dpi), the box it covers is checked to hold only plain
+    background, the label is drawn as usual and the pixels of its box are kept. A later draw at the
+    same place pastes them when the box again holds that same plain background, which gives exactly
+    the pixels drawing it would give. The label moves when the tick labels beside it get wider or
+    narrower: that is another place, drawn as usual the first time. Other renderers (PDF, SVG, a
+    renderer that only measures text) and ``COURSE_FASTDRAW=0`` always draw the label as usual.
+    """
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    from course import plots
+
+    draw = text.draw
+    kept: dict = {}
+
+    def region(renderer, box):
+        height, width = int(renderer.height), int(renderer.width)
+        x0, x1 = max(0, int(np.floor(box.x0)) - 2), min(width, int(np.ceil(box.x1)) + 2)
+        y0, y1 = max(0, height - int(np.ceil(box.y1)) - 2), min(height, height - int(np.floor(box.y0)) + 2)
+        return np.asarray(renderer.buffer_rgba())[y0:y1, x0:x1]
+
+    def plain(pixels):
+        """The one colour of ``pixels``, or None if they are not all the same."""
+        if pixels.size == 0:
+            return None
+        first = pixels[0, 0].copy()
+        return first if (pixels == first).all() else None
+
+    def cached_draw(renderer):
+        if (not plots.FASTDRAW or not isinstance(renderer, RendererAgg) or "draw_path" in vars(renderer)
+                or not text.get_visible()):
+            return draw(renderer)
+        at = tuple(text.get_transform().transform(text.get_unitless_position()))
+        key = (type(renderer), renderer.width, renderer.height, renderer.dpi, text.get_text(), text.get_rotation(),
+               text.get_fontsize(), text.get_color(), at)
+        found = kept.get(key)
+        if found is not None:
+            box, colour, pixels = found
+            target = region(renderer, box)
+            now = plain(target)
+            if now is not None and (now == colour).all() and target.shape == pixels.shape:
+                target[...] = pixels
+                text.stale = False
+                return None
+            return draw(renderer)
+        box = text.get_window_extent(renderer)
+        colour = plain(region(renderer, box))
+        result = draw(renderer)
+        if colour is not None:
+            if len(kept) >= 8:
+                kept.clear()
+            kept[key] = (box, colour, region(renderer, box).copy())
+        return result
+
+    text.draw = cached_draw
+
+
 def _catchup_figure(result: CatchupResult, figsize, dpi) -> dict:
     """A new figure for :func:`render`; its artists are kept for :func:`_update_catchup`."""
     from matplotlib.figure import Figure
@@ -537,6 +633,7 @@ def _catchup_figure(result: CatchupResult, figsize, dpi) -> dict:
     fig = Figure(figsize=figsize, dpi=dpi)
     ax = fig.add_subplot(1, 1, 1)
     ax.set_ylabel(_(result.unit), fontsize=9)
+    _paste_when_unmoved(ax.yaxis.label)  # rotated text: course.fastdraw does not cache it
     ax.tick_params(labelsize=8)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5))  # fewer tick labels: a faster redraw
     # fixed margins instead of tight_layout(), which would cost about half of a redraw; set before the
