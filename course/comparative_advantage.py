@@ -517,13 +517,10 @@ def _title(r: Outcome) -> str:
 
 
 def _figure_key(r: Outcome) -> tuple:
-    """What fixes the figure's layout: a kept figure is reused only for a result with the same key."""
-    import matplotlib as mpl
+    """What a figure kept for the next redraw depends on: :func:`course.plots.reuse_key`."""
+    from course import plots
 
-    from course.i18n import get_language
-
-    return (tuple(r.economy.regions), get_language(), repr(mpl.rcParams["font.family"]),
-            repr(mpl.rcParams["font.sans-serif"]))
+    return plots.reuse_key(tuple(r.economy.regions))
 
 
 def _new_figure(r: Outcome) -> dict:

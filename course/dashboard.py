@@ -825,15 +825,10 @@ def render(result: Dashboard, reuse: dict | None = None):
 
 
 def _figure_key() -> tuple:
-    """What a kept figure depends on beyond the data: the language and fonts its texts were made with
-    (a switch to Chinese needs a new figure). ``COURSE_FASTDRAW=0`` turns reuse off."""
-    import matplotlib as mpl
+    """What a figure kept for the next redraw depends on: :func:`course.plots.reuse_key`."""
+    from course import plots
 
-    from course import i18n, plots
-
-    if not plots.FASTDRAW:
-        return ("no reuse", object())  # never equal to another key
-    return (i18n.get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
+    return plots.reuse_key()
 
 
 def _radar_weights(result: Dashboard) -> str:

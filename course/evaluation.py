@@ -394,12 +394,10 @@ def _short_finding(r: Evaluation) -> str:
 
 
 def _layout_key() -> tuple:
-    """What a reused figure must share with the new redraw: the language and the fonts."""
-    import matplotlib as mpl
+    """What a figure kept for the next redraw depends on: :func:`course.plots.reuse_key`."""
+    from course import plots
 
-    from course import i18n
-
-    return (i18n.get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
+    return plots.reuse_key()
 
 
 def render(r: Evaluation, view: dict | None = None):

@@ -439,13 +439,10 @@ def _minor_label(v: float, _pos=None) -> str:
 
 
 def _layout_key(s: Scatter) -> tuple:
-    """What a reused figure must share with the new setting: language, fonts, the legend's entries."""
-    import matplotlib as mpl
+    """What a figure kept for the next redraw depends on: :func:`course.plots.reuse_key`."""
+    from course import plots
 
-    from course import i18n
-
-    return (i18n.get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]),
-            s.highlight is not None)
+    return plots.reuse_key(s.highlight is not None)
 
 
 @lru_cache(maxsize=1)

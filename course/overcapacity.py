@@ -340,13 +340,10 @@ def _title(r: TideResult) -> str:
 
 
 def _figure_key(r: TideResult) -> tuple:
-    """What fixes the figure's layout: a kept figure is reused only for a result with the same key."""
-    import matplotlib as mpl
+    """What a figure kept for the next redraw depends on: :func:`course.plots.reuse_key`."""
+    from course import plots
 
-    from course.i18n import get_language
-
-    return (tuple(r.industries.index), get_language(), repr(mpl.rcParams["font.family"]),
-            repr(mpl.rcParams["font.sans-serif"]))
+    return plots.reuse_key(tuple(r.industries.index))
 
 
 def _new_figure(r: TideResult) -> dict:

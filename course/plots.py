@@ -928,6 +928,21 @@ FAST_PNG_LEVEL = 1
 FASTDRAW = os.environ.get("COURSE_FASTDRAW", "1") != "0"
 
 
+def reuse_key(*layout) -> tuple:
+    """What a figure that a widget keeps for its next redraw depends on beyond the data (issue 14).
+
+    Text artists keep the fonts they were created with, so the figure is reused only while the
+    language and the fonts are unchanged (a switch to Chinese needs a new figure), and while
+    ``layout`` (what else fixes the figure's structure: its series, a highlight ...) is the same.
+    With ``COURSE_FASTDRAW=0`` no key equals another: a new figure per redraw, the stock path.
+    """
+    if not FASTDRAW:
+        return ("no reuse", object())  # never equal to another key
+    from .i18n import get_language
+
+    return (get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]), *layout)
+
+
 def figure_bundle(fig: Figure, alt: str, caption: str | None = None, *, fast: bool = False) -> dict[str, str]:
     """The rich-output bundle of a figure: PNG, an HTML ``<figure>`` with alt text, and plain text.
 

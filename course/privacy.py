@@ -485,11 +485,10 @@ _LAYERED = None
 
 
 def _layout_key() -> tuple:
-    import matplotlib as mpl
+    """What a figure kept for the next redraw depends on: :func:`course.plots.reuse_key`."""
+    from course import plots
 
-    from course import i18n
-
-    return (i18n.get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
+    return plots.reuse_key()
 
 
 _PANELS = ((0, (("max_risk", N_("re-identification, worst case (1/k)")),

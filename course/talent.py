@@ -580,19 +580,10 @@ def policy_alt(r: PolicyResult) -> str:
 
 
 def _figure_key() -> tuple:
-    """What a kept figure depends on beyond the data: the language and fonts its texts were made with.
+    """What a figure kept for the next redraw depends on: :func:`course.plots.reuse_key`."""
+    from course import plots
 
-    A figure kept for the next redraw (issue 14) is reused only while this is unchanged: text
-    artists keep the fonts they were created with, so a switch to Chinese needs a new figure.
-    ``COURSE_FASTDRAW=0`` turns reuse off (a new figure per redraw, as before).
-    """
-    import matplotlib as mpl
-
-    from course import i18n, plots
-
-    if not plots.FASTDRAW:
-        return ("no reuse", object())  # never equal to another key
-    return (i18n.get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
+    return plots.reuse_key()
 
 
 def _kept(reuse: dict | None, key: tuple):
