@@ -224,6 +224,9 @@ def _layout_key() -> tuple:
     return (i18n.get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
 
 
+_LAYERED = None   # the Figure class that keeps its unchanging layer, made on first use
+
+
 def _bins(s: Simulation) -> np.ndarray:
     c = s.curve
     lim = max(4 * c.loc[1, "se_theory"], abs(c["bias_theory"]).max() + 3 * c.loc[1, "se_theory"])
@@ -232,6 +235,9 @@ def _bins(s: Simulation) -> np.ndarray:
 
 def _new_figure(s: Simulation) -> dict:
     """The parts of the chart that do not change with the setting: axes, labels, styles, legends."""
+    global _LAYERED
+    from operator import attrgetter
+
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
@@ -239,7 +245,11 @@ def _new_figure(s: Simulation) -> dict:
 
     p = s.curve.index.to_numpy()
     zeros, edges = np.zeros(40), np.linspace(-1, 1, 41)
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.8, 3.8), dpi=100)
+    if _LAYERED is None:
+        from course.privacy import _layered_figure_class
+
+        _LAYERED = _layered_figure_class()
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.8, 3.8), dpi=100, FigureClass=_LAYERED)
     st0, st1, st2 = plots.series_style(0), plots.series_style(1), plots.series_style(2)
     # the two histograms as step patches whose heights and edges are replaced on each redraw
     own = ax1.stairs(zeros, edges, color=st0["color"], linestyle=st0["linestyle"], linewidth=1.8,
@@ -272,6 +282,16 @@ def _new_figure(s: Simulation) -> dict:
     ax2.legend(fontsize=8, loc="upper center")
     fig.text(0.01, 0.01, _("MODEL: simulated data, not a measurement"), fontsize=8.5, style="italic")
     fig.subplots_adjust(left=0.07, right=0.98, top=0.8, bottom=0.17, wspace=0.25)
+    title = plots.finding_title(fig, _finding(s), width=84)
+    # What never changes is drawn once and its pixels kept (privacy._layered_figure_class): the axes
+    # backgrounds, the p axis of the right panel (ticks 1 ... 8, its grid and label), the empty axes
+    # titles and the MODEL note; all of them lie under everything else. The rest is drawn over them on
+    # every draw, in the order the axes themselves would draw it (by zorder).
+    static = {ax2.xaxis}
+    for ax in (ax1, ax2):
+        static.update((ax.patch, ax.title, ax._left_title, ax._right_title))
+    fig.course_dynamic = tuple(a for ax in (ax1, ax2) for a in sorted(ax.get_children(), key=attrgetter("zorder"))
+                               if a not in static) + (title,)
     return {"fig": fig, "ax1": ax1, "ax2": ax2, "own": own, "pooled": pooled, "mean_text": mean_text,
             "pooled_label": legend1.get_texts()[1], "lines": lines, "ring": ring, "key": _layout_key()}
 

@@ -64,6 +64,20 @@ def test_pooling_chart_updated_in_place_matches_a_new_one(model):
     results = [(kw, model.simulate(**kw)) for kw in settings]
     shown = same_as_fresh(pooling.render, results)
     assert all(fig is shown[0] for fig in shown)    # really updated in place, not drawn anew
+    # the second and later draws copy the unchanging layer back instead of drawing it
+    assert len(shown[0]._course_layer) == 1
+
+
+def test_pooling_layered_figure_equals_a_plain_one(model):
+    """The kept layer and the changing artists over it give the pixels of drawing the figure as usual."""
+    from course import pooling
+
+    for kw in (dict(pooled=4, n=40, tau=0.05), dict(pooled=8, n=10, tau=0.3), dict(pooled=1, n=200, tau=0.0)):
+        fig = pooling.render(model.simulate(**kw))[0]
+        layered = pixels(fig)
+        fig.course_dynamic = ()                    # no layer: matplotlib draws every artist itself
+        assert np.array_equal(layered, pixels(fig)), kw
+        plt.close(fig)
 
 
 def test_pooling_explorer_keeps_its_figure(model):
