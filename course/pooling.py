@@ -282,6 +282,13 @@ def _new_figure(s: Simulation) -> dict:
     ax2.legend(fontsize=8, loc="upper center")
     fig.text(0.01, 0.01, _("MODEL: simulated data, not a measurement"), fontsize=8.5, style="italic")
     fig.subplots_adjust(left=0.07, right=0.98, top=0.8, bottom=0.17, wspace=0.25)
+    # Axis labels at fixed places: matplotlib would otherwise measure every tick label on every draw
+    # to place them (about a tenth of a redraw). The places are where it puts them for the widest tick
+    # labels any setting gives (checked over 90 settings: y labels from -0.119 to -0.094 and from
+    # -0.155 to -0.105 axes widths; the x label always at -0.122 axes heights).
+    ax1.yaxis.set_label_coords(-0.119, 0.5)
+    ax2.yaxis.set_label_coords(-0.155, 0.5)
+    ax1.xaxis.set_label_coords(0.5, -0.1218)
     title = plots.finding_title(fig, _finding(s), width=84)
     # What never changes is drawn once and its pixels kept (privacy._layered_figure_class): the axes
     # backgrounds, the p axis of the right panel (ticks 1 ... 8, its grid and label), the empty axes
