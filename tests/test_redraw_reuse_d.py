@@ -1,0 +1,119 @@
+"""The pooling Explorer of lesson 32 updates one figure in place: it must look exactly like a new one (issue 14).
+
+The Explorer keeps the figure of its last redraw and puts the next setting into it (histogram heights
+and edges, limits, curves, the ring, the legend entry, the title) instead of building a new figure.
+Every updated figure is compared, pixel for pixel, with a figure drawn afresh for the same setting,
+through settings that change every control, in both directions; a stale bar, limit, tick, legend
+entry or title shows up as a pixel difference. The drawing is the redraw path's own (``course.fastdraw``).
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from course import fastdraw, i18n, plots  # noqa: E402
+
+
+def pixels(fig) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(fastdraw.figure_png(fig))).convert("RGBA"))
+
+
+def same_as_fresh(render, results) -> list:
+    """Render ``results`` one after the other into one view; each must equal a fresh render."""
+    view: dict = {}
+    shown = []
+    for label, r in results:
+        fig = render(r, view)[0]
+        fresh = render(r)[0]
+        assert fig is not fresh
+        a, b = pixels(fig), pixels(fresh)
+        assert a.shape == b.shape, label
+        assert np.array_equal(a, b), f"{label}: {int((a != b).any(axis=2).sum())} pixels differ"
+        plt.close(fresh)
+        shown.append(fig)
+    plt.close("all")
+    return shown
+
+
+@pytest.fixture(scope="module")
+def model():
+    from course import pooling
+
+    return pooling.PoolingModel()
+
+
+def test_pooling_chart_updated_in_place_matches_a_new_one(model):
+    from course import pooling
+
+    settings = [dict(pooled=4, n=40, tau=0.05),     # the lesson's default
+                dict(pooled=1, n=40, tau=0.05),     # no pooling: another title, "1 regions pooled"
+                dict(pooled=8, n=200, tau=0.0),     # narrow histograms, low curves, other ticks
+                dict(pooled=8, n=10, tau=0.3),      # wide histograms, large bias, high curves
+                dict(pooled=2, n=10, tau=0.3),
+                dict(pooled=6, n=120, tau=0.12),
+                dict(pooled=4, n=40, tau=0.05)]     # back to the start
+    results = [(kw, model.simulate(**kw)) for kw in settings]
+    shown = same_as_fresh(pooling.render, results)
+    assert all(fig is shown[0] for fig in shown)    # really updated in place, not drawn anew
+    # the second and later draws copy the unchanging layer back instead of drawing it
+    assert len(shown[0]._course_layer) == 1
+
+
+def test_pooling_layered_figure_equals_a_plain_one(model):
+    """The kept layer and the changing artists over it give the pixels of drawing the figure as usual."""
+    from course import pooling
+
+    for kw in (dict(pooled=4, n=40, tau=0.05), dict(pooled=8, n=10, tau=0.3), dict(pooled=1, n=200, tau=0.0)):
+        fig = pooling.render(model.simulate(**kw))[0]
+        layered = pixels(fig)
+        fig.course_dynamic = ()                    # no layer: matplotlib draws every artist itself
+        assert np.array_equal(layered, pixels(fig)), kw
+        plt.close(fig)
+
+
+def test_pooling_explorer_keeps_its_figure(model):
+    from course import pooling
+
+    ex = pooling.build_explorer(model)
+    seen = []
+    original = plots.figure_bundle
+
+    def spy(fig, *args, **kwargs):
+        seen.append(fig)
+        return original(fig, *args, **kwargs)
+
+    plots.figure_bundle = spy
+    try:
+        ex.set(pooled=2)
+        ex.set(n=100, tau=0.2)
+    finally:
+        plots.figure_bundle = original
+        plt.close("all")
+    assert len(seen) == 2 and seen[0] is seen[1]
+    assert plots.figure_title(seen[1]).startswith("Pooling 2 regions cuts the standard error from 0.100")
+
+
+def test_pooling_refuses_another_language(model):
+    from course import pooling
+
+    view: dict = {}
+    s = model.simulate()
+    first = pooling.render(s, view)[0]
+    i18n.set_language("zh")
+    try:
+        s_zh = model.simulate()
+        fig = pooling.render(s_zh, view)[0]
+        assert fig is not first                   # a new figure, in Chinese fonts and labels
+        assert np.array_equal(pixels(fig), pixels(pooling.render(s_zh)[0]))
+    finally:
+        i18n.set_language("en")
+        plt.close("all")
