@@ -216,12 +216,10 @@ def table_html(s: Simulation) -> str:
 
 
 def _layout_key() -> tuple:
-    """What a kept figure depends on besides the setting: the language and the fonts."""
-    import matplotlib as mpl
+    """What a figure kept for the next redraw depends on: :func:`course.plots.reuse_key`."""
+    from course import plots
 
-    from course import i18n
-
-    return (i18n.get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]))
+    return plots.reuse_key()
 
 
 _LAYERED = None   # the Figure class that keeps its unchanging layer, made on first use
