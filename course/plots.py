@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import html
 import io
 import os
@@ -941,6 +942,55 @@ def reuse_key(*layout) -> tuple:
     from .i18n import get_language
 
     return (get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]), *layout)
+
+
+@functools.lru_cache(maxsize=1)
+def layered_figure_class():
+    """A Figure that keeps the pixels of its unchanging layer and draws only its changing artists.
+
+    For a widget whose axes, ticks, grid, legends and labels stay the same from one setting to the
+    next (lessons 32's two Explorers): pass it as ``FigureClass`` and list the artists that change
+    in ``fig.course_dynamic``. The figure draws everything else once, keeps the pixels (per renderer
+    size and background colour), and on later draws copies them back and draws the changing artists
+    over them, in the order given. The changing artists are always drawn last, over the kept layer
+    (so a curve passes over a legend), on the first draw too: a new figure and an updated one give
+    the same pixels (``tests/test_redraw_reuse_a.py``, ``_d.py``). Other renderers (PDF, SVG, a
+    disabled renderer measuring text) and ``COURSE_FASTDRAW=0`` draw the figure as usual.
+    """
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    class LayeredFigure(Figure):
+        course_dynamic: tuple = ()
+
+        def course_forget_layer(self) -> None:
+            self.__dict__["_course_layer"] = {}
+
+        def draw(self, renderer):
+            dynamic = [a for a in self.course_dynamic if a.get_visible()]
+            if (not FASTDRAW or not isinstance(renderer, RendererAgg) or "draw_path" in vars(renderer)
+                    or not self.get_visible() or not dynamic):
+                return super().draw(renderer)
+            layers = self.__dict__.setdefault("_course_layer", {})
+            key = (type(renderer), renderer.width, renderer.height, renderer.dpi, tuple(self.get_facecolor()))
+            buffer = np.asarray(renderer.buffer_rgba())
+            kept = layers.get(key)
+            if kept is None:
+                for a in dynamic:
+                    a.set_visible(False)
+                try:
+                    super().draw(renderer)
+                finally:
+                    for a in dynamic:
+                        a.set_visible(True)
+                layers.clear()
+                layers[key] = buffer.copy()
+            else:
+                buffer[...] = kept
+            for a in dynamic:
+                a.draw(renderer)
+            self.stale = False
+
+    return LayeredFigure
 
 
 def figure_bundle(fig: Figure, alt: str, caption: str | None = None, *, fast: bool = False) -> dict[str, str]:

@@ -222,7 +222,6 @@ def _layout_key() -> tuple:
     return plots.reuse_key()
 
 
-_LAYERED = None   # the Figure class that keeps its unchanging layer, made on first use
 
 
 def _bins(s: Simulation) -> np.ndarray:
@@ -233,7 +232,6 @@ def _bins(s: Simulation) -> np.ndarray:
 
 def _new_figure(s: Simulation) -> dict:
     """The parts of the chart that do not change with the setting: axes, labels, styles, legends."""
-    global _LAYERED
     from operator import attrgetter
 
     import matplotlib.pyplot as plt
@@ -243,11 +241,7 @@ def _new_figure(s: Simulation) -> dict:
 
     p = s.curve.index.to_numpy()
     zeros, edges = np.zeros(40), np.linspace(-1, 1, 41)
-    if _LAYERED is None:
-        from course.privacy import _layered_figure_class
-
-        _LAYERED = _layered_figure_class()
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.8, 3.8), dpi=100, FigureClass=_LAYERED)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(8.8, 3.8), dpi=100, FigureClass=plots.layered_figure_class())
     st0, st1, st2 = plots.series_style(0), plots.series_style(1), plots.series_style(2)
     # the two histograms as step patches whose heights and edges are replaced on each redraw
     own = ax1.stairs(zeros, edges, color=st0["color"], linestyle=st0["linestyle"], linewidth=1.8,
@@ -288,7 +282,7 @@ def _new_figure(s: Simulation) -> dict:
     ax2.yaxis.set_label_coords(-0.155, 0.5)
     ax1.xaxis.set_label_coords(0.5, -0.1218)
     title = plots.finding_title(fig, _finding(s), width=84)
-    # What never changes is drawn once and its pixels kept (privacy._layered_figure_class): the axes
+    # What never changes is drawn once and its pixels kept (plots.layered_figure_class): the axes
     # backgrounds, the p axis of the right panel (ticks 1 ... 8, its grid and label), the empty axes
     # titles and the MODEL note; all of them lie under everything else. The rest is drawn over them on
     # every draw, in the order the axes themselves would draw it (by zorder).

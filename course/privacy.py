@@ -430,58 +430,6 @@ def levels_html(r: Release) -> str:
             f"<p><b>{html.escape(synthetic)}</b>{html.escape(first_rows)}</p>{sample}</div>")
 
 
-def _layered_figure_class():
-    """A Figure that keeps the pixels of its unchanging layer and draws only its changing artists.
-
-    The privacy Explorer's axes, ticks, grid, legends and labels are the same for every setting;
-    only the four curves, the two k markers and the title change. This figure draws everything
-    else once, keeps the pixels (per renderer size and background colour), and on later draws
-    copies them back and draws the changing artists (``fig.course_dynamic``) over them. The
-    changing artists are always drawn last, over the kept layer (so a curve passes over a legend),
-    on the first draw too: a new figure and an updated one give the same pixels
-    (``tests/test_redraw_reuse_a.py``). Other renderers (PDF, SVG, a disabled renderer measuring
-    text) and ``COURSE_FASTDRAW=0`` draw the figure as usual.
-    """
-    from matplotlib.backends.backend_agg import RendererAgg
-    from matplotlib.figure import Figure
-
-    from course import plots
-
-    class LayeredFigure(Figure):
-        course_dynamic: tuple = ()
-
-        def course_forget_layer(self) -> None:
-            self.__dict__["_course_layer"] = {}
-
-        def draw(self, renderer):
-            dynamic = [a for a in self.course_dynamic if a.get_visible()]
-            if (not plots.FASTDRAW or not isinstance(renderer, RendererAgg) or "draw_path" in vars(renderer)
-                    or not self.get_visible() or not dynamic):
-                return super().draw(renderer)
-            layers = self.__dict__.setdefault("_course_layer", {})
-            key = (type(renderer), renderer.width, renderer.height, renderer.dpi, tuple(self.get_facecolor()))
-            buffer = np.asarray(renderer.buffer_rgba())
-            kept = layers.get(key)
-            if kept is None:
-                for a in dynamic:
-                    a.set_visible(False)
-                try:
-                    super().draw(renderer)
-                finally:
-                    for a in dynamic:
-                        a.set_visible(True)
-                layers.clear()
-                layers[key] = buffer.copy()
-            else:
-                buffer[...] = kept
-            for a in dynamic:
-                a.draw(renderer)
-            self.stale = False
-
-    return LayeredFigure
-
-
-_LAYERED = None
 
 
 def _layout_key() -> tuple:
@@ -499,15 +447,12 @@ _PANELS = ((0, (("max_risk", N_("re-identification, worst case (1/k)")),
 
 def _new_figure(r: Release) -> dict:
     """The parts of the chart that do not change with k or with what is kept detailed."""
-    global _LAYERED
     import matplotlib.pyplot as plt
 
     from course import plots
 
-    if _LAYERED is None:
-        _LAYERED = _layered_figure_class()
     fig, axes = plt.subplots(1, 2, figsize=(8.8, 3.8), dpi=100, gridspec_kw={"width_ratios": [1.25, 1]},
-                             FigureClass=_LAYERED)
+                             FigureClass=plots.layered_figure_class())
     ks = r.curve.index.to_numpy()
     lines, marks = {}, []
     for panel, series in _PANELS:
@@ -566,7 +511,7 @@ def render(r: Release, view: dict | None = None):
 
     ``view`` (a dict kept by the Explorer) holds the figure of the previous redraw: the new curves,
     k markers and title are put into it, and the figure redraws only those over the pixels it kept
-    of everything else (see :func:`_layered_figure_class`); a new figure is made for another
+    of everything else (see :func:`course.plots.layered_figure_class`); a new figure is made for another
     language or fonts.
     """
     from course import plots

@@ -123,3 +123,23 @@ def test_outputs_rebuilt_for_the_graded_notebook_fit_the_schema_without_the_per_
     assert counts == [None, None, None]
     from nbformat.v4 import nbbase
     assert nbbase.validate is not None and nbbase.validate.__module__ == "nbformat.v4.nbbase"  # put back
+
+
+def test_the_sandbox_starts_python_by_a_path_it_can_follow(monkeypatch, tmp_path):
+    # an instructor who runs `../.venv/bin/python grade.py ...` from exercises/ gives Python the name
+    # /course/exercises/../.venv/bin/python; inside the sandbox exercises/ does not exist, so that name
+    # cannot be followed and no kernel started ("setpriv: failed to execute")
+    import os
+    import sys
+
+    from nqpf_grading import sandbox
+
+    real = sys.executable
+    detour = os.path.join(os.path.dirname(os.path.dirname(real)), "include", "..", "bin", os.path.basename(real))
+    assert os.path.exists(detour) and ".." in detour
+    monkeypatch.setattr(sys, "executable", detour)
+    policy = sandbox.make_policy()
+    assert policy["python"] == os.path.normpath(detour) and ".." not in policy["python"]
+    assert ".." not in policy["env"]["PATH"].split(":")[0]
+    spec = json.loads((sandbox.write_kernelspec(tmp_path) / "kernel.json").read_text())
+    assert ".." not in spec["argv"][0]

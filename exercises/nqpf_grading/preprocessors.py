@@ -26,6 +26,7 @@ everything that decides a score or a flag happens in this process.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import binascii
 import contextlib
@@ -628,6 +629,7 @@ def preflight(limits: dict | None = None, slot: int = 0) -> float:
             try:
                 client.execute()
             except Exception as exc:  # noqa: BLE001
+                atexit.unregister(client._cleanup_kernel)  # nothing to clean up: no traceback at exit
                 raise sandbox.SandboxUnavailable(f"the sandboxed kernel did not start or run: "
                                                  f"{km.kernel_log() or exc}") from None
         finally:

@@ -85,6 +85,13 @@ def bwrap_path() -> str | None:
     return shutil.which("bwrap") or (os.path.exists("/usr/bin/bwrap") and "/usr/bin/bwrap") or None
 
 
+def _python() -> str:
+    """This Python as a plain absolute path. Started as ``../.venv/bin/python`` it is known as
+    ``/course/exercises/../.venv/bin/python``, which the sandbox cannot follow (``exercises`` is not
+    in it). Not resolved further: a venv's python is a link, and the venv is known by the link's path."""
+    return os.path.normpath(os.path.abspath(sys.executable))
+
+
 def readonly_paths() -> list[str]:
     """What the kernel may read besides the system: Python, the venv, ``course`` and its datasets."""
     import course
@@ -122,11 +129,11 @@ def make_policy(limits: dict | None = None, slot: int = 0, language: str = "en")
         "prlimit": shutil.which("prlimit") or "/usr/bin/prlimit",
         "uid": SANDBOX_UID + slot if root else None,
         "gid": SANDBOX_UID + slot if root else None,
-        "python": sys.executable,
+        "python": _python(),
         "readonly": readonly_paths(),
         "limits": limits,
         "env": {
-            "PATH": f"{os.path.dirname(sys.executable)}:/usr/local/bin:/usr/bin:/bin",
+            "PATH": f"{os.path.dirname(_python())}:/usr/local/bin:/usr/bin:/bin",
             "HOME": HOME, "USER": "student", "LOGNAME": "student", "LANG": "C.UTF-8",
             "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1",
             "MPLBACKEND": "Agg", "MPLCONFIGDIR": f"{HOME}/.config/matplotlib",
@@ -146,7 +153,7 @@ def write_kernelspec(folder: Path, limits: dict | None = None, slot: int = 0, la
     spec_dir.mkdir(parents=True, exist_ok=True)
     (spec_dir / "policy.json").write_text(json.dumps(make_policy(limits, slot, language), indent=1))
     kernel = {
-        "argv": [sys.executable, "-I", "-S", str(Path(__file__).resolve()), "--policy",
+        "argv": [_python(), "-I", "-S", str(Path(__file__).resolve()), "--policy",
                  "{resource_dir}/policy.json", "--cwd", "{cwd}", "-f", "{connection_file}"],
         "display_name": "Python 3 (grading sandbox)",
         "language": "python",
