@@ -559,65 +559,19 @@ def _figure_key() -> tuple:
     return plots.reuse_key()
 
 
+
 def _paste_when_unmoved(text) -> None:
-    """Let a text artist that rarely changes paste its pixels back instead of drawing itself again.
+    """The y label pastes its kept pixels (:func:`course.plots.keep_pixels`) where it was drawn before.
 
-    The y-axis label is rotated, and ``course.fastdraw`` caches only horizontal text, so drawing it
-    costs about a fifth of a redraw. The first time the label is drawn at a place (its string,
-    display position, renderer size and dpi), the box it covers is checked to hold only plain
-    background, the label is drawn as usual and the pixels of its box are kept. A later draw at the
-    same place pastes them when the box again holds that same plain background, which gives exactly
-    the pixels drawing it would give. The label moves when the tick labels beside it get wider or
-    narrower: that is another place, drawn as usual the first time. Other renderers (PDF, SVG, a
-    renderer that only measures text) and ``COURSE_FASTDRAW=0`` always draw the label as usual.
+    It is rotated, and ``course.fastdraw`` caches only horizontal text, so drawing it cost about a
+    fifth of a redraw. It moves when the tick labels beside it get wider or narrower, so its place is
+    its string, font and display position, and a few places are kept.
     """
-    from matplotlib.backends.backend_agg import RendererAgg
-
     from course import plots
 
-    draw = text.draw
-    kept: dict = {}
-
-    def region(renderer, box):
-        height, width = int(renderer.height), int(renderer.width)
-        x0, x1 = max(0, int(np.floor(box.x0)) - 2), min(width, int(np.ceil(box.x1)) + 2)
-        y0, y1 = max(0, height - int(np.ceil(box.y1)) - 2), min(height, height - int(np.floor(box.y0)) + 2)
-        return np.asarray(renderer.buffer_rgba())[y0:y1, x0:x1]
-
-    def plain(pixels):
-        """The one colour of ``pixels``, or None if they are not all the same."""
-        if pixels.size == 0:
-            return None
-        first = pixels[0, 0].copy()
-        return first if (pixels == first).all() else None
-
-    def cached_draw(renderer):
-        if (not plots.FASTDRAW or not isinstance(renderer, RendererAgg) or "draw_path" in vars(renderer)
-                or not text.get_visible()):
-            return draw(renderer)
-        at = tuple(text.get_transform().transform(text.get_unitless_position()))
-        key = (type(renderer), renderer.width, renderer.height, renderer.dpi, text.get_text(), text.get_rotation(),
-               text.get_fontsize(), text.get_color(), at)
-        found = kept.get(key)
-        if found is not None:
-            box, colour, pixels = found
-            target = region(renderer, box)
-            now = plain(target)
-            if now is not None and (now == colour).all() and target.shape == pixels.shape:
-                target[...] = pixels
-                text.stale = False
-                return None
-            return draw(renderer)
-        box = text.get_window_extent(renderer)
-        colour = plain(region(renderer, box))
-        result = draw(renderer)
-        if colour is not None:
-            if len(kept) >= 8:
-                kept.clear()
-            kept[key] = (box, colour, region(renderer, box).copy())
-        return result
-
-    text.draw = cached_draw
+    plots.keep_pixels(text, keep=8, place=lambda: (
+        text.get_text(), text.get_rotation(), text.get_fontsize(), text.get_color(),
+        tuple(text.get_transform().transform(text.get_unitless_position()))))
 
 
 def _catchup_figure(result: CatchupResult, figsize, dpi) -> dict:

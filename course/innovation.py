@@ -463,62 +463,6 @@ def _whole_pixels_class():
     return WholePixels
 
 
-def _keep_pixels(artist) -> None:
-    """Let an artist that never changes paste its pixels back instead of drawing itself again.
-
-    The scatter's legend is the same for the figure's whole life, yet laying it out and drawing it
-    costs about a sixth of a redraw. On the first draw at a size, the box the artist covers is
-    checked to hold only plain background, the artist is drawn as usual and the pixels of its box
-    are kept. A later draw pastes them when the box again holds only that same background (nothing
-    else was drawn there), which gives exactly the pixels drawing it would give; otherwise, and for
-    other renderers (PDF, SVG, a renderer that only measures text) or ``COURSE_FASTDRAW=0``, the
-    artist draws itself as usual.
-    """
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    from course import plots
-
-    draw = artist.draw
-    kept: dict = {}
-
-    def region(renderer, box):
-        height, width = int(renderer.height), int(renderer.width)
-        x0, x1 = max(0, int(np.floor(box.x0)) - 2), min(width, int(np.ceil(box.x1)) + 2)
-        y0, y1 = max(0, height - int(np.ceil(box.y1)) - 2), min(height, height - int(np.floor(box.y0)) + 2)
-        return np.asarray(renderer.buffer_rgba())[y0:y1, x0:x1]
-
-    def background(pixels):
-        """The one colour of ``pixels``, or None if they are not all the same."""
-        if pixels.size == 0:
-            return None
-        first = pixels[0, 0].copy()
-        return first if (pixels == first).all() else None
-
-    def cached_draw(renderer):
-        if (not plots.FASTDRAW or not isinstance(renderer, RendererAgg) or "draw_path" in vars(renderer)
-                or not artist.get_visible()):
-            return draw(renderer)
-        key = (type(renderer), renderer.width, renderer.height, renderer.dpi)
-        found = kept.get(key)
-        if found is not None:
-            box, colour, pixels = found
-            target = region(renderer, box)
-            now = background(target)
-            if now is not None and (now == colour).all() and target.shape == pixels.shape:
-                target[...] = pixels
-                artist.stale = False
-                return None
-            return draw(renderer)
-        box = artist.get_window_extent(renderer)
-        colour = background(region(renderer, box))
-        result = draw(renderer)
-        if colour is not None:
-            kept.clear()
-            kept[key] = (box, colour, region(renderer, box).copy())
-        return result
-
-    artist.draw = cached_draw
-
 
 def _new_figure(s: Scatter, n_labels: int) -> dict:
     """The parts of the scatter that do not depend on the setting: axes, markers, legend, empty labels."""
@@ -557,7 +501,9 @@ def _new_figure(s: Scatter, n_labels: int) -> dict:
     # a fixed place under the axes: "best" would search for a free spot on every redraw
     legend = fig.legend(handles=handles, fontsize=8.5, loc="lower center", ncol=3, frameon=False,
                         bbox_to_anchor=(0.5, 0.0))
-    _keep_pixels(legend)
+    # the legend is the same for the figure's whole life, yet laying it out and drawing it cost about
+    # a sixth of a redraw: it pastes its kept pixels instead
+    plots.keep_pixels(legend)
     return {"fig": fig, "ax": ax, "points": points, "labels": labels, "line": line, "ring": ring,
             "name": name, "key": _layout_key(s)}
 

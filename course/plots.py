@@ -993,6 +993,63 @@ def layered_figure_class():
     return LayeredFigure
 
 
+def keep_pixels(artist, place: Callable[[], tuple] | None = None, keep: int = 1) -> None:
+    """Let an artist that rarely changes paste its pixels back instead of drawing itself again.
+
+    The first time the artist is drawn at a place (the renderer's size and dpi, plus what ``place()``
+    returns: for a text that moves, its string, font and display position), the box it covers is
+    checked to hold only plain background, the artist is drawn as usual and the pixels of its box are
+    kept (for at most ``keep`` places). A later draw at the same place pastes them when the box again
+    holds that same plain background (nothing else was drawn there), which gives exactly the pixels
+    drawing it would give. Otherwise, and for other renderers (PDF, SVG, a renderer that only measures
+    text) or ``COURSE_FASTDRAW=0``, the artist draws itself as usual. Used for lesson 31's legend and
+    lesson 13's rotated y label (``course.fastdraw`` caches only horizontal text).
+    """
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    draw = artist.draw
+    kept: dict = {}
+
+    def region(renderer, box):
+        height, width = int(renderer.height), int(renderer.width)
+        x0, x1 = max(0, int(np.floor(box.x0)) - 2), min(width, int(np.ceil(box.x1)) + 2)
+        y0, y1 = max(0, height - int(np.ceil(box.y1)) - 2), min(height, height - int(np.floor(box.y0)) + 2)
+        return np.asarray(renderer.buffer_rgba())[y0:y1, x0:x1]
+
+    def plain(pixels):
+        """The one colour of ``pixels``, or None if they are not all the same."""
+        if pixels.size == 0:
+            return None
+        first = pixels[0, 0].copy()
+        return first if (pixels == first).all() else None
+
+    def cached_draw(renderer):
+        if (not FASTDRAW or not isinstance(renderer, RendererAgg) or "draw_path" in vars(renderer)
+                or not artist.get_visible()):
+            return draw(renderer)
+        key = (type(renderer), renderer.width, renderer.height, renderer.dpi, *(place() if place else ()))
+        found = kept.get(key)
+        if found is not None:
+            box, colour, pixels = found
+            target = region(renderer, box)
+            now = plain(target)
+            if now is not None and (now == colour).all() and target.shape == pixels.shape:
+                target[...] = pixels
+                artist.stale = False
+                return None
+            return draw(renderer)
+        box = artist.get_window_extent(renderer)
+        colour = plain(region(renderer, box))
+        result = draw(renderer)
+        if colour is not None:
+            if len(kept) >= keep:
+                kept.clear()
+            kept[key] = (box, colour, region(renderer, box).copy())
+        return result
+
+    artist.draw = cached_draw
+
+
 def figure_bundle(fig: Figure, alt: str, caption: str | None = None, *, fast: bool = False) -> dict[str, str]:
     """The rich-output bundle of a figure: PNG, an HTML ``<figure>`` with alt text, and plain text.
 
