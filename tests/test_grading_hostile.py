@@ -454,7 +454,7 @@ def _leftovers(before: set[int]) -> list:
         cmd = " ".join(p.info["cmdline"] or [])
         if p.pid in before or p.info["status"] == psutil.STATUS_ZOMBIE:
             continue
-        if MARK in cmd or ("ipykernel_launcher" in cmd and "/run/kernel/" in cmd):
+        if MARK in cmd or ("ipykernel_launcher" in cmd and "/run/kernel/" in cmd) or "nqpf_grading/warm.py" in cmd:
             out.append(p)
     return out
 
@@ -593,6 +593,8 @@ def test_every_entry_is_accounted_for(hostile):
     # the glob-like folder "s[12]" did not touch s1 and s2 (they were graded once, from their own folders)
     manifest = json.loads((hostile["root"] / grade.MANIFEST_FILE).read_text())[hostile["name"]]
     assert manifest["s1"]["folder"] == "s1" and manifest["s2"]["folder"] == "s2"
+    if grade.warm_kernels():  # as root, the attacks above ran in warm kernels (nqpf_grading/warm.py)
+        assert all(manifest[s]["warm_kernel"] for s in ("s1", "s2", "zz9")), manifest
 
 
 def test_feedback_and_graded_notebooks_cannot_run_code(hostile):

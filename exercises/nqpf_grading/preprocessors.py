@@ -232,6 +232,7 @@ class Events:
         self.folder_full: str | None = None
         self.seconds = 0.0
         self.kernel_cpu = 0.0
+        self.warm = False
 
     def flags(self, budget: float) -> list[str]:
         f = []
@@ -344,7 +345,7 @@ class SandboxExecute(Execute):
                     ev.report = "the kernel stayed busy after being interrupted"
                 else:
                     ev.report = "the notebook was stopped" if ev.folder_full else "the kernel died"
-                ev.kernel_cpu = _sandbox_cpu(self.km)
+                ev.kernel_cpu, ev.warm = _sandbox_cpu(self.km)
         except DeadKernelError:
             ev.report = "the kernel died"
             if ev.kernel_died is None:
@@ -431,15 +432,21 @@ class SandboxExecute(Execute):
         return None
 
 
-def _sandbox_cpu(km) -> float:
-    """CPU seconds used so far by every process of the kernel's sandbox (for the benchmark)."""
+def _sandbox_cpu(km) -> tuple[float, bool]:
+    """CPU seconds used so far by every process of the kernel's sandbox (for the benchmark), and whether
+    the kernel was started warm (``warm.py``: it is then not a child of its launcher, which names it)."""
     try:
         import psutil
 
         top = psutil.Process(km.provisioner.process.pid)
-        return round(sum(sum(p.cpu_times()[:2]) for p in [top, *top.children(recursive=True)]), 3)
+        procs = [top, *top.children(recursive=True)]
+        warm = (km.conn_dir / "kernel.pid").exists()
+        if warm:
+            kernel = psutil.Process(int((km.conn_dir / "kernel.pid").read_text()))
+            procs += [kernel, *kernel.children(recursive=True)]
+        return round(sum(sum(p.cpu_times()[:2]) for p in procs), 3), warm
     except Exception:  # noqa: BLE001 - gone already, or no psutil
-        return 0.0
+        return 0.0, False
 
 
 def _message_size(msg) -> int:
@@ -573,7 +580,7 @@ class GradeByName(NbGraderPreprocessor):
         clean_outputs(nb)
         if self.events_dir:
             record = {"student": student, "assignment": ps.name, "flags": flags, "seconds": round(ev.seconds, 2),
-                      "kernel_cpu": ev.kernel_cpu,
+                      "kernel_cpu": ev.kernel_cpu, "warm": ev.warm,
                       "verdicts": {q: {"ok": v.ok, "message": v.message} for q, v in verdicts.items()}}
             path = Path(self.events_dir) / f"{student}.json"
             tmp = path.with_suffix(".tmp")
