@@ -579,10 +579,13 @@ def _catchup_figure(result: CatchupResult, figsize, dpi) -> dict:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
+    from course import fastdraw
+
     fig = Figure(figsize=figsize, dpi=dpi)
     ax = fig.add_subplot(1, 1, 1)
     ax.set_ylabel(_(result.unit), fontsize=9)
-    _paste_when_unmoved(ax.yaxis.label)  # rotated text: course.fastdraw does not cache it
+    _paste_when_unmoved(ax.yaxis.label)  # rotated text: pasted where it was drawn before ...
+    fastdraw.cache_rotated(ax.yaxis.label)  # ... and drawn from cached glyphs where it moved
     ax.tick_params(labelsize=8)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5))  # fewer tick labels: a faster redraw
     # fixed margins instead of tight_layout(), which would cost about half of a redraw; set before the

@@ -470,7 +470,7 @@ def _new_figure(s: Scatter, n_labels: int) -> dict:
     from matplotlib import transforms
     from matplotlib.lines import Line2D
 
-    from course import plots
+    from course import fastdraw, plots
 
     fig = plt.figure(figsize=(6.6, 5.0), dpi=100)
     ax = fig.add_axes([0.15, 0.24, 0.81, 0.62])
@@ -504,6 +504,9 @@ def _new_figure(s: Scatter, n_labels: int) -> dict:
     # the legend is the same for the figure's whole life, yet laying it out and drawing it cost about
     # a sixth of a redraw: it pastes its kept pixels instead
     plots.keep_pixels(legend)
+    # the y label is rotated text, which matplotlib lays out and renders glyph by glyph on every draw
+    # (about a tenth of a redraw): course.fastdraw draws it from its caches instead, the same pixels
+    fastdraw.cache_rotated(ax.yaxis.label)
     return {"fig": fig, "ax": ax, "points": points, "labels": labels, "line": line, "ring": ring,
             "name": name, "key": _layout_key(s)}
 

@@ -1,0 +1,130 @@
+"""Redraw speed-ups of lessons 13 and 31 must not change a pixel (issue 14).
+
+- ``course.fastdraw.cache_rotated``: a rotated text that opts in is drawn from cached layouts and
+  glyph bitmaps; the reference is matplotlib's own Agg renderer on the same figure, in the same test,
+  on the first draw and on later draws served from the caches, at several angles and after a move.
+- Lesson 13 (``course.catchup``): crossings and end labels are kept and updated in place; an updated
+  figure must equal a new one for the same setting, the figure must really be reused, and a language
+  switch must give a new figure.
+"""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from course import fastdraw, i18n  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    fastdraw.clear_caches()
+    yield
+    plt.close("all")
+
+
+def stock_pixels(fig) -> np.ndarray:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi="figure", facecolor="white")
+    return np.asarray(Image.open(buf).convert("RGBA"))
+
+
+def fast_pixels(fig) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(fastdraw.figure_png(fig))).convert("RGBA"))
+
+
+# ------------------------------------------------------------------------------ fastdraw, rotated text
+def rotated_figure(angle=90, y=0.5, dpi=80):
+    fig = plt.figure(figsize=(3.2, 2.4), dpi=dpi)
+    ax = fig.add_axes([0.3, 0.2, 0.6, 0.7])
+    label = ax.set_ylabel("R&D spending (% of GDP)\nsecond line, Unicode \u2212 \u00b7 %", fontsize=9)
+    other = fig.text(0.62, y, "turned 30.5\u00b0 text", rotation=angle, fontsize=8.5, color="#D55E00")
+    for text in (label, other):
+        fastdraw.cache_rotated(text)
+    return fig, other
+
+
+@pytest.mark.parametrize("angle", [90, 30.5, 270, -45])
+def test_rotated_text_that_opts_in_has_matplotlibs_pixels_first_and_second_time(angle):
+    fig, _other = rotated_figure(angle)
+    reference = stock_pixels(fig)
+    first = fast_pixels(fig)
+    assert fastdraw.cache_info()["fallbacks"] == 0       # drawn by the cached path, not matplotlib's
+    assert np.array_equal(first, reference)
+    before = fastdraw.cache_info()
+    second = fast_pixels(fig)
+    after = fastdraw.cache_info()
+    assert after["glyph_misses"] == before["glyph_misses"]  # every glyph from the cache ...
+    assert after["glyph_hits"] > before["glyph_hits"]
+    assert np.array_equal(second, reference)                # ... and still the same pixels
+
+
+def test_moved_rotated_text_and_other_dpi_still_match():
+    fig, other = rotated_figure(90)
+    fast_pixels(fig)
+    for y in (0.41, 0.4137, 0.6):   # sub-pixel moves: other glyph positions, other cached bitmaps
+        other.set_y(y)
+        assert np.array_equal(fast_pixels(fig), stock_pixels(fig))
+    fig.set_dpi(100)
+    assert np.array_equal(fast_pixels(fig), stock_pixels(fig))
+
+
+def test_rotated_text_without_opting_in_still_goes_to_matplotlib():
+    fig = plt.figure(figsize=(3, 2), dpi=80)
+    fig.text(0.5, 0.5, "turned", rotation=90)
+    fast_pixels(fig)
+    assert fastdraw.cache_info()["fallbacks"] == 1
+
+
+def test_a_turned_and_an_upright_copy_of_a_string_are_cached_apart():
+    fig = plt.figure(figsize=(3, 2), dpi=80)
+    for angle, x in ((0, 0.1), (90, 0.6)):
+        t = fig.text(x, 0.3, "Same words", rotation=angle, fontsize=10)
+        fastdraw.cache_rotated(t)
+    assert np.array_equal(fast_pixels(fig), stock_pixels(fig))
+    assert np.array_equal(fast_pixels(fig), stock_pixels(fig))
+
+
+def test_renderer_keeps_turned_and_upright_glyphs_apart():
+    # the same glyph at the same whole-pixel place, upright then turned: a cache that mixed them up
+    # would paste the upright bitmap for the turned one
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(size=20)
+
+    def draw(renderer):
+        gc = renderer.new_gc()
+        renderer.draw_text(gc, 30, 40, "W", prop, 0)
+        renderer.draw_text(gc, 30, 40, "W", prop, 90)
+        gc.restore()
+        return np.asarray(renderer.buffer_rgba()).copy()
+
+    reference = draw(RendererAgg(80, 60, 72))
+    for _ in range(2):  # first from FreeType, then from the caches
+        fast = fastdraw.FastRendererAgg(80, 60, 72)
+        fast._course_turned_ok = True   # what cache_rotated sets while its text draws
+        assert np.array_equal(draw(fast), reference)
+
+
+def test_font_files_follow_rcparams_also_when_a_list_changes_in_place():
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(family="sans-serif", size=9)
+    with matplotlib.rc_context({"font.sans-serif": ["DejaVu Sans"]}):
+        sans = fastdraw._font_files(prop)
+        assert fastdraw._font_files(prop) == sans
+        matplotlib.rcParams["font.sans-serif"].insert(0, "DejaVu Serif")   # in place: same list object
+        serif = fastdraw._font_files(prop)
+        assert serif != sans
+        assert "Serif" in str(serif[0])
+    with matplotlib.rc_context({"font.family": "serif", "font.serif": ["DejaVu Serif"]}):
+        assert fastdraw._font_files(FontProperties(size=9)) == serif
