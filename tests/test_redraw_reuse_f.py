@@ -18,6 +18,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
@@ -128,3 +129,93 @@ def test_font_files_follow_rcparams_also_when_a_list_changes_in_place():
         assert "Serif" in str(serif[0])
     with matplotlib.rc_context({"font.family": "serif", "font.serif": ["DejaVu Serif"]}):
         assert fastdraw._font_files(FontProperties(size=9)) == serif
+
+
+# ------------------------------------------------------------------------------ lesson 13
+@pytest.fixture(scope="module")
+def levels():
+    import course
+    from course import catchup
+
+    return catchup.wide_levels(course.load("rd_intensity_countries"))
+
+
+def _catchup_fig(result, reuse):
+    from course import catchup
+
+    return catchup.render(result, reuse=reuse)
+
+
+def test_catchup_crossings_and_end_labels_updated_in_place_match_new_ones(levels):
+    """All economies, then settings whose crossings come and go (many, few, none, many again), whose
+    end labels change order and whose limits and ticks move: each kept figure must equal a new one."""
+    from course import catchup
+
+    every = tuple(c for c in levels.columns if c != "China")
+    settings = [dict(countries=every, period=(1996, 2021)),
+                dict(countries=every, period=(1996, 1997)),              # other limits, other crossings
+                dict(countries=every, period=(2011, 2021), china_growth=15.0, until=2040),  # many crossings
+                dict(countries=every, period=(2011, 2021), china_growth=-0.5, peer_growth=-2.0,
+                     peers_follow_trend=False),                          # China passes nobody
+                dict(countries=every, period=(2001, 2011), until=2080),  # crossings back, longer lines
+                dict(countries=("Japan", "Germany"), period=(2006, 2016)),   # other economies: new marks
+                dict(countries=("Japan", "Germany"), china_growth=12.0)]
+    results = []
+    for kw in settings:
+        try:
+            results.append((kw, catchup.explore(levels, **kw)))
+        except catchup.EdgeCase:
+            continue
+    assert len(results) >= 6
+    counts = [sum(1 for s, y in zip(r.table["status"], r.table["catch_up_year"])
+                  if s != catchup.STATUS_AHEAD and not pd.isna(y) and y <= r.until) for _kw, r in results]
+    assert len(set(counts)) >= 3, counts      # the number of crossings really changes
+    reuse: dict = {}
+    shown = []
+    for kw, r in results:
+        fig = _catchup_fig(r, reuse)
+        fresh = _catchup_fig(r, None)
+        assert fresh is not fig
+        assert np.array_equal(stock_pixels(fig), stock_pixels(fresh)), kw
+        assert np.array_equal(fast_pixels(fig), stock_pixels(fresh)), kw
+        plt.close(fresh)
+        shown.append(fig)
+    assert all(f is shown[0] for f in shown[:5]), "the figure was not reused"
+
+
+def test_catchup_end_labels_sit_on_whole_pixels_keep_their_gap_and_colour(levels):
+    from matplotlib.colors import to_rgb
+
+    from course import catchup, plots
+
+    every = tuple(c for c in levels.columns if c != "China")
+    r = catchup.explore(levels, countries=every, period=(1996, 2021))
+    reuse: dict = {}
+    fig = _catchup_fig(r, reuse)
+    fast_pixels(fig)   # a draw places the annotations (their transforms hold the display anchor)
+    state = reuse["state"]
+    anchors = [label.get_transform().transform(label.get_unitless_position()) for label in state["ends"]]
+    anchors = np.array(anchors)
+    assert np.allclose(anchors, np.round(anchors), atol=1e-6)   # whole pixels
+    ys = np.sort(anchors[:, 1])
+    gap = 7.5 * 1.15 * fig.dpi / 72
+    assert (np.diff(ys) >= gap - 1.0).all()                        # spread apart, as annotate_last does
+    for label, line in zip(state["ends"], state["proj_lines"]):
+        assert label.get_text() == line.get_label()
+        assert to_rgb(label.get_color()) == to_rgb(plots.readable_on_white(line.get_color()))
+
+
+def test_catchup_new_figure_after_a_language_switch(levels):
+    from course import catchup
+
+    r = catchup.explore(levels, countries=("Japan", "Germany"))
+    reuse: dict = {}
+    fig = _catchup_fig(r, reuse)
+    i18n.set_language("zh")
+    try:
+        zh = catchup.explore(levels, countries=("Japan", "Germany"))
+        again = _catchup_fig(zh, reuse)
+        assert again is not fig
+        assert np.array_equal(stock_pixels(again), stock_pixels(_catchup_fig(zh, None)))
+    finally:
+        i18n.set_language("en")
