@@ -558,10 +558,29 @@ def _show(view: dict, s: Scatter) -> None:
     ax.set_ylabel("\n".join(plots.wrap_text(s.ylabel, 36)))  # the longest labels are taller than the axes
     ax.relim(visible_only=True)
     ax.autoscale_view()
+    _fix_linear_ticks(view, ax, s)
     finding = _finding(s)
     plots.finding_title(view["fig"], finding, width=64)
     # the axes end lower when the finding takes three lines (long indicator names), so they never meet
     ax.set_position([0.15, 0.24, 0.81, 0.62 if len(plots.wrap_text(finding, 64)) <= 2 else 0.56])
+
+
+def _fix_linear_ticks(view: dict, ax, s: Scatter) -> None:
+    """Give each linear axis the ticks its automatic locator picks for the current limits, as a fixed list.
+
+    The same ticks (the same pixels), found once per redraw: matplotlib otherwise asks the locator
+    again each time it updates the ticks (about eight times per draw, for the tick labels' sizes,
+    the axis labels' places and the figure checks). Log axes keep their own locators.
+    """
+    from matplotlib import ticker
+
+    for name, axis, log in (("x", ax.xaxis, s.logx), ("y", ax.yaxis, s.logy)):
+        if log:
+            continue
+        auto = view.setdefault(f"{name}_locator", ticker.AutoLocator())  # what a linear axis uses
+        auto.set_axis(axis)
+        lo, hi = axis.get_view_interval()
+        axis.set_major_locator(ticker.FixedLocator(auto.tick_values(lo, hi)))
 
 
 def render(s: Scatter, view: dict | None = None):
