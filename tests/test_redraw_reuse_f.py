@@ -3,6 +3,7 @@
 - ``course.fastdraw.cache_rotated``: a rotated text that opts in is drawn from cached layouts and
   glyph bitmaps; the reference is matplotlib's own Agg renderer on the same figure, in the same test,
   on the first draw and on later draws served from the caches, at several angles and after a move.
+- Lesson 31 (``course.innovation``): the fixed ticks of a linear axis are the automatic ones.
 - Lesson 13 (``course.catchup``): crossings and end labels are kept and updated in place; an updated
   figure must equal a new one for the same setting, the figure must really be reused, and a language
   switch must give a new figure.
@@ -219,3 +220,30 @@ def test_catchup_new_figure_after_a_language_switch(levels):
         assert np.array_equal(stock_pixels(again), stock_pixels(_catchup_fig(zh, None)))
     finally:
         i18n.set_language("en")
+
+
+# ------------------------------------------------------------------------------ lesson 31
+@pytest.mark.parametrize("kw", [dict(), dict(x="rd_100m_yuan", y="basic_share_pct", logx=True),
+                                dict(x="researchers_per_10k", y="tech_market_to_rd", province="Beijing")])
+def test_scatter_fixed_ticks_are_the_automatic_ones(kw):
+    """Lesson 31 fixes each linear axis's ticks once per redraw: they must be the ticks matplotlib's
+    own locator gives, so the figure is the one it would draw (also after other settings)."""
+    from matplotlib import ticker
+
+    from course import innovation
+
+    table = innovation.indicator_table()
+    view: dict = {}
+    innovation.render(innovation.scatter(table, x="tech_market_pct_grp", y="rd_per_resident_yuan"), view)
+    fig = innovation.render(innovation.scatter(table, **kw), view)[0]
+    ax = fig.axes[0]
+    fixed = fast_pixels(fig)
+    for axis, log in ((ax.xaxis, kw.get("logx")), (ax.yaxis, kw.get("logy"))):
+        if log:
+            assert not isinstance(axis.get_major_locator(), ticker.FixedLocator)
+            continue
+        assert isinstance(axis.get_major_locator(), ticker.FixedLocator)
+        locs = axis.get_majorticklocs()
+        axis.set_major_locator(ticker.AutoLocator())
+        assert np.array_equal(axis.get_majorticklocs(), locs)
+    assert np.array_equal(fast_pixels(fig), fixed)
