@@ -488,6 +488,8 @@ def _new_figure(s: Scatter, n_labels: int) -> dict:
     label_at = transforms.offset_copy(ax.transData, fig=fig, x=3, y=2, units="points") + _whole_pixels_class()()
     labels = [ax.text(0, 0, "", transform=label_at, fontsize=7.5, color="#333333", visible=False)
               for _i in range(n_labels)]
+    for text in labels:  # two-letter codes: each one's layout is computed once, then reused
+        fastdraw.cache_layout(text)
     line, = ax.plot([], [], color="black", linestyle="--", linewidth=1.3, zorder=2)
     handles.append(Line2D([], [], color="black", linestyle="--", label=_("least-squares line")))
     ring = ax.scatter(empty[:, 0], empty[:, 1], s=260, facecolor="none", edgecolor="black", linewidth=2.2,

@@ -247,3 +247,38 @@ def test_scatter_fixed_ticks_are_the_automatic_ones(kw):
         axis.set_major_locator(ticker.AutoLocator())
         assert np.array_equal(axis.get_majorticklocs(), locs)
     assert np.array_equal(fast_pixels(fig), fixed)
+
+
+# ------------------------------------------------------------------------------ fastdraw, text layouts
+def test_cached_layout_follows_every_change_of_the_text():
+    """A text that opts in (``cache_layout``) must be laid out as matplotlib would after each change
+    of what the layout depends on; a stale layout shows as a pixel difference."""
+    fig = plt.figure(figsize=(3.2, 2.4), dpi=80)
+    ax = fig.add_axes([0.1, 0.1, 0.8, 0.8])
+    texts = [ax.text(0.2, 0.2 + 0.15 * i, "BJ", fontsize=7.5) for i in range(4)]
+    for t in texts:
+        fastdraw.cache_layout(t)
+        fastdraw.cache_rotated(t)
+    changes = [lambda t: None,
+               lambda t: t.set_text("SH"),
+               lambda t: t.set_fontsize(11),
+               lambda t: t.set_horizontalalignment("right"),
+               lambda t: t.set_verticalalignment("top"),
+               lambda t: t.set_rotation(30),
+               lambda t: t.set_fontsize(8),          # with another alignment: other offsets
+               lambda t: t.set_fontweight("bold"),
+               lambda t: t.set_text("two\nlines"),
+               lambda t: t.set_linespacing(2.0),
+               lambda t: t.set_multialignment("right"),
+               lambda t: t.set_text("$x^2$ math")]
+    for change in changes:
+        for t in texts:
+            change(t)
+        assert np.array_equal(fast_pixels(fig), stock_pixels(fig))
+        assert np.array_equal(fast_pixels(fig), stock_pixels(fig))   # the second time from the caches
+    fig.set_dpi(100)
+    assert np.array_equal(fast_pixels(fig), stock_pixels(fig))
+    with matplotlib.rc_context({"font.family": "serif", "font.serif": ["DejaVu Serif"]}):
+        for t in texts:
+            t.set_fontproperties(matplotlib.font_manager.FontProperties(size=9))
+        assert np.array_equal(fast_pixels(fig), stock_pixels(fig))
