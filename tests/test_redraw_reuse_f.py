@@ -282,3 +282,21 @@ def test_cached_layout_follows_every_change_of_the_text():
         for t in texts:
             t.set_fontproperties(matplotlib.font_manager.FontProperties(size=9))
         assert np.array_equal(fast_pixels(fig), stock_pixels(fig))
+
+
+def test_catchup_limits_are_those_relim_finds(levels):
+    """Lesson 13 sets the data limits from the lines' arrays instead of ``ax.relim()``: the same limits."""
+    from course import catchup
+
+    every = tuple(c for c in levels.columns if c != "China")
+    reuse: dict = {}
+    for kw in (dict(countries=every), dict(countries=every, period=(1996, 1997), until=2070),
+               dict(countries=("India", "Japan"), china_growth=14.0)):
+        fig = _catchup_fig(catchup.explore(levels, **kw), reuse)
+        ax = fig.axes[0]
+        limits = ax.get_xlim(), ax.get_ylim()
+        data = ax.dataLim.get_points().copy()
+        ax.relim(visible_only=True)
+        assert np.array_equal(ax.dataLim.get_points(), data)
+        ax.autoscale_view()
+        assert (ax.get_xlim(), ax.get_ylim()) == limits
