@@ -24,6 +24,10 @@ pixel, as matplotlib's. Everything else (lines, patches, images, hatches) is dra
 unchanged, and so are mathtext, text with OpenType features or a language set, and rotated text unless
 its artist opts in with :func:`cache_rotated` (then its glyphs are cached by rotation as well).
 
+Two opt-ins per text artist: :func:`cache_rotated` (rotated glyphs cached by rotation too) and
+:func:`cache_layout` (the text's line layout reused while its words, font, size, alignment, rotation
+and dpi are unchanged); both give matplotlib's own pixels (``tests/test_redraw_reuse_f.py``).
+
 :func:`figure_png` draws a figure with this renderer and encodes it as a PNG;
 ``course.plots.figure_bundle(fig, alt, fast=True)`` (every Explorer redraw) uses it. The static,
 default view of each figure is still drawn by matplotlib's own renderer.
