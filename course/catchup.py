@@ -544,11 +544,12 @@ def render(result: CatchupResult, figsize=(6.4, 3.8), dpi=80, reuse: dict | None
                 reuse.update(key=key, state=state)
         elif state["economies"] == tuple(result.history.columns):
             _update_catchup(state, result)
-        else:  # other economies: the same axes, new lines
+        else:  # other economies: the same axes, new lines and marks
             for artist in state["lines"] + state["marks"]:
                 artist.remove()
             _catchup_lines(state, result)
-            state["marks"] = _catchup_marks(state["ax"], result, state["proj_lines"])
+            _catchup_marks(state)
+            _place_marks(state, result)
     return state["fig"]
 
 
@@ -579,10 +580,13 @@ def _catchup_figure(result: CatchupResult, figsize, dpi) -> dict:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
+    from course import fastdraw
+
     fig = Figure(figsize=figsize, dpi=dpi)
     ax = fig.add_subplot(1, 1, 1)
     ax.set_ylabel(_(result.unit), fontsize=9)
-    _paste_when_unmoved(ax.yaxis.label)  # rotated text: course.fastdraw does not cache it
+    _paste_when_unmoved(ax.yaxis.label)  # rotated text: pasted where it was drawn before ...
+    fastdraw.cache_rotated(ax.yaxis.label)  # ... and drawn from cached glyphs where it moved
     ax.tick_params(labelsize=8)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5))  # fewer tick labels: a faster redraw
     # fixed margins instead of tight_layout(), which would cost about half of a redraw; set before the
@@ -590,7 +594,8 @@ def _catchup_figure(result: CatchupResult, figsize, dpi) -> dict:
     fig.subplots_adjust(left=0.09, right=0.80, bottom=0.13, top=0.85)
     state = dict(fig=fig, ax=ax)
     _catchup_lines(state, result)
-    state["marks"] = _catchup_marks(ax, result, state["proj_lines"])
+    _catchup_marks(state)
+    _place_marks(state, result)
     return state
 
 
@@ -615,36 +620,112 @@ def _catchup_lines(state: dict, result: CatchupResult) -> None:
                  divider=divider, lines=[*hist_lines, *proj_lines, divider])
 
 
-def _catchup_marks(ax, result: CatchupResult, proj_lines) -> list:
-    """The parts that differ in number from one redraw to the next: a star and a note at each crossing,
-    the labels at the lines' ends (placed for the current axis limits) and the title. Returns the
-    artists, for :func:`_update_catchup` to remove."""
-    from course.plots import annotate_last, finding_title
+def _catchup_marks(state: dict) -> None:
+    """The artists that mark crossings and label the lines' ends, made once per set of economies.
 
-    marks = []
+    One star and one note per peer (hidden while that peer is not passed) and one label per dashed
+    line; :func:`_place_marks` gives them each redraw's places and words. Made in the same order for
+    a new figure and for a kept one, so both draw them in the same order (the same pixels).
+    """
+    ax = state["ax"]
+    stars, notes = [], []
+    for _peer in state["economies"][1:] or state["economies"]:
+        stars += ax.plot([], [], marker="*", ms=13, color="black", ls="none", zorder=5, visible=False)
+        notes.append(ax.annotate("", (0, 0), xytext=(0, 0), textcoords="offset points", ha="left",
+                                 fontsize=8, visible=False))
+    ends = [ax.annotate("", (0, 0), xytext=(0, 0), textcoords="offset points", va="center", ha="left",
+                        fontsize=7.5, annotation_clip=False) for _ln in state["proj_lines"]]
+    state.update(stars=stars, notes=notes, ends=ends, marks=[*stars, *notes, *ends])
+
+
+def _whole_pixel_offset(ax, xy, offset_pt):
+    """``offset_pt`` (points from the data point ``xy``) moved by less than half a pixel so that the
+    text's anchor falls on a whole pixel: a label's glyphs then fall on the same sub-pixel positions
+    from one redraw to the next, and course.fastdraw finds them rendered already."""
+    ppp = ax.figure.dpi / 72
+    x, y = ax.transData.transform(xy)
+    return ((round(x + offset_pt[0] * ppp) - x) / ppp, (round(y + offset_pt[1] * ppp) - y) / ppp)
+
+
+def _place_marks(state: dict, result: CatchupResult) -> None:
+    """Put ``result``'s crossings (a star and a note each), the end labels and the title in place.
+
+    The axis limits are set first (from the visible lines); the end labels are then spread apart in
+    display units as :func:`course.plots.annotate_last` does, and every text is anchored on a whole
+    pixel (:func:`_whole_pixel_offset`).
+    """
+    from course.plots import finding_title, readable_on_white
+
+    ax = state["ax"]
     china_proj = result.projections[result.china]
     t = result.table
     crossings = sorted(((peer, int(year)) for peer, status, year in zip(t.index, t["status"], t["catch_up_year"])
                         if status != STATUS_AHEAD and not pd.isna(year) and year <= result.until),
                        key=lambda item: item[1])
+    stars, notes = state["stars"], state["notes"]
+    while len(stars) < len(crossings):  # more crossings than peers cannot happen; kept safe anyway
+        stars += ax.plot([], [], marker="*", ms=13, color="black", ls="none", zorder=5, visible=False)
+        notes.append(ax.annotate("", (0, 0), xytext=(0, 0), textcoords="offset points", ha="left",
+                                 fontsize=8, visible=False))
+        state["marks"] += [stars[-1], notes[-1]]
+    for k, star in enumerate(stars):
+        shown = k < len(crossings)
+        star.set_visible(shown)
+        notes[k].set_visible(shown)
+        if shown:
+            year = crossings[k][1]
+            star.set_data([year], [float(china_proj.loc[year])])
+    # the limits, as annotate_last sets them (ax.relim(), then autoscale_view()): the data limits are
+    # the extremes of the lines' finite points, found here from their arrays (relim walks every artist
+    # and path, ~5 % of a redraw); the stars lie on China's line and the divider inside the years
+    xy = [(np.asarray(ln.get_xdata(), dtype=float), np.asarray(ln.get_ydata(), dtype=float))
+          for ln in state["hist_lines"] + state["proj_lines"]]
+    xs = np.concatenate([x[np.isfinite(x) & np.isfinite(y)] for x, y in xy])
+    ys = np.concatenate([y[np.isfinite(x) & np.isfinite(y)] for x, y in xy])
+    ax.dataLim.set_points(np.array([[xs.min(), ys.min()], [xs.max(), ys.max()]]))
+    ax.ignore_existing_data_limits = False
+    ax.autoscale_view()
+    ax.get_xlim(), ax.get_ylim()  # settle the limits before anything is placed in display units
     for k, (peer, year) in enumerate(crossings):
-        y = float(china_proj.loc[year])
-        marks += ax.plot([year], [y], marker="*", ms=13, color="black", ls="none", zorder=5)
-        marks.append(ax.annotate(_f("passes {short_name(peer)} in {year}"), (year, y), xytext=(6, -13 - 11 * k),
-                                 textcoords="offset points", ha="left", fontsize=8))
-    marks += annotate_last(ax, proj_lines, fontsize=7.5)
+        xy = (year, float(china_proj.loc[year]))
+        note = notes[k]
+        note.set_text(_f("passes {short_name(peer)} in {year}"))
+        note.xy = xy
+        note.xyann = _whole_pixel_offset(ax, xy, (6, -13 - 11 * k))
+    # the end labels: bottom-up, each at least 1.15 font sizes above the one below (annotate_last)
+    ppp = ax.figure.dpi / 72
+    gap = 7.5 * 1.15 * ppp
+    ends = []
+    for ln in state["proj_lines"]:
+        x, y = np.asarray(ln.get_xdata(), dtype=float), np.asarray(ln.get_ydata(), dtype=float)
+        ok = np.flatnonzero(np.isfinite(x) & np.isfinite(y))
+        ends.append((ln, x[ok[-1]], y[ok[-1]]) if ok.size else None)
+    disp = [ax.transData.transform((e[1], e[2]))[1] if e else np.nan for e in ends]
+    placed = np.array(disp, dtype=float)
+    order = [i for i in np.argsort(disp) if ends[i] is not None]
+    for a, b in zip(order, order[1:]):
+        placed[b] = max(placed[b], placed[a] + gap)
+    for label, end, d, p in zip(state["ends"], ends, disp, placed):
+        label.set_visible(end is not None)
+        if end is None:
+            continue
+        ln, x, y = end
+        label.set_text(ln.get_label())
+        label.set_color(readable_on_white(ln.get_color()))
+        label.xy = (x, y)
+        label.xyann = _whole_pixel_offset(ax, (x, y), (6, (p - d) / ppp))
     title = finding_title(ax, result.headline)
     # the title's place is fixed (y = 1, above the axes, where matplotlib puts it here anyway) so that a
     # redraw does not measure the tick labels once more to find it
     ax.set_title(title.get_text(), loc="left", y=1.0, fontsize=title.get_fontsize(),
                  fontweight=title.get_fontweight())
     ax.title.set_fontsize(10.5)
-    return marks
 
 
 def _update_catchup(state: dict, result: CatchupResult) -> None:
     """Give the kept figure of :func:`_catchup_figure` (same economies) the lines, crossings, labels and
-    title of ``result``: what :func:`_catchup_figure` would have drawn (``tests/test_redraw_reuse_c.py``)."""
+    title of ``result``: what :func:`_catchup_figure` would have drawn (``tests/test_redraw_reuse_c.py``,
+    ``tests/test_redraw_reuse_f.py``)."""
     ax = state["ax"]
     last_hist = int(result.history.index.max())
     for ln, name in zip(state["hist_lines"], result.history.columns):
@@ -657,9 +738,7 @@ def _update_catchup(state: dict, result: CatchupResult) -> None:
         ln.set_label(_f("{short_name(name)} {result.growth[name]:+.2%}/yr"))
     state["divider"].set_xdata([last_hist + 0.5, last_hist + 0.5])
     ax.set_xlabel(_f("Year (solid: observed to {last_hist}; dashed: constant growth)"), fontsize=9)
-    for artist in state["marks"]:
-        artist.remove()
-    state["marks"] = _catchup_marks(ax, result, state["proj_lines"])
+    _place_marks(state, result)
 
 
 def alt_text(result: CatchupResult) -> str:

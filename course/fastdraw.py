@@ -21,7 +21,12 @@ Glyph positions are rounded to a quarter pixel (:data:`SUBPIXEL`; matplotlib kee
 is rendered at most 16 ways and after a few redraws nearly every glyph is a cache hit. Text moves by
 at most 1/8 pixel, which no reader can see; with ``SUBPIXEL = 64`` the output is the same, pixel for
 pixel, as matplotlib's. Everything else (lines, patches, images, hatches) is drawn by matplotlib
-unchanged, and so are rotated text, mathtext and text with OpenType features or a language set.
+unchanged, and so are mathtext, text with OpenType features or a language set, and rotated text unless
+its artist opts in with :func:`cache_rotated` (then its glyphs are cached by rotation as well).
+
+Two opt-ins per text artist: :func:`cache_rotated` (rotated glyphs cached by rotation too) and
+:func:`cache_layout` (the text's line layout reused while its words, font, size, alignment, rotation
+and dpi are unchanged); both give matplotlib's own pixels (``tests/test_redraw_reuse_f.py``).
 
 :func:`figure_png` draws a figure with this renderer and encodes it as a PNG;
 ``course.plots.figure_bundle(fig, alt, fast=True)`` (every Explorer redraw) uses it. The static,
@@ -40,6 +45,7 @@ b'\\x89PNG\\r\\n\\x1a\\n'
 from __future__ import annotations
 
 import io
+import math
 import warnings
 
 import matplotlib as mpl
@@ -47,7 +53,9 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.font_manager import fontManager, get_font
 
-__all__ = ["FastRendererAgg", "FastCanvasAgg", "figure_png", "cache_info", "clear_caches", "SUBPIXEL"]
+__all__ = ["FastRendererAgg", "FastCanvasAgg", "figure_png", "cache_info", "clear_caches", "cache_rotated",
+           "cache_layout",
+           "SUBPIXEL"]
 
 #: Glyph positions per pixel, a power of two up to 64 (matplotlib's own). 4 = quarter pixels: text
 #: shifts by at most 1/8 pixel.
@@ -80,7 +88,7 @@ def cache_info() -> dict[str, int]:
 
 def clear_caches() -> None:
     """Forget every cached size, layout and glyph (e.g. after installing a font)."""
-    for cache in (_METRICS, _LAYOUTS, _GLYPHS, _FONTS):
+    for cache in (_METRICS, _LAYOUTS, _GLYPHS, _FONTS, _TEXT_LAYOUTS):
         cache.clear()
     for k in _STATS:
         _STATS[k] = 0
@@ -114,12 +122,28 @@ def _store(cache: dict, key, value):
     return value
 
 
+_RC_FONTS: list = [None, None]  # [the rcParams font values last seen (copies), their key]
+
+
+def _rc_font_key() -> tuple:
+    """The rcParams that choose fonts, as a key; rebuilt only when one of them changed.
+
+    Comparing the current values with copies kept from the last call is several times cheaper than
+    making the key again (this runs for every text drawn or measured, ~200 times per redraw), and
+    it still notices a list changed in place.
+    """
+    rc = mpl.rcParams
+    values = [dict.__getitem__(rc, k) for k in _RC_FONT_KEYS]
+    if values != _RC_FONTS[0]:
+        _RC_FONTS[1] = tuple(v if isinstance(v, str) else tuple(v) for v in values)
+        _RC_FONTS[0] = [v if isinstance(v, str) else list(v) for v in values]
+    return _RC_FONTS[1]
+
+
 def _font_files(prop) -> tuple:
     """The font files matplotlib would use for ``prop`` (what ``RendererAgg._prepare_font`` looks up)."""
-    rc = mpl.rcParams
     key = (tuple(prop.get_family()), prop.get_style(), prop.get_variant(), prop.get_weight(),
-           prop.get_stretch(), prop.get_file(), tuple(tuple(rc[k]) if not isinstance(rc[k], str) else rc[k]
-                                                      for k in _RC_FONT_KEYS))
+           prop.get_stretch(), prop.get_file(), _rc_font_key())
     files = _FONTS.get(key)
     if files is None:
         files = _store(_FONTS, key, tuple(fontManager._find_fonts_by_props(prop)))
@@ -170,7 +194,9 @@ class FastRendererAgg(RendererAgg):
         return _store(_METRICS, key, result)
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
-        if (ismath or not _SUPPORTED or angle % 360 != 0
+        turned = angle % 360 != 0
+        if (ismath or not _SUPPORTED
+                or (turned and not getattr(self, "_course_turned_ok", False))
                 or (mtext is not None and (mtext.get_fontfeatures() is not None
                                            or mtext.get_language() is not None))):
             _STATS["fallbacks"] += 1
@@ -195,18 +221,30 @@ class FastRendererAgg(RendererAgg):
         step = 64 // SUBPIXEL if SUBPIXEL in (1, 2, 4, 8, 16, 32, 64) else 16
         half = step // 2
         draw = self._renderer.draw_text_image
+        if turned:
+            # matplotlib's own arithmetic (RendererAgg._draw_text_glyphs_and_boxes): the glyph's
+            # rotation matrix in 16.16 fixed point and its origin in 26.6, y upwards
+            cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+            matrix = (0x10000 * np.array([[cos, -sin], [sin, cos]]) @ [[1, 0], [0, 1]]).round().astype(int)
+            turn = tuple(int(v) for v in matrix.ravel())
+        else:
+            cos, sin, matrix, turn = 1.0, 0.0, _IDENTITY, ()
         for ft, glyph, dx, dy in items:
             # the glyph's origin in FreeType's 26.6 fixed point (y upwards), as matplotlib computes
             # it, then rounded to the subpixel grid
-            px = (round(0x40 * (x + dx)) + half) // step * step
-            py = (round(0x40 * (height - y + dy)) + half) // step * step
+            if turned:
+                px = (round(0x40 * (x + dx * cos - dy * sin)) + half) // step * step
+                py = (round(0x40 * (height - y + dx * sin + dy * cos)) + half) // step * step
+            else:
+                px = (round(0x40 * (x + dx)) + half) // step * step
+                py = (round(0x40 * (height - y + dy)) + half) // step * step
             fx, fy = px & 63, py & 63
-            gkey = (ft.fname, ft.face_index, size, dpi, glyph, fx, fy, flags, aa)
+            gkey = (ft.fname, ft.face_index, size, dpi, glyph, fx, fy, flags, aa, *turn)
             cached = _GLYPHS.get(gkey)
             if cached is None:
                 _STATS["glyph_misses"] += 1
                 ft.set_size(size, dpi)
-                ft._set_transform(_IDENTITY, [fx, fy])
+                ft._set_transform(matrix, [fx, fy])
                 bitmap = ft._render_glyph(glyph, flags, RenderMode.NORMAL if aa else RenderMode.MONO)
                 buffer = np.array(bitmap.buffer, dtype=np.uint8, copy=True)
                 if not aa:
@@ -218,6 +256,71 @@ class FastRendererAgg(RendererAgg):
             if buffer.size:
                 # draw_text_image's y is downwards and names the bitmap's bottom row
                 draw(buffer, left + (px >> 6), top_edge - (top + (py >> 6)) + buffer.shape[0], 0, gc)
+
+
+def cache_rotated(text) -> None:
+    """Let :class:`FastRendererAgg` cache a rotated ``text`` too (its layout and glyph bitmaps).
+
+    Rotated text goes to matplotlib's own renderer unless its artist opts in with this call: the
+    glyphs are then rendered with matplotlib's rotation matrix and position (the same pixels) and
+    kept by rotation, so a rotated axis label is not laid out and rendered again on every redraw.
+    (The artist's ``draw`` tells the renderer while it draws: matplotlib does not pass a multi-line
+    text's artist on to ``draw_text``.)
+    """
+    draw = text.draw
+
+    def draw_cached(renderer, *args, **kwargs):
+        if not isinstance(renderer, FastRendererAgg):
+            return draw(renderer, *args, **kwargs)
+        previous = getattr(renderer, "_course_turned_ok", False)
+        renderer._course_turned_ok = True
+        try:
+            return draw(renderer, *args, **kwargs)
+        finally:
+            renderer._course_turned_ok = previous
+
+    text.draw = draw_cached
+
+
+_TEXT_LAYOUTS: dict = {}
+
+
+def _layout_key(text, renderer):
+    """Everything ``Text._get_layout`` reads, or None where the cache does not apply (math, TeX)."""
+    words = text._get_wrapped_text()
+    if text.get_usetex() or "$" in words:
+        return None
+    prop = text._fontproperties
+    rc = mpl.rcParams
+    return (words, _font_files(prop), tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
+            prop.get_weight(), prop.get_stretch(), prop.get_size_in_points(), text._linespacing,
+            text._get_multialignment(), text.get_rotation(), text._horizontalalignment,
+            text._verticalalignment, text.get_rotation_mode(), text.get_figure(root=True).dpi,
+            renderer.dpi, get_hinting_flag(), rc["text.hinting_factor"], rc["text.kerning_factor"])
+
+
+def cache_layout(text) -> None:
+    """Let ``text`` reuse its layout (line sizes, offsets, box) while what it depends on is unchanged.
+
+    matplotlib lays a text out again at every draw and size query (~0.1 ms in Python even when the
+    string's size is cached); a label that comes back with the same words, font, size, alignment,
+    rotation and dpi gets the layout computed before (process-wide, by all of those). Only while a
+    :class:`FastRendererAgg` draws; other renderers, math and TeX lay out as usual.
+    """
+    compute = text._get_layout
+
+    def layout(renderer):
+        if not isinstance(renderer, FastRendererAgg):
+            return compute(renderer)
+        key = _layout_key(text, renderer)
+        if key is None:
+            return compute(renderer)
+        found = _TEXT_LAYOUTS.get(key)
+        if found is None:
+            found = _store(_TEXT_LAYOUTS, key, compute(renderer))
+        return found
+
+    text._get_layout = layout
 
 
 class FastCanvasAgg(FigureCanvasAgg):

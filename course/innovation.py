@@ -470,7 +470,7 @@ def _new_figure(s: Scatter, n_labels: int) -> dict:
     from matplotlib import transforms
     from matplotlib.lines import Line2D
 
-    from course import plots
+    from course import fastdraw, plots
 
     fig = plt.figure(figsize=(6.6, 5.0), dpi=100)
     ax = fig.add_axes([0.15, 0.24, 0.81, 0.62])
@@ -488,6 +488,8 @@ def _new_figure(s: Scatter, n_labels: int) -> dict:
     label_at = transforms.offset_copy(ax.transData, fig=fig, x=3, y=2, units="points") + _whole_pixels_class()()
     labels = [ax.text(0, 0, "", transform=label_at, fontsize=7.5, color="#333333", visible=False)
               for _i in range(n_labels)]
+    for text in labels:  # two-letter codes: each one's layout is computed once, then reused
+        fastdraw.cache_layout(text)
     line, = ax.plot([], [], color="black", linestyle="--", linewidth=1.3, zorder=2)
     handles.append(Line2D([], [], color="black", linestyle="--", label=_("least-squares line")))
     ring = ax.scatter(empty[:, 0], empty[:, 1], s=260, facecolor="none", edgecolor="black", linewidth=2.2,
@@ -504,6 +506,9 @@ def _new_figure(s: Scatter, n_labels: int) -> dict:
     # the legend is the same for the figure's whole life, yet laying it out and drawing it cost about
     # a sixth of a redraw: it pastes its kept pixels instead
     plots.keep_pixels(legend)
+    # the y label is rotated text, which matplotlib lays out and renders glyph by glyph on every draw
+    # (about a tenth of a redraw): course.fastdraw draws it from its caches instead, the same pixels
+    fastdraw.cache_rotated(ax.yaxis.label)
     return {"fig": fig, "ax": ax, "points": points, "labels": labels, "line": line, "ring": ring,
             "name": name, "key": _layout_key(s)}
 
@@ -555,10 +560,29 @@ def _show(view: dict, s: Scatter) -> None:
     ax.set_ylabel("\n".join(plots.wrap_text(s.ylabel, 36)))  # the longest labels are taller than the axes
     ax.relim(visible_only=True)
     ax.autoscale_view()
+    _fix_linear_ticks(view, ax, s)
     finding = _finding(s)
     plots.finding_title(view["fig"], finding, width=64)
     # the axes end lower when the finding takes three lines (long indicator names), so they never meet
     ax.set_position([0.15, 0.24, 0.81, 0.62 if len(plots.wrap_text(finding, 64)) <= 2 else 0.56])
+
+
+def _fix_linear_ticks(view: dict, ax, s: Scatter) -> None:
+    """Give each linear axis the ticks its automatic locator picks for the current limits, as a fixed list.
+
+    The same ticks (the same pixels), found once per redraw: matplotlib otherwise asks the locator
+    again each time it updates the ticks (about eight times per draw, for the tick labels' sizes,
+    the axis labels' places and the figure checks). Log axes keep their own locators.
+    """
+    from matplotlib import ticker
+
+    for name, axis, log in (("x", ax.xaxis, s.logx), ("y", ax.yaxis, s.logy)):
+        if log:
+            continue
+        auto = view.setdefault(f"{name}_locator", ticker.AutoLocator())  # what a linear axis uses
+        auto.set_axis(axis)
+        lo, hi = axis.get_view_interval()
+        axis.set_major_locator(ticker.FixedLocator(auto.tick_values(lo, hi)))
 
 
 def render(s: Scatter, view: dict | None = None):

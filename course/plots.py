@@ -306,7 +306,13 @@ def readable_on_white(color, min_contrast: float = 4.5) -> tuple[float, float, f
     >>> readable_on_white("#0072B2") == mcolors.to_rgb("#0072B2")  # already 5.0:1
     True
     """
-    rgb = np.asarray(mcolors.to_rgb(color), dtype=float)
+    return _readable_on_white(mcolors.to_rgb(color), float(min_contrast))
+
+
+@functools.lru_cache(maxsize=256)
+def _readable_on_white(rgb: tuple, min_contrast: float) -> tuple[float, float, float]:
+    """:func:`readable_on_white` for an RGB tuple, remembered (direct labels ask on every redraw)."""
+    rgb = np.asarray(rgb, dtype=float)
     for f in np.linspace(1.0, 0.0, 41):
         c = rgb * f
         if 1.05 / (_relative_luminance(tuple(c)) + 0.05) >= min_contrast:
