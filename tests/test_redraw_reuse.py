@@ -7,8 +7,6 @@ drawn by the same code for the same setting; a stale colour, text, font size or 
 
 from __future__ import annotations
 
-import io
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -16,22 +14,16 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
 
 import course  # noqa: E402
 from course import i18n, plots, regional  # noqa: E402
+from redraw_helpers import pixels  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def panels():
     return regional.build_panels(course.load("province_gdp"), course.load("province_population"),
                                  course.load("province_income_consumption"), course.load("province_value_added"))
-
-
-def pixels(fig) -> np.ndarray:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi="figure", facecolor="white")
-    return np.asarray(Image.open(buf).convert("RGBA"))
 
 
 def test_updated_map_has_the_pixels_of_a_new_one(panels):

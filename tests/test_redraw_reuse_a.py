@@ -9,8 +9,6 @@ up as a pixel difference. The drawing is the redraw path's own (``course.fastdra
 
 from __future__ import annotations
 
-import io
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -18,30 +16,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
 
-from course import fastdraw, i18n  # noqa: E402
-
-
-def pixels(fig) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(fastdraw.figure_png(fig))).convert("RGBA"))
-
-
-def same_as_fresh(render, results) -> list:
-    """Render ``results`` one after the other into one view; each must equal a fresh render."""
-    view: dict = {}
-    shown = []
-    for label, r in results:
-        fig = render(r, view)[0]
-        fresh = render(r)[0]
-        assert fig is not fresh
-        a, b = pixels(fig), pixels(fresh)
-        assert a.shape == b.shape, label
-        assert np.array_equal(a, b), f"{label}: {int((a != b).any(axis=2).sum())} pixels differ"
-        plt.close(fresh)
-        shown.append(fig)
-    plt.close("all")
-    return shown
+from course import i18n  # noqa: E402
+from redraw_helpers import fast_pixels as pixels  # noqa: E402
+from redraw_helpers import same_as_fresh  # noqa: E402
 
 
 # -- lesson 31: the scatter Explorer -----------------------------------------------------------

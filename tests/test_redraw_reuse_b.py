@@ -9,8 +9,6 @@ reused after a switch to Chinese.
 
 from __future__ import annotations
 
-import io
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -19,16 +17,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
 
 import course  # noqa: E402
 from course import i18n, plots  # noqa: E402
-
-
-def pixels(fig) -> np.ndarray:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi="figure", facecolor="white")
-    return np.asarray(Image.open(buf).convert("RGBA"))
+from redraw_helpers import pixels  # noqa: E402
 
 
 def first_figure(out):

@@ -9,8 +9,6 @@ that the figure really was reused, and that a language switch gives a new figure
 
 from __future__ import annotations
 
-import io
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -18,15 +16,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
 
 from course import i18n  # noqa: E402
-
-
-def pixels(fig) -> np.ndarray:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi="figure", facecolor="white")
-    return np.asarray(Image.open(buf).convert("RGBA"))
+from redraw_helpers import pixels  # noqa: E402
 
 
 def figure_of(out):

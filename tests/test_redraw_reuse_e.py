@@ -9,8 +9,6 @@ renderer (``course.fastdraw``), and the paste must really have happened.
 
 from __future__ import annotations
 
-import io
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -18,13 +16,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
 
-from course import fastdraw  # noqa: E402
-
-
-def pixels(fig) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(fastdraw.figure_png(fig))).convert("RGBA"))
+from redraw_helpers import fast_pixels as pixels  # noqa: E402
 
 
 @pytest.fixture(scope="module")

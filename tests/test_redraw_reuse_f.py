@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import io
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -21,9 +19,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
 
 from course import fastdraw, i18n  # noqa: E402
+from redraw_helpers import fast_pixels  # noqa: E402
+from redraw_helpers import pixels as stock_pixels  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -31,16 +30,6 @@ def _fresh():
     fastdraw.clear_caches()
     yield
     plt.close("all")
-
-
-def stock_pixels(fig) -> np.ndarray:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi="figure", facecolor="white")
-    return np.asarray(Image.open(buf).convert("RGBA"))
-
-
-def fast_pixels(fig) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(fastdraw.figure_png(fig))).convert("RGBA"))
 
 
 # ------------------------------------------------------------------------------ fastdraw, rotated text

@@ -165,7 +165,7 @@ def _child(conn, policy, own, host_site) -> None:
 
 def _enter_and_fork(request: dict, policy: dict, own: dict, host_site: str) -> int:
     holder = int(request["holder"])
-    log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW, 0o644)
     fds = {ns: os.open(f"/proc/{holder}/ns/{ns}", os.O_RDONLY) for ns in NAMESPACES}
     # the holder is still the sandbox's `sleep` (not a recycled pid), and its namespaces are not ours
     if not os.readlink(f"/proc/{holder}/exe").endswith("/sleep"):
