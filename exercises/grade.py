@@ -232,7 +232,8 @@ def _save_state(root: Path, assignment: str, flags: dict, manifest: dict) -> Non
 def default_jobs() -> int:
     """Graders at once: one more than the cores (at most 5). A grader waits for its kernel and the kernel
     for its grader, so with one per core the cores sat idle part of the time: on 2 cores, 3 graders did 61
-    submissions per minute and 2 did 52 (``grade.py benchmark``, issue 14)."""
+    submissions per minute and 2 did 52 with cold kernels; with warm ones 101, 77 and (4 graders) 87
+    (``grade.py benchmark``, issue 14)."""
     return max(1, min(5, (os.cpu_count() or 1) + 1))
 
 
