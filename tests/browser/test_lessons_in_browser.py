@@ -192,6 +192,13 @@ def _stored_expectations(path: Path) -> tuple[int, int | None, int | None]:
 
 
 def _menu(page, menu: str, item: str) -> None:
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count():  # a modal dialog would swallow the click: wait for it to go, else say what it is
+        try:
+            dialog.first.wait_for(state="detached", timeout=10_000)
+        except Exception:  # noqa: BLE001
+            text = " ".join(dialog.first.inner_text(timeout=2_000).split())[:400] if dialog.count() else ""
+            raise AssertionError(f"a JupyterLab dialog stayed open before {menu} > {item}: {text!r}") from None
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(rf"^{menu}$")).first.click()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(item)}$")).first.click()
 
