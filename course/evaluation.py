@@ -393,13 +393,6 @@ def _short_finding(r: Evaluation) -> str:
     return _f("{r.reversals} of {r.pairs} pairs swap order; {first} first")
 
 
-def _layout_key() -> tuple:
-    """What a figure kept for the next redraw depends on: :func:`course.plots.reuse_key`."""
-    from course import plots
-
-    return plots.reuse_key()
-
-
 def render(r: Evaluation, view: dict | None = None):
     """A slope chart of the 31 ranks (baseline left, the student's weights right) and a summary.
 
@@ -426,16 +419,14 @@ def render(r: Evaluation, view: dict | None = None):
     grey = np.ones(len(codes), dtype=bool)
     grey[[where[c] for c in highlight]] = False
     with plots.course_style():
-        if view is not None and view.get("fig") is not None and view["key"] == _layout_key() and plots.FASTDRAW:
+        if plots.kept(view):
             fig, ax = view["fig"], view["ax"]
             for artist in (*ax.lines, *ax.collections, *ax.texts):   # what the last setting drew
                 artist.remove()
         else:
             fig, ax = plt.subplots(figsize=(5.6, 5.0), dpi=72)
             fig.subplots_adjust(left=0.11, right=0.62, top=0.90, bottom=0.07)
-            if view is not None:
-                view.clear()
-                view.update(fig=fig, ax=ax, key=_layout_key())
+            plots.keep(view, dict(fig=fig, ax=ax, key=plots.reuse_key()))
         y0, y1 = base_rank[grey], new_rank[grey]
         ax.add_collection(LineCollection([[(0, a), (1, b)] for a, b in zip(y0, y1)], colors="0.78",
                                          linewidths=0.8, linestyles="-"))

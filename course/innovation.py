@@ -438,13 +438,6 @@ def _minor_label(v: float, _pos=None) -> str:
     return f"{v:g}" if round(mantissa) in (2, 5) and abs(mantissa - round(mantissa)) < 1e-6 else ""
 
 
-def _layout_key(s: Scatter) -> tuple:
-    """What a figure kept for the next redraw depends on: :func:`course.plots.reuse_key`."""
-    from course import plots
-
-    return plots.reuse_key(s.highlight is not None)
-
-
 @lru_cache(maxsize=1)
 def _whole_pixels_class():
     """A transform that rounds display coordinates to whole pixels (matplotlib is imported lazily)."""
@@ -510,7 +503,7 @@ def _new_figure(s: Scatter, n_labels: int) -> dict:
     # (about a tenth of a redraw): course.fastdraw draws it from its caches instead, the same pixels
     fastdraw.cache_rotated(ax.yaxis.label)
     return {"fig": fig, "ax": ax, "points": points, "labels": labels, "line": line, "ring": ring,
-            "name": name, "key": _layout_key(s)}
+            "name": name, "key": plots.reuse_key(s.highlight is not None)}
 
 
 def _show(view: dict, s: Scatter) -> None:
@@ -597,15 +590,8 @@ def render(s: Scatter, view: dict | None = None):
     from course import plots
 
     with plots.course_style():
-        reuse = (view is not None and view.get("fig") is not None and plots.FASTDRAW
-                 and view["key"] == _layout_key(s) and len(view["labels"]) >= len(s.data))
-        if not reuse:
-            fresh = _new_figure(s, n_labels=max(len(s.data), 31))
-            if view is not None:
-                view.clear()
-                view.update(fresh)
-            else:
-                view = fresh
+        if not (plots.kept(view, s.highlight is not None) and len(view["labels"]) >= len(s.data)):
+            view = plots.keep(view, _new_figure(s, n_labels=max(len(s.data), 31)))
         _show(view, s)
     return [view["fig"], summary_html(s)]
 

@@ -950,6 +950,22 @@ def reuse_key(*layout) -> tuple:
     return (get_language(), repr(mpl.rcParams["font.family"]), repr(mpl.rcParams["font.sans-serif"]), *layout)
 
 
+def kept(view: dict | None, *layout) -> bool:
+    """Whether ``view`` (the dict an Explorer keeps between redraws) holds a figure made under the
+    current :func:`reuse_key` ``(*layout)``, so that the next setting can be put into it."""
+    return view is not None and view.get("fig") is not None and view.get("key") == reuse_key(*layout)
+
+
+def keep(view: dict | None, fresh: dict) -> dict:
+    """Keep ``fresh`` (a new figure's parts, with its ``"key"``) in ``view`` for the next redraw, in
+    place of what was there; returns the dict to draw into (``fresh`` itself when there is no view)."""
+    if view is None:
+        return fresh
+    view.clear()
+    view.update(fresh)
+    return view
+
+
 @functools.lru_cache(maxsize=1)
 def layered_figure_class():
     """A Figure that keeps the pixels of its unchanging layer and draws only its changing artists.

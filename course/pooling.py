@@ -215,13 +215,6 @@ def table_html(s: Simulation) -> str:
             f"<th style='padding:2px 8px'>{html.escape(simulation)}</th></tr>{body}</table>")
 
 
-def _layout_key() -> tuple:
-    """What a figure kept for the next redraw depends on: :func:`course.plots.reuse_key`."""
-    from course import plots
-
-    return plots.reuse_key()
-
-
 
 
 def _bins(s: Simulation) -> np.ndarray:
@@ -292,7 +285,7 @@ def _new_figure(s: Simulation) -> dict:
     fig.course_dynamic = tuple(a for ax in (ax1, ax2) for a in sorted(ax.get_children(), key=attrgetter("zorder"))
                                if a not in static) + (title,)
     return {"fig": fig, "ax1": ax1, "ax2": ax2, "own": own, "pooled": pooled, "mean_text": mean_text,
-            "pooled_label": legend1.get_texts()[1], "lines": lines, "ring": ring, "key": _layout_key()}
+            "pooled_label": legend1.get_texts()[1], "lines": lines, "ring": ring, "key": plots.reuse_key()}
 
 
 def _show(view: dict, s: Simulation) -> None:
@@ -331,13 +324,8 @@ def render(s: Simulation, view: dict | None = None):
     from course import plots
 
     with plots.course_style():
-        if view is None or view.get("fig") is None or view["key"] != _layout_key() or not plots.FASTDRAW:
-            fresh = _new_figure(s)
-            if view is None:
-                view = fresh
-            else:
-                view.clear()
-                view.update(fresh)
+        if not plots.kept(view):
+            view = plots.keep(view, _new_figure(s))
         _show(view, s)
     return [view["fig"], table_html(s)]
 

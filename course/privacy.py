@@ -432,13 +432,6 @@ def levels_html(r: Release) -> str:
 
 
 
-def _layout_key() -> tuple:
-    """What a figure kept for the next redraw depends on: :func:`course.plots.reuse_key`."""
-    from course import plots
-
-    return plots.reuse_key()
-
-
 _PANELS = ((0, (("max_risk", N_("re-identification, worst case (1/k)")),
                 ("average_risk", N_("re-identification, average")),
                 ("homogeneous_share", N_("debt status revealed by the class")))),
@@ -479,7 +472,7 @@ def _new_figure(r: Release) -> dict:
     spans = _legend_spans(fig, axes)
     _place_marks(marks, axes, spans, r.k_required)
     fig.course_dynamic = (*lines.values(), *marks, title)
-    return {"fig": fig, "axes": list(axes), "lines": lines, "marks": marks, "spans": spans, "key": _layout_key()}
+    return {"fig": fig, "axes": list(axes), "lines": lines, "marks": marks, "spans": spans, "key": plots.reuse_key()}
 
 
 def _legend_spans(fig, axes) -> list[tuple[float, float, float, float]]:
@@ -517,19 +510,14 @@ def render(r: Release, view: dict | None = None):
     from course import plots
 
     with plots.course_style():
-        if view is not None and view.get("fig") is not None and view["key"] == _layout_key() and plots.FASTDRAW:
+        if plots.kept(view):
             ks = r.curve.index.to_numpy()
             for col, line in view["lines"].items():
                 line.set_data(ks, r.curve[col].to_numpy() * 100)
             _place_marks(view["marks"], view["axes"], view["spans"], r.k_required)
             plots.finding_title(view["fig"], _finding(r), width=84)
         else:
-            fresh = _new_figure(r)
-            if view is None:
-                view = fresh
-            else:
-                view.clear()
-                view.update(fresh)
+            view = plots.keep(view, _new_figure(r))
     return [view["fig"], levels_html(r)]
 
 

@@ -202,13 +202,6 @@ def _finding(r: Spillover) -> str:
               "({r.x_private:.2f} against {r.x_social:.2f})")
 
 
-def _layout_key() -> tuple:
-    """What a figure kept for the next redraw depends on: :func:`course.plots.reuse_key`."""
-    from course import plots
-
-    return plots.reuse_key()
-
-
 def render(r: Spillover, view: dict | None = None):
     """The marginal-benefit / marginal-cost diagram with both choices and the deadweight loss, and a table.
 
@@ -232,16 +225,14 @@ def render(r: Spillover, view: dict | None = None):
     mc_private = (1 - r.subsidy) * r.c
     top = max(r.a * 1.05, r.c * 1.3)
     with plots.course_style():
-        if view is not None and view.get("fig") is not None and view["key"] == _layout_key() and plots.FASTDRAW:
+        if plots.kept(view):
             fig, ax = view["fig"], view["ax"]
             for artist in (*ax.lines, *ax.collections, *ax.texts):   # what the last setting drew
                 artist.remove()
         else:
             fig, ax = plt.subplots(figsize=(6.2, 4.0), dpi=72)
             fig.subplots_adjust(left=0.09, right=0.70, top=0.82, bottom=0.13)
-            if view is not None:
-                view.clear()
-                view.update(fig=fig, ax=ax, key=_layout_key())
+            plots.keep(view, dict(fig=fig, ax=ax, key=plots.reuse_key()))
         blue, orange, green, black = (plots.PALETTE[k] for k in ("blue", "orange", "bluish_green", "black"))
         ax.plot(xs, mb_social, color=blue, linestyle="-", linewidth=2.2)
         ax.plot(xs, mb_private, color=orange, linestyle="--", linewidth=2.2)
