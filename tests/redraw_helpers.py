@@ -2,8 +2,9 @@
 
 A widget that keeps its figure and updates it in place must give the pixels of a figure drawn afresh
 for the same setting. ``pixels`` draws with matplotlib's own Agg renderer, ``fast_pixels`` with the
-redraw path's (``course.fastdraw``), and ``same_as_fresh`` runs a sequence of settings through one
-kept figure and compares each with a fresh render.
+redraw path's (``course.fastdraw``), ``same_as_fresh`` runs a sequence of settings through one
+kept figure and compares each with a fresh render, and ``new_figure_after_language_switch`` checks
+that a figure kept in English is not reused in Chinese.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from course import fastdraw  # noqa: E402
+from course import fastdraw, i18n  # noqa: E402
 
 
 def pixels(fig) -> np.ndarray:
@@ -49,3 +50,27 @@ def same_as_fresh(render, results, draw=fast_pixels) -> list:
         shown.append(fig)
     plt.close("all")
     return shown
+
+
+def figure_of(out):
+    """The figure among a render's outputs."""
+    from matplotlib.figure import Figure
+
+    return next(item for item in out if isinstance(item, Figure))
+
+
+def new_figure_after_language_switch(render, compute, draw=fast_pixels) -> None:
+    """A figure kept in English must not take a setting in Chinese (its texts keep the English fonts):
+    the switch gives a new figure, with the pixels of a fresh Chinese render. ``compute()`` makes the
+    result (again after the switch, in Chinese)."""
+    view: dict = {}
+    first = figure_of(render(compute(), view))
+    i18n.set_language("zh")
+    try:
+        r = compute()
+        fig = figure_of(render(r, view))
+        assert fig is not first  # a new figure, in Chinese fonts and labels
+        assert np.array_equal(draw(fig), draw(figure_of(render(r, None))))
+    finally:
+        i18n.set_language("en")
+        plt.close("all")

@@ -20,6 +20,8 @@ import pytest  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from course import data, fastdraw, plots  # noqa: E402
+from redraw_helpers import fast_pixels  # noqa: E402
+from redraw_helpers import pixels as stock_pixels  # noqa: E402
 
 PROVINCES = data.load("provinces")
 
@@ -29,16 +31,6 @@ def _fresh():
     fastdraw.clear_caches()
     yield
     plt.close("all")
-
-
-def stock_pixels(fig) -> np.ndarray:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi="figure", facecolor="white")
-    return np.asarray(Image.open(buf).convert("RGBA"))
-
-
-def fast_pixels(fig) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(fastdraw.figure_png(fig))).convert("RGBA"))
 
 
 def tile_figure(seed=0, **kw):

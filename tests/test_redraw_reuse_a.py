@@ -17,9 +17,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course import i18n  # noqa: E402
 from redraw_helpers import fast_pixels as pixels  # noqa: E402
-from redraw_helpers import same_as_fresh  # noqa: E402
+from redraw_helpers import new_figure_after_language_switch, same_as_fresh  # noqa: E402
 
 
 # -- lesson 31: the scatter Explorer -----------------------------------------------------------
@@ -70,18 +69,7 @@ def test_innovation_new_figure_when_the_legend_changes(table):
 def test_innovation_refuses_another_language(table):
     from course import innovation
 
-    view: dict = {}
-    s = innovation.scatter(table)
-    first = innovation.render(s, view)[0]
-    i18n.set_language("zh")
-    try:
-        s_zh = innovation.scatter(table)
-        fig = innovation.render(s_zh, view)[0]
-        assert fig is not first                   # a new figure, in Chinese fonts and labels
-        assert np.array_equal(pixels(fig), pixels(innovation.render(s_zh)[0]))
-    finally:
-        i18n.set_language("en")
-        plt.close("all")
+    new_figure_after_language_switch(innovation.render, lambda: innovation.scatter(table))
 
 
 # -- lesson 32: the k-anonymity Explorer ---------------------------------------------------------
@@ -114,17 +102,7 @@ def test_privacy_refuses_another_language(k_model):
     from course import privacy
 
     people, lat, curves = k_model
-    view: dict = {}
-    first = privacy.render(privacy.explore(people, lat, curves=curves), view)[0]
-    i18n.set_language("zh")
-    try:
-        r = privacy.explore(people, lat, curves=curves)
-        fig = privacy.render(r, view)[0]
-        assert fig is not first
-        assert np.array_equal(pixels(fig), pixels(privacy.render(r)[0]))
-    finally:
-        i18n.set_language("en")
-        plt.close("all")
+    new_figure_after_language_switch(privacy.render, lambda: privacy.explore(people, lat, curves=curves))
 
 
 # -- lesson 33: the spillover model and the evaluation slope chart -------------------------------
@@ -146,17 +124,7 @@ def test_spillover_diagram_updated_in_place_matches_a_new_one():
 def test_spillover_refuses_another_language():
     from course import spillover
 
-    view: dict = {}
-    first = spillover.render(spillover.model(), view)[0]
-    i18n.set_language("zh")
-    try:
-        r = spillover.model()
-        fig = spillover.render(r, view)[0]
-        assert fig is not first
-        assert np.array_equal(pixels(fig), pixels(spillover.render(r)[0]))
-    finally:
-        i18n.set_language("en")
-        plt.close("all")
+    new_figure_after_language_switch(spillover.render, spillover.model)
 
 
 def test_evaluation_chart_updated_in_place_matches_a_new_one():
@@ -177,14 +145,4 @@ def test_evaluation_chart_updated_in_place_matches_a_new_one():
 def test_evaluation_refuses_another_language():
     from course import evaluation as ev
 
-    view: dict = {}
-    first = ev.render(ev.evaluate(), view)[0]
-    i18n.set_language("zh")
-    try:
-        r = ev.evaluate()
-        fig = ev.render(r, view)[0]
-        assert fig is not first
-        assert np.array_equal(pixels(fig), pixels(ev.render(r)[0]))
-    finally:
-        i18n.set_language("en")
-        plt.close("all")
+    new_figure_after_language_switch(ev.render, ev.evaluate)

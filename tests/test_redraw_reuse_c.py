@@ -17,14 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course import i18n  # noqa: E402
-from redraw_helpers import pixels  # noqa: E402
-
-
-def figure_of(out):
-    from matplotlib.figure import Figure
-
-    return next(item for item in out if isinstance(item, Figure))
+from redraw_helpers import figure_of, new_figure_after_language_switch, pixels  # noqa: E402
 
 
 def check_reuse(render, results):
@@ -59,16 +52,7 @@ def check_reuse_some(render, results):
 
 
 def check_new_figure_after_language_switch(render, r):
-    reuse: dict = {}
-    fig = figure_of(render(r, reuse))
-    i18n.set_language("zh")
-    try:
-        again = figure_of(render(r, reuse))
-        assert again is not fig  # texts made in the English fonts are not reused
-        assert np.array_equal(pixels(again), pixels(figure_of(render(r, None))))
-    finally:
-        i18n.set_language("en")
-        plt.close("all")
+    new_figure_after_language_switch(render, lambda: r, draw=pixels)
 
 
 # ------------------------------------------------------------------------------ lesson 35

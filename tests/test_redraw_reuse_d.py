@@ -17,9 +17,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from course import i18n, plots  # noqa: E402
+from course import plots  # noqa: E402
 from redraw_helpers import fast_pixels as pixels  # noqa: E402
-from redraw_helpers import same_as_fresh  # noqa: E402
+from redraw_helpers import new_figure_after_language_switch, same_as_fresh  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -83,15 +83,4 @@ def test_pooling_explorer_keeps_its_figure(model):
 def test_pooling_refuses_another_language(model):
     from course import pooling
 
-    view: dict = {}
-    s = model.simulate()
-    first = pooling.render(s, view)[0]
-    i18n.set_language("zh")
-    try:
-        s_zh = model.simulate()
-        fig = pooling.render(s_zh, view)[0]
-        assert fig is not first                   # a new figure, in Chinese fonts and labels
-        assert np.array_equal(pixels(fig), pixels(pooling.render(s_zh)[0]))
-    finally:
-        i18n.set_language("en")
-        plt.close("all")
+    new_figure_after_language_switch(pooling.render, model.simulate)

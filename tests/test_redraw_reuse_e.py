@@ -92,37 +92,25 @@ def test_growth_legend_laid_out_once_per_draw_matches_matplotlib(monkeypatch):
     real = growth._one_layout_per_draw
     layouts = {"asked": 0, "computed": 0}
 
-    def counting(legend):
+    def tally(box, what):
+        """Count every call of each box's layout method (the box and all boxes inside it) as ``what``."""
         from matplotlib.offsetbox import OffsetBox
 
-        def count(box):
-            compute = box._get_bbox_and_child_offsets
+        inner = box._get_bbox_and_child_offsets
 
-            def computed(renderer):
-                layouts["computed"] += 1
-                return compute(renderer)
+        def counted(renderer):
+            layouts[what] += 1
+            return inner(renderer)
 
-            box._get_bbox_and_child_offsets = computed
-            for child in box.get_children():
-                if isinstance(child, OffsetBox):
-                    count(child)
+        box._get_bbox_and_child_offsets = counted
+        for child in box.get_children():
+            if isinstance(child, OffsetBox):
+                tally(child, what)
 
-        count(legend._legend_box)
+    def counting(legend):
+        tally(legend._legend_box, "computed")  # matplotlib's own layouts, under growth's once-per-draw wrapper
         real(legend)
-
-        def asked_of(box):
-            kept = box._get_bbox_and_child_offsets
-
-            def asked(renderer):
-                layouts["asked"] += 1
-                return kept(renderer)
-
-            box._get_bbox_and_child_offsets = asked
-            for child in box.get_children():
-                if isinstance(child, OffsetBox):
-                    asked_of(child)
-
-        asked_of(legend._legend_box)
+        tally(legend._legend_box, "asked")     # every layout asked for, over the wrapper
 
     reuse: dict = {}
     shown = []
