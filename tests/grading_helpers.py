@@ -165,3 +165,20 @@ def tree_digest(folder: Path, skip: tuple[str, ...] = (), content: bool = True) 
             st = p.stat()
             out[rel] = hashlib.sha256(p.read_bytes()).hexdigest() if content else f"{st.st_size}:{st.st_mtime_ns}"
     return out
+
+
+def stream_text(cell) -> str:
+    """A cell's printed text. One print can reach the notebook as several stream messages (the kernel flushes
+    on a timer, and a busy machine can flush between "WRITES:" and the JSON after it), so join them first."""
+    return "".join(str(o.get("text", "")) for o in cell.get("outputs", [])
+                   if o.get("output_type") == "stream" and o.get("name") == "stdout")
+
+
+def printed_line(root: Path, assignment: str, sid: str, marker: str) -> str:
+    """What student ``sid``'s graded notebook printed after ``marker`` (the first line starting with it)."""
+    nb = nbformat.read(root / "autograded" / sid / assignment / f"{assignment}.ipynb", as_version=4)
+    for c in nb.cells:
+        for line in stream_text(c).splitlines():
+            if line.startswith(marker):
+                return line[len(marker):].strip()
+    raise AssertionError(f"{sid}: no output line starting with {marker!r}")

@@ -24,8 +24,8 @@ import nbformat
 import psutil
 import pytest
 
-from grading_helpers import (EXERCISES, PROBLEM_SETS, ROOT, full_marks, grade, problem_set, sandbox,
-                             sandbox_or_skip, scores, tree_digest, write)
+from grading_helpers import (EXERCISES, PROBLEM_SETS, ROOT, full_marks, grade, printed_line, problem_set, sandbox,
+                             sandbox_or_skip, scores, stream_text, tree_digest, write)
 
 pytestmark = pytest.mark.slow
 MARK = "nqpf-hostile-3717"  # in the command line of every process the attacks try to leave behind
@@ -449,30 +449,23 @@ def _tags(page: str) -> list[tuple[str, list]]:
 
 
 def _leftovers(before: set[int]) -> list:
+    # a warm-kernel zygote is this process's child while it lives; another test worker's grading runs its own
+    # zygotes at the same time, which are not this run's leftovers (a warm kernel runs as a sandbox user:
+    # test_no_process_left_behind looks for those)
+    mine = {c.pid for c in psutil.Process().children(recursive=True)}
     out = []
     for p in psutil.process_iter(["pid", "cmdline", "uids", "status"]):
         cmd = " ".join(p.info["cmdline"] or [])
         if p.pid in before or p.info["status"] == psutil.STATUS_ZOMBIE:
             continue
-        if MARK in cmd or ("ipykernel_launcher" in cmd and "/run/kernel/" in cmd) or "nqpf_grading/warm.py" in cmd:
+        if (MARK in cmd or ("ipykernel_launcher" in cmd and "/run/kernel/" in cmd)
+                or ("nqpf_grading/warm.py" in cmd and p.pid in mine)):
             out.append(p)
     return out
 
 
-def _stream_text(cell) -> str:
-    """A cell's printed text. One print can reach the notebook as several stream messages (the kernel flushes
-    on a timer, and a busy machine can flush between "WRITES:" and the JSON after it), so join them first."""
-    return "".join(str(o.get("text", "")) for o in cell.get("outputs", [])
-                   if o.get("output_type") == "stream" and o.get("name") == "stdout")
-
-
 def _output(h, sid, marker) -> str:
-    nb = nbformat.read(h["root"] / "autograded" / sid / h["name"] / f"{h['name']}.ipynb", as_version=4)
-    for c in nb.cells:
-        for line in _stream_text(c).splitlines():
-            if line.startswith(marker):
-                return line[len(marker):].strip()
-    raise AssertionError(f"{sid}: no output line starting with {marker!r}")
+    return printed_line(h["root"], h["name"], sid, marker)
 
 
 def _copy_fails(q, sid: str, other: str) -> bool:
@@ -572,7 +565,7 @@ def test_sandbox_limits_hold(hostile):
     assert _output(hostile, "h17memory", "MEMORY:") == "MemoryError"
     nb = nbformat.read(hostile["root"] / "autograded" / "h18network" / hostile["name"] / f"{hostile['name']}.ipynb",
                        as_version=4)
-    net = [ln for c in nb.cells for ln in _stream_text(c).splitlines() if ln.startswith("NETWORK:")]
+    net = [ln for c in nb.cells for ln in stream_text(c).splitlines() if ln.startswith("NETWORK:")]
     assert len(net) == 3 and not any("CONNECTED" in ln for ln in net), net
     _output(hostile, "h09detach", "DETACHED")  # the detached processes were started (and are gone: see above)
 

@@ -79,6 +79,12 @@ DEFAULT_LIMITS = {
     "tmpfs_mb": 128,     # each writable file system: /tmp, /dev/shm, the home folder
 }
 
+# The per-process limits: (the limits' key, prlimit's option, the resource module's name, the unit).
+# prlimit sets them for a cold kernel; warm.py sets the same for a warm one.
+RLIMITS = (("memory_mb", "as", "RLIMIT_AS", 1024 * 1024), ("cpu_seconds", "cpu", "RLIMIT_CPU", 1),
+           ("nproc", "nproc", "RLIMIT_NPROC", 1), ("fsize_mb", "fsize", "RLIMIT_FSIZE", 1024 * 1024),
+           ("nofile", "nofile", "RLIMIT_NOFILE", 1))
+
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 _ETC_FILES = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/passwd",
               "/etc/group", "/etc/nsswitch.conf", "/etc/mime.types", "/etc/fonts")
@@ -232,9 +238,8 @@ def build_argv(policy: dict, cwd: str, connection_file: str, kernel_args: list[s
         if entry.is_file(follow_symlinks=False) and not entry.name.endswith(".ipynb"):
             a += ["--ro-bind", entry.path, f"{work}/{entry.name}"]
     a += ["--bind", conn_dir, CONN_MOUNT, "--chdir", work, "--remount-ro", "/", "--",
-          policy["prlimit"], f"--as={int(lim['memory_mb']) * 1024 * 1024}", f"--cpu={int(lim['cpu_seconds'])}",
-          f"--nproc={int(lim['nproc'])}", f"--fsize={int(lim['fsize_mb']) * 1024 * 1024}",
-          f"--nofile={int(lim['nofile'])}", "--core=0", "--"]
+          policy["prlimit"], *(f"--{option}={int(lim[key]) * unit}" for key, option, _, unit in RLIMITS),
+          "--core=0", "--"]
     if root:
         a += [policy["setpriv"], f"--reuid={policy['uid']}", f"--regid={policy['gid']}", "--clear-groups",
               "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]

@@ -28,7 +28,8 @@ How, while each kernel stays in its own bubblewrap sandbox (``sandbox.py``):
    launcher ends (or is killed), bubblewrap's PID 1 dies and takes the kernel with it.
 
 Only as root (as the grader runs in CI and in the classroom); as an ordinary user every kernel starts
-cold. ``NQPF_WARM_KERNELS=0`` turns it off. This file runs as a script with the standard library only.
+cold. ``NQPF_WARM_KERNELS=0`` turns it off. This file runs as a script; besides the standard library it
+imports only its neighbour ``sandbox.py`` (the sandbox's paths and limits, shared with the cold path).
 """
 
 from __future__ import annotations
@@ -42,18 +43,16 @@ import socket
 import sys
 import time
 
-CONN_MOUNT = "/run/kernel"
-KERNEL_SITE = "/opt/nqpf/kernel_site"
+from sandbox import CONN_MOUNT, KERNEL_SITE, RLIMITS  # (this file's folder is first on the path)
+
+del sys.modules["sandbox"]  # the kernels are forks of this process: they import nothing of the grader's
+
 NAMESPACES = ("cgroup", "ipc", "uts", "net", "pid", "mnt")  # mnt last: it changes the root
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.core.interactiveshell",
            "numpy", "pandas", "course", "course.data", "course.grading", "course.measures")
 
 _PR_SET_DUMPABLE, _PR_CAPBSET_DROP, _PR_SET_NO_NEW_PRIVS = 4, 24, 38
 _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL, _PR_SET_CHILD_SUBREAPER = 47, 4, 36
-_LIMITS = (("memory_mb", resource.RLIMIT_AS, 1024 * 1024), ("cpu_seconds", resource.RLIMIT_CPU, 1),
-           ("nproc", resource.RLIMIT_NPROC, 1), ("fsize_mb", resource.RLIMIT_FSIZE, 1024 * 1024),
-           ("nofile", resource.RLIMIT_NOFILE, 1))
-
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
@@ -129,20 +128,19 @@ def serve(policy_path: str, sock_path: str) -> None:
     except OSError:
         pass
     deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and _reap(block=False) is not None:
+    while time.monotonic() < deadline and _reap():
         time.sleep(0.05)
 
 
-def _reap(block: bool = False):
-    last = None
+def _reap() -> bool:
+    """Reap every kernel that has ended; True while some still run."""
     while True:
         try:
-            pid, _ = os.waitpid(-1, 0 if block else os.WNOHANG)
+            pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return None
+            return False
         if pid == 0:
-            return last if last is not None else 0
-        last = pid
+            return True
 
 
 def _child(conn, policy, own, host_site) -> None:
@@ -208,9 +206,9 @@ def _become_kernel(request, policy, log, conn_file, host_site) -> None:
     os.closerange(3, resource.getrlimit(resource.RLIMIT_NOFILE)[0])
     os.chdir(request["work"])
     lim = policy["limits"]
-    for key, which, unit in _LIMITS:
+    for key, _, name, unit in RLIMITS:
         value = int(lim[key]) * unit
-        resource.setrlimit(which, (value, value))
+        resource.setrlimit(getattr(resource, name), (value, value))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     for cap in range(64):
         if _libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() != 22:  # EINVAL: no such cap
