@@ -29,8 +29,9 @@ Two opt-ins per text artist: :func:`cache_rotated` (rotated glyphs cached by rot
 and dpi are unchanged); both give matplotlib's own pixels (``tests/test_redraw_reuse_f.py``).
 
 :func:`figure_png` draws a figure with this renderer and encodes it as a PNG;
-``course.plots.figure_bundle(fig, alt, fast=True)`` (every Explorer redraw) uses it. The static,
-default view of each figure is still drawn by matplotlib's own renderer.
+``course.plots.figure_bundle(fig, alt, fast=True)`` (every Explorer redraw) uses it. An Explorer's
+default view is drawn with it too but encoded as matplotlib encodes (``cached_text=True``: the same
+bytes), so the first redraws find the caches filled; other static figures are drawn by matplotlib.
 
 Examples
 --------
@@ -335,18 +336,19 @@ class FastCanvasAgg(FigureCanvasAgg):
         return self.renderer
 
 
-def figure_png(fig, *, compress_level: int = 1, facecolor="white", metadata=None) -> bytes:
+def figure_png(fig, *, compress_level: int | None = 1, facecolor="white", metadata=None) -> bytes:
     """The figure as PNG bytes, drawn by :class:`FastRendererAgg` at the figure's own dpi.
 
+    ``compress_level=None`` encodes as matplotlib does by default (the same bytes as ``savefig``).
     The figure keeps its canvas (pyplot still knows it and can close it).
     """
     old = fig.canvas
     FastCanvasAgg(fig)  # attaches itself to the figure for the draw
     try:
         buf = io.BytesIO()
+        extra = {} if compress_level is None else {"pil_kwargs": {"compress_level": compress_level}}
         fig.savefig(buf, format="png", dpi="figure", facecolor=facecolor,
-                    metadata={"Software": None} if metadata is None else metadata,
-                    pil_kwargs={"compress_level": compress_level})
+                    metadata={"Software": None} if metadata is None else metadata, **extra)
         return buf.getvalue()
     finally:
         fig.set_canvas(old)

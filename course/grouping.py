@@ -55,6 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from course import i18n
 from course.i18n import N_, _, _f, is_chinese, province
 from course.edgecase import EdgeCase
 
@@ -744,8 +745,15 @@ def explorer(data: pd.DataFrame | None = None, features=DEFAULT_FEATURES, k: int
         "k": w.IntSlider(value=k, min=2, max=8, description=_("Groups (k)"), continuous_update=False),
     }
 
+    results: dict = {}  # each setting's groups, computed once (k-means and 999 permutations take ~15 ms)
+
     def compute(features, k):
-        return explore(data, regions, names, features, k)
+        key = (tuple(features), int(k), i18n.get_language())  # the profiles' descriptions are translated
+        if key not in results:
+            if len(results) >= 256:
+                results.clear()
+            results[key] = explore(data, regions, names, features, k)
+        return results[key]
 
     reuse: dict = {}  # the figure drawn last, updated in place by the next redraw
     return Explorer(controls, compute, lambda r: render(r, reuse), alt=alt_text, title=_("Group the provinces by their endowments"),

@@ -647,6 +647,8 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
         drawn["mains"][code] = _add_text(ax, col + 0.5, y_main, main, ha="center", va="center",
                                          fontsize=fs, fontweight="bold", color=tcolor,
                                          gid=f"value-{code}", zorder=4, bbox=box)
+        # a widget's redraw lays out the same ~60 labels again (twice for a boxed one): reuse them
+        fastdraw.cache_layout(drawn["mains"][code])
         if name is not None:
             if len(name) > 10 and " " in name:  # "Inner Mongolia", "Xizang (Tibet)": two lines
                 name = "\n".join(textwrap.wrap(name, max(len(w) for w in name.split())))
@@ -655,6 +657,7 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
             drawn["names"][code] = _add_text(ax, col + 0.5, row + 0.26, name, ha="center",
                                              va="center", fontsize=nfs, linespacing=1.0,
                                              color=tcolor, gid=f"name-{code}", zorder=4, bbox=box)
+            fastdraw.cache_layout(drawn["names"][code])
 
     ax.set_xlim(0, n_cols)
     ax.set_ylim(n_rows, 0)  # row 0 at the top
@@ -682,7 +685,91 @@ def tile_map(values=None, *, ax: Axes | None = None, provinces: pd.DataFrame | N
     elif categorical:
         ax._course_tile_map = dict(drawn, layout=layout, categorical=True,
                                    legend=_legend_key(legend_handles, label, k))
+    if ax._course_tile_map is not None:
+        # a widget's map: a tile or label that looks as it did at an earlier redraw pastes its pixels
+        # (hatched tiles and boxed labels were about two thirds of lesson 22's figure)
+        for code in codes:
+            _keep_tile_pixels(ax, drawn["rects"][code],
+                              [t for t in (drawn["mains"].get(code), drawn["names"].get(code)) if t is not None])
     return ax
+
+
+def _keep_tile_pixels(ax: Axes, rect: Rectangle, texts: list) -> None:
+    """:func:`keep_pixels` for one tile of a map that is updated in place, and for its labels.
+
+    The tile is drawn first, over the plain background (``beneath="plain"``), and keyed by
+    everything that sets its look; an outlined tile (the highlighted province, drawn over its
+    neighbours' margins) is always drawn. Each label is keyed by its own look and compared with the
+    pixels beneath it (``beneath="same"``: its tile), its box included in the pixels kept.
+    """
+    def rect_place():
+        if rect.get_linewidth() > 0:
+            return None
+        return (tuple(rect.get_facecolor()), rect.get_hatch(), tuple(rect.get_hatchcolor()),
+                tuple(rect.get_edgecolor()), rect.get_hatch_linewidth(), rect.get_alpha(), rect.get_zorder(),
+                tuple(ax.transData.get_matrix().flat))
+
+    keep_pixels(rect, rect_place, keep=16, extent=lambda renderer: _patch_extent(rect))
+    fits: dict = {}  # (string, size, ...) -> whether the label lies within its tile
+
+    def label_extent(text, renderer):
+        # the tile's box, once the label is known to lie within it (cheaper than the label's own)
+        tile = _patch_extent(rect)
+        shape = (_text_shape(text), renderer.dpi)
+        inside = fits.get(shape)
+        if inside is None:
+            (a0, b0), (a1, b1) = _text_extent(text, renderer).get_points()
+            (c0, d0), (c1, d1) = tile.get_points()
+            inside = fits[shape] = a0 >= c0 - 1 and b0 >= d0 - 1 and a1 <= c1 + 1 and b1 <= d1 + 1
+        return tile if inside else _text_extent(text, renderer)
+
+    for text in texts:
+        keep_pixels(text, functools.partial(_text_look, text), keep=16, beneath="same",
+                    extent=functools.partial(label_extent, text))
+
+
+def _text_shape(text: Text) -> tuple:
+    """Everything that decides where a text's pixels are: its words, font, size, alignment, place
+    and its box's style (not the colours)."""
+    patch = text.get_bbox_patch()
+    box = None
+    if patch is not None:
+        style = patch.get_boxstyle()
+        box = (patch.get_linewidth(), type(style).__name__, tuple(sorted(vars(style).items())))
+    return (text.get_text(), text.get_fontsize(), text.get_fontweight(), tuple(text.get_fontfamily()),
+            text.get_fontstyle(), text.get_rotation(), text.get_horizontalalignment(),
+            text.get_verticalalignment(), text._linespacing, box,
+            tuple(text.get_transform().transform(text.get_unitless_position())), fastdraw._rc_font_key(),
+            i18n.get_language())
+
+
+def _text_look(text: Text) -> tuple:
+    """Everything that decides a text's pixels: its shape (:func:`_text_shape`) and colours."""
+    patch = text.get_bbox_patch()
+    fill = None if patch is None else (tuple(patch.get_facecolor()), tuple(patch.get_edgecolor()))
+    return (_text_shape(text), mcolors.to_rgba(text.get_color(), text.get_alpha()), fill, text.get_zorder())
+
+
+def _patch_extent(patch):
+    """A box around a patch in display coordinates: its path's vertices' (a curve lies within its
+    control points), which is several times cheaper than the exact ``get_window_extent``."""
+    from matplotlib.transforms import Bbox
+
+    points = patch.get_transform().transform(patch.get_path().vertices)
+    return Bbox([points.min(axis=0), points.max(axis=0)])
+
+
+def _text_extent(text: Text, renderer):
+    """The box a text covers when drawn: its own and its bbox patch's."""
+    from matplotlib.transforms import Bbox
+
+    box = text.get_window_extent(renderer)
+    if text.get_bbox_patch() is None:
+        return box
+    text.update_bbox_position_size(renderer)
+    (a0, b0), (a1, b1) = box.get_points()
+    (c0, d0), (c1, d1) = _patch_extent(text.get_bbox_patch()).get_points()
+    return Bbox([[min(a0, c0), min(b0, d0)], [max(a1, c1), max(b1, d1)]])
 
 
 def _tile_look(code, faces, hatches, keys, hl, vals, categorical, fmt, k) -> dict:
@@ -718,9 +805,14 @@ def _tile_look(code, faces, hatches, keys, hl, vals, categorical, fmt, k) -> dic
 
 
 def _categorical_legend(ax: Axes, handles: list, label: str | None, k: float) -> None:
-    ax.legend(handles=handles, loc="lower left", title=label, fontsize=max(7, 9 * k),
-              title_fontsize=max(7, 9 * k), frameon=False, handlelength=1.6, handleheight=1.2,
-              borderaxespad=0.2)
+    legend = ax.legend(handles=handles, loc="lower left", title=label, fontsize=max(7, 9 * k),
+                       title_fontsize=max(7, 9 * k), frameon=False, handlelength=1.6, handleheight=1.2,
+                       borderaxespad=0.2)
+    # a widget's map keeps its legend while the categories stay the same: paste its pixels back;
+    # a new legend (another k) lays out the entries it shares with the last one as before
+    keep_pixels(legend)
+    for text in [*legend.get_texts(), legend.get_title()]:
+        fastdraw.cache_layout(text)
 
 
 def _legend_key(handles: list, label: str | None, k: float) -> tuple:
@@ -1015,20 +1107,32 @@ def layered_figure_class():
     return LayeredFigure
 
 
-def keep_pixels(artist, place: Callable[[], tuple] | None = None, keep: int = 1) -> None:
+#: what :func:`keep_pixels` did since the kernel started: pasted, drawn and kept, drawn (a different beneath)
+KEEP_STATS = {"pasted": 0, "kept": 0, "drawn": 0}
+
+
+def keep_pixels(artist, place: Callable[[], tuple | None] | None = None, keep: int = 1, *,
+                beneath: str = "plain", extent: Callable | None = None) -> None:
     """Let an artist that rarely changes paste its pixels back instead of drawing itself again.
 
     The first time the artist is drawn at a place (the renderer's size and dpi, plus what ``place()``
-    returns: for a text that moves, its string, font and display position), the box it covers is
-    checked to hold only plain background, the artist is drawn as usual and the pixels of its box are
-    kept (for at most ``keep`` places). A later draw at the same place pastes them when the box again
-    holds that same plain background (nothing else was drawn there), which gives exactly the pixels
-    drawing it would give. Otherwise, and for other renderers (PDF, SVG, a renderer that only measures
-    text) or ``COURSE_FASTDRAW=0``, the artist draws itself as usual. Used for lesson 31's legend and
-    lesson 13's rotated y label (``course.fastdraw`` caches only horizontal text).
+    returns: for a text that moves, its string, font and display position), the pixels of the box it
+    covers are kept before and after it draws (for at most ``keep`` places). A later draw at the same
+    place pastes the "after" pixels when the box holds what it held before, which gives exactly the
+    pixels drawing it would give (Agg blends each pixel of an artist with the pixel beneath only).
+    ``beneath="plain"`` keeps only artists drawn over plain background and compares the colour;
+    ``beneath="same"`` keeps any and compares every pixel (a label over its coloured tile).
+    ``place()`` may return None: draw as usual, keep nothing (a look the key does not describe).
+    ``extent(renderer)`` gives the box when the artist's window extent is too small (a text's box).
+    A draw that warned of a glyph missing from the fonts is not kept (``figure_bundle`` must see
+    the warning again). Otherwise, and for other renderers (PDF, SVG, a renderer that only measures
+    text) or ``COURSE_FASTDRAW=0``, the artist draws itself as usual. Used for legends, lesson 13's
+    rotated y label (``course.fastdraw`` caches only horizontal text) and tile maps' tiles and labels.
     """
     from matplotlib.backends.backend_agg import RendererAgg
 
+    if beneath not in ("plain", "same"):
+        raise ValueError("keep_pixels: beneath must be 'plain' or 'same'")
     draw = artist.draw
     kept: dict = {}
 
@@ -1049,34 +1153,58 @@ def keep_pixels(artist, place: Callable[[], tuple] | None = None, keep: int = 1)
         if (not FASTDRAW or not isinstance(renderer, RendererAgg) or "draw_path" in vars(renderer)
                 or not artist.get_visible()):
             return draw(renderer)
-        key = (type(renderer), renderer.width, renderer.height, renderer.dpi, *(place() if place else ()))
+        where = place() if place else ()
+        if where is None:
+            return draw(renderer)
+        key = (type(renderer), renderer.width, renderer.height, renderer.dpi, *where)
         found = kept.get(key)
         if found is not None:
-            box, colour, pixels = found
+            box, before, pixels = found
             target = region(renderer, box)
-            now = plain(target)
-            if now is not None and (now == colour).all() and target.shape == pixels.shape:
-                target[...] = pixels
-                artist.stale = False
-                return None
+            if target.shape == pixels.shape:
+                if beneath == "plain":
+                    now = plain(target)
+                    same = now is not None and (now == before).all()
+                else:
+                    same = np.array_equal(target, before)
+                if same:
+                    target[...] = pixels
+                    artist.stale = False
+                    KEEP_STATS["pasted"] += 1
+                    return None
+            KEEP_STATS["drawn"] += 1
             return draw(renderer)
-        box = artist.get_window_extent(renderer)
-        colour = plain(region(renderer, box))
-        result = draw(renderer)
-        if colour is not None:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            box = extent(renderer) if extent else artist.get_window_extent(renderer)  # lays text out
+            under = region(renderer, box)
+            before = plain(under) if beneath == "plain" else under.copy()
+            result = draw(renderer)
+        missing = False
+        for w in caught:  # passed on, as if they had not been caught
+            missing = missing or "missing from font" in str(w.message)
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        if before is not None and not missing:
             if len(kept) >= keep:
                 kept.clear()
-            kept[key] = (box, colour, region(renderer, box).copy())
+            kept[key] = (box, before, region(renderer, box).copy())
+            KEEP_STATS["kept"] += 1
+        else:
+            KEEP_STATS["drawn"] += 1
         return result
 
     artist.draw = cached_draw
 
 
-def figure_bundle(fig: Figure, alt: str, caption: str | None = None, *, fast: bool = False) -> dict[str, str]:
+def figure_bundle(fig: Figure, alt: str, caption: str | None = None, *, fast: bool = False,
+                  cached_text: bool | None = None) -> dict[str, str]:
     """The rich-output bundle of a figure: PNG, an HTML ``<figure>`` with alt text, and plain text.
 
     ``fast`` (interactive redraws) draws with :mod:`course.fastdraw` (text sizes, layouts and glyphs
     cached across figures) and encodes the PNG with less compression: the same pixels, less CPU.
+    ``cached_text=True`` without ``fast`` draws with :mod:`course.fastdraw` but encodes as usual:
+    the same bytes as matplotlib's own PNG, and the text caches are filled for the redraws to come
+    (an Explorer's default view).
     Raises ``ValueError`` if ``alt`` is empty, the figure has no title, its text has Chinese
     characters in the English edition, or it has a character no installed font can draw (in either
     edition, fast or not: fastdraw repeats a cached string's missing-glyph warning). The figure is
@@ -1089,6 +1217,8 @@ def figure_bundle(fig: Figure, alt: str, caption: str | None = None, *, fast: bo
         if fast and FASTDRAW:
             # the same pixels, drawn with cached text (course.fastdraw) and encoded with less compression
             data = fastdraw.figure_png(fig, compress_level=FAST_PNG_LEVEL)
+        elif cached_text and FASTDRAW:
+            data = fastdraw.figure_png(fig, compress_level=None)
         else:
             buf = io.BytesIO()
             extra = {"pil_kwargs": {"compress_level": FAST_PNG_LEVEL}} if fast else {}

@@ -252,8 +252,10 @@ class Explorer:
                     alt = self.alt(result) if callable(self.alt) else self.alt
                     cap = self.caption(result) if callable(self.caption) else self.caption
                     self.alt_text = alt
-                    # the default view (also the static one) is encoded as usual; redraws faster
-                    parts.append(plots.figure_bundle(item, alt, cap, fast=not self._log_figures)["text/html"])
+                    # the default view (also the static one) is encoded as usual, drawn with the text
+                    # caches so that the first redraws find them filled; redraws are encoded faster
+                    parts.append(plots.figure_bundle(item, alt, cap, fast=not self._log_figures,
+                                                     cached_text=True)["text/html"])
                     if self._log_figures:
                         plots._log(item, alt, cap)
                 finally:
