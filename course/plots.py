@@ -63,6 +63,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
+import hashlib
 import html
 import io
 import os
@@ -1111,17 +1112,23 @@ def layered_figure_class():
 KEEP_STATS = {"pasted": 0, "kept": 0, "drawn": 0}
 
 
+def _digest(pixels: np.ndarray) -> bytes:
+    """A 128-bit digest of an image region (kept instead of the region itself)."""
+    return hashlib.blake2b(np.ascontiguousarray(pixels).data, digest_size=16).digest()
+
+
 def keep_pixels(artist, place: Callable[[], tuple | None] | None = None, keep: int = 1, *,
                 beneath: str = "plain", extent: Callable | None = None) -> None:
     """Let an artist that rarely changes paste its pixels back instead of drawing itself again.
 
     The first time the artist is drawn at a place (the renderer's size and dpi, plus what ``place()``
-    returns: for a text that moves, its string, font and display position), the pixels of the box it
-    covers are kept before and after it draws (for at most ``keep`` places). A later draw at the same
-    place pastes the "after" pixels when the box holds what it held before, which gives exactly the
-    pixels drawing it would give (Agg blends each pixel of an artist with the pixel beneath only).
-    ``beneath="plain"`` keeps only artists drawn over plain background and compares the colour;
-    ``beneath="same"`` keeps any and compares every pixel (a label over its coloured tile).
+    returns: for a text that moves, its string, font and display position), what the box it covers
+    held before it drew and the pixels it drew there are kept (for at most ``keep`` places). A later
+    draw at the same place pastes those pixels when the box holds what it held before, which gives
+    exactly the pixels drawing it would give (Agg blends each pixel of an artist with the pixel
+    beneath only). ``beneath="plain"`` keeps only artists drawn over plain background and compares the
+    colour; ``beneath="same"`` keeps any, compares a 128-bit digest of the pixels beneath (a label
+    over its coloured tile) and keeps only the pixels the draw changed.
     ``place()`` may return None: draw as usual, keep nothing (a look the key does not describe).
     ``extent(renderer)`` gives the box when the artist's window extent is too small (a text's box).
     A draw that warned of a glyph missing from the fonts is not kept (``figure_bundle`` must see
@@ -1159,16 +1166,16 @@ def keep_pixels(artist, place: Callable[[], tuple | None] | None = None, keep: i
         key = (type(renderer), renderer.width, renderer.height, renderer.dpi, *where)
         found = kept.get(key)
         if found is not None:
-            box, before, pixels = found
+            box, shape, before, (row, col, pixels) = found
             target = region(renderer, box)
-            if target.shape == pixels.shape:
+            if target.shape == shape:
                 if beneath == "plain":
                     now = plain(target)
                     same = now is not None and (now == before).all()
                 else:
-                    same = np.array_equal(target, before)
+                    same = _digest(target) == before
                 if same:
-                    target[...] = pixels
+                    target[row:row + pixels.shape[0], col:col + pixels.shape[1]] = pixels
                     artist.stale = False
                     KEEP_STATS["pasted"] += 1
                     return None
@@ -1187,7 +1194,16 @@ def keep_pixels(artist, place: Callable[[], tuple | None] | None = None, keep: i
         if before is not None and not missing:
             if len(kept) >= keep:
                 kept.clear()
-            kept[key] = (box, before, region(renderer, box).copy())
+            after = region(renderer, box)
+            if beneath == "plain":
+                kept[key] = (box, after.shape, before, (0, 0, after.copy()))
+            else:
+                # kept: a digest of the pixels beneath and only the pixels the draw changed (a label
+                # is a fraction of its tile's box)
+                rows, cols = np.nonzero((after != before).any(axis=2))
+                r0, c0 = (int(rows.min()), int(cols.min())) if len(rows) else (0, 0)
+                r1, c1 = (int(rows.max()) + 1, int(cols.max()) + 1) if len(rows) else (0, 0)
+                kept[key] = (box, after.shape, _digest(before), (r0, c0, after[r0:r1, c0:c1].copy()))
             KEEP_STATS["kept"] += 1
         else:
             KEEP_STATS["drawn"] += 1
