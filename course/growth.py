@@ -592,57 +592,9 @@ def _contributions_figure(res: GrowthAccounting, ax=None) -> dict:
     ax.grid(axis="y", visible=False)
     _contributions_axes(ax, res, neg, pos)
     legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.5), ncol=3, fontsize=7.5, frameon=False)
-    _one_layout_per_draw(legend)
+    plots.one_layout_per_draw(legend)
     fig.subplots_adjust(bottom=0.47, top=0.86, left=0.03, right=0.98)
     return dict(fig=fig, ax=ax, bars=bars, texts=texts, output=output, own=own, legend=legend)
-
-
-def _one_layout_per_draw(legend) -> None:
-    """Let the legend lay out its boxes once per draw instead of once per level of nesting.
-
-    A legend is a tree of boxes (columns of rows of a handle and a text); drawing it asks every box
-    for its size and its children's offsets, and each box asks its children again, so the texts of
-    the entries are measured and placed many times over (about 40 % of this chart's redraw, its
-    entries' numbers change on every redraw). While the legend draws, nothing in it changes, so each
-    box's answer is kept until the end of that draw: the same layout, the same pixels. Outside a
-    draw (measurements of the figure's extent) the boxes answer as usual.
-    """
-    from matplotlib.offsetbox import OffsetBox
-
-    root = getattr(legend, "_legend_box", None)
-    if root is None or not hasattr(root, "_get_bbox_and_child_offsets"):
-        return  # another matplotlib: draw as usual
-    memo: dict = {}
-    drawing = []
-
-    def keep(box):
-        compute = box._get_bbox_and_child_offsets
-
-        def layout(renderer):
-            if not drawing:
-                return compute(renderer)
-            if box not in memo:   # one draw, one renderer
-                memo[box] = compute(renderer)
-            return memo[box]
-
-        box._get_bbox_and_child_offsets = layout
-        for child in box.get_children():
-            if isinstance(child, OffsetBox):
-                keep(child)
-
-    keep(root)
-    draw = legend.draw
-
-    def draw_once(renderer):
-        memo.clear()
-        drawing.append(True)
-        try:
-            return draw(renderer)
-        finally:
-            drawing.clear()
-            memo.clear()
-
-    legend.draw = draw_once
 
 
 def _update_contributions(state: dict, res: GrowthAccounting) -> None:

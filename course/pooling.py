@@ -230,7 +230,7 @@ def _new_figure(s: Simulation) -> dict:
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    from course import plots
+    from course import fastdraw, plots
 
     p = s.curve.index.to_numpy()
     zeros, edges = np.zeros(40), np.linspace(-1, 1, 41)
@@ -250,6 +250,7 @@ def _new_figure(s: Simulation) -> dict:
                   label=_("your region alone")),
             Patch(facecolor=st1["color"], alpha=0.35, hatch=st1["hatch"], edgecolor=st1["color"], label="-")]
     legend1 = ax1.legend(handles=keys, fontsize=8.5, loc="upper left")
+    plots.one_layout_per_draw(legend1)
     lines = {
         "rmse_theory": ax2.plot(p, p * 0.0, color="black", linestyle="-", label=_("RMSE, theory"))[0],
         "se_theory": ax2.plot(p, p * 0.0, color=st0["color"], linestyle="--",
@@ -264,7 +265,10 @@ def _new_figure(s: Simulation) -> dict:
     ax2.set_xlim(p[0] - 0.35, p[-1] + 0.35)
     ax2.set_xlabel(_("regions pooled, p"))
     ax2.set_ylabel(_("error (units of sigma)"))
-    ax2.legend(fontsize=8, loc="upper center")
+    plots.one_layout_per_draw(ax2.legend(fontsize=8, loc="upper center"))
+    # the rotated y labels, from course.fastdraw's caches (matplotlib lays them out glyph by glyph)
+    for ax in (ax1, ax2):
+        fastdraw.cache_rotated(ax.yaxis.label)
     fig.text(0.01, 0.01, _("MODEL: simulated data, not a measurement"), fontsize=8.5, style="italic")
     fig.subplots_adjust(left=0.07, right=0.98, top=0.8, bottom=0.17, wspace=0.25)
     # Axis labels at fixed places: matplotlib would otherwise measure every tick label on every draw

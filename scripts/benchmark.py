@@ -6,9 +6,11 @@ and drives each one until it has timed at least 30 full redraws (cycling each co
 range), timing each change from setting the value to the finished redraw: wall time and the kernel's
 CPU time. It prints the median and 95th percentile beside the budgets. It prints figures; it asserts nothing.
 
-Machines differ by 2-3x on this work, so each kernel also times a *bare figure* first: a one-line
+Machines differ by 2-3x on this work, so each kernel also times a *bare figure*: a one-line
 640x480 matplotlib figure saved as PNG (the same work any plotting library does, nothing of the
-course). Every redraw is also printed as a ratio to that figure's median in the same kernel.
+course), 25 times before the widgets are driven (after 5 untimed ones: the first after a lesson are
+slower) and 25 times after (a machine's speed drifts during a run). Every redraw is also printed as
+a ratio to the median of those 50 in the same kernel.
 Budgets (issue 14): median <= 1.0x and p95 <= 1.5x the bare figure, idle; p95 <= 3x the idle bare
 figure with two kernels redrawing at the same time (``--concurrent``: lessons run in pairs, both
 start driving their widgets together).
@@ -51,18 +53,26 @@ def _pct(xs, q):
     xs = sorted(xs)
     return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
 
-def _bare(n=25):
-    # a one-line 640x480 figure saved as PNG: the yardstick for this machine and moment
+def _bare(n=25, warm=5):
+    # a one-line 640x480 figure saved as PNG: the yardstick for this machine and moment. The first
+    # few after a lesson are slower (its caches are cold, like a widget's first redraw): not timed.
     wall, cpu = [], []
-    for _ in range(n):
+    for i in range(warm + n):
         t0, c0 = time.perf_counter(), time.process_time()
         fig, ax = plt.subplots(figsize=(6.4, 4.8), dpi=100)
         ax.plot([0, 1, 2, 3], [1, 3, 2, 4])
         buf = io.BytesIO()
         fig.savefig(buf, format="png")
         plt.close(fig)
-        wall.append(1000 * (time.perf_counter() - t0)); cpu.append(1000 * (time.process_time() - c0))
-    return {"median_ms": statistics.median(wall), "cpu_ms": statistics.median(cpu)}
+        if i >= warm:
+            wall.append(1000 * (time.perf_counter() - t0)); cpu.append(1000 * (time.process_time() - c0))
+    return wall, cpu
+
+def _yardstick(runs):
+    wall = [t for w, _c in runs for t in w]
+    cpu = [t for _w, c in runs for t in c]
+    return {"median_ms": statistics.median(wall), "cpu_ms": statistics.median(cpu),
+            "before_ms": statistics.median(runs[0][0]), "after_ms": statistics.median(runs[-1][0])}
 
 def _probe(n_changes, start_flag, ready_flag):
     if ready_flag:  # concurrent mode: say we are ready, wait for the partner, then go together
@@ -70,7 +80,7 @@ def _probe(n_changes, start_flag, ready_flag):
         t_end = time.time() + 300
         while not os.path.exists(start_flag) and time.time() < t_end:
             time.sleep(0.05)
-    bare = _bare()
+    before = _bare()
     report = []
     seen = set()
     explorers = [o for o in gc.get_objects() if isinstance(o, Explorer)]
@@ -104,7 +114,10 @@ def _probe(n_changes, start_flag, ready_flag):
         report.append({"title": ex.title or type(ex).__name__, "n": len(times), "notes": notes,
                        "median_ms": statistics.median(times), "p95_ms": _pct(times, 0.95),
                        "cpu_ms": statistics.median(cpus), "errors": int(ex.error is not None)})
-    return {"bare": bare, "widgets": report}
+    # the bare figure again after the widgets (their garbage collected first), so that a machine
+    # that speeds up or slows down during the run moves the yardstick too: the median of both
+    gc.collect()
+    return {"bare": _yardstick([before, _bare(warm=0)]), "widgets": report}
 
 print("BENCH" + json.dumps(_probe(N_CHANGES, START_FLAG, READY_FLAG)))
 """
@@ -211,7 +224,8 @@ def main(argv=None) -> int:
         bare = result["bare"].get("median_ms") or float("nan")
         verdict = "ok" if result["run_s"] <= LESSON_BUDGET_S else "OVER BUDGET"
         print(f"{result['lesson']}: run {result['run_s']:.2f} s ({verdict}); bare figure {bare:.1f} ms "
-              f"(cpu {result['bare'].get('cpu_ms', float('nan')):.1f} ms)")
+              f"(cpu {result['bare'].get('cpu_ms', float('nan')):.1f} ms; before the widgets "
+              f"{result['bare'].get('before_ms', float('nan')):.1f}, after {result['bare'].get('after_ms', float('nan')):.1f})")
         print("  " + HEADER)
         for w in result["widgets"]:
             print("  " + _row(w, bare, busy=False, bare_cpu=result["bare"].get("cpu_ms") or float("nan")))

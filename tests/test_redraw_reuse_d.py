@@ -84,3 +84,26 @@ def test_pooling_refuses_another_language(model):
     from course import pooling
 
     new_figure_after_language_switch(pooling.render, model.simulate)
+
+
+def test_pooling_redraw_path_gives_matplotlibs_own_pixels(model, monkeypatch):
+    """The redraw path draws the rotated y labels from course.fastdraw's caches and lays each legend out
+    once per draw: the pixels of a figure that matplotlib draws alone, with neither."""
+    from course import fastdraw, pooling
+    from redraw_helpers import fast_pixels, pixels as stock_pixels
+
+    for kw in (dict(pooled=4, n=40, tau=0.05), dict(pooled=8, n=10, tau=0.3)):
+        r = model.simulate(**kw)
+        fig = pooling.render(r)[0]
+        before = fastdraw.cache_info()["fallbacks"]
+        fast = [fast_pixels(fig) for _ in range(2)]   # the second from the caches
+        assert fastdraw.cache_info()["fallbacks"] == before  # no text left to matplotlib's own renderer
+        with monkeypatch.context() as m:
+            m.setattr(plots, "one_layout_per_draw", lambda legend: None)
+            m.setattr(fastdraw, "cache_rotated", lambda text: None)
+            plain = pooling.render(r)[0]
+        plain.course_dynamic = ()                     # and no kept layer
+        reference = stock_pixels(plain)
+        for pixels_now in fast:
+            assert np.array_equal(pixels_now, reference), kw
+        plt.close("all")

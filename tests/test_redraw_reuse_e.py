@@ -83,13 +83,13 @@ def test_growth_legend_laid_out_once_per_draw_matches_matplotlib(monkeypatch):
     legend entries change width, every redraw equals a new chart whose legend is laid out by
     matplotlib alone, and the kept layouts were really used."""
     import course
-    from course import growth
+    from course import growth, plots
 
     china, peers = course.load("pwt_china"), course.load("pwt_peers")
     settings = [dict(start=1978, end=2019), dict(start=2010, end=2019), dict(start=1978, end=1990),
                 dict(start=1978, end=2019, alpha=0.6), dict(start=1970, end=2019, country="USA", pwt=peers),
                 dict(start=1978, end=2019)]
-    real = growth._one_layout_per_draw
+    real = plots.one_layout_per_draw
     layouts = {"asked": 0, "computed": 0}
 
     def tally(box, what):
@@ -117,10 +117,10 @@ def test_growth_legend_laid_out_once_per_draw_matches_matplotlib(monkeypatch):
     for kw in settings:
         kw = dict(kw)
         r = growth.growth_accounting(kw.pop("pwt", china), **kw)
-        monkeypatch.setattr(growth, "_one_layout_per_draw", counting)
+        monkeypatch.setattr(plots, "one_layout_per_draw", counting)
         fig = growth.plot_contributions(r, reuse=reuse)
         a = pixels(fig)
-        monkeypatch.setattr(growth, "_one_layout_per_draw", lambda legend: None)  # matplotlib's own layout
+        monkeypatch.setattr(plots, "one_layout_per_draw", lambda legend: None)  # matplotlib's own layout
         fresh = growth.plot_contributions(r)
         b = pixels(fresh)
         assert fresh is not fig
