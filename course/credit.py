@@ -796,42 +796,85 @@ def _short_buffer(r: Buffer) -> str:
     return _f("Buffer {100 * r.buffer:.1f} per 100 yuan at {r.confidence:.1%} confidence")
 
 
-def render_buffer(r: Buffer):
-    """The simulated portfolio loss (a step outline), the large-portfolio density, expected loss and the quantile."""
-    import html
-
+def _buffer_figure() -> dict:
+    """A new chart for :func:`render_buffer`; its artists are kept for :func:`_show_buffer`."""
     import matplotlib.pyplot as plt
 
     from course import plots
 
+    fig, ax = plt.subplots(figsize=(6.2, 4.0), dpi=72)
+    fig.subplots_adjust(left=0.09, right=0.97, top=0.84, bottom=0.13)
+    blue, orange, black, green = (plots.PALETTE[c] for c in ("blue", "orange", "black", "bluish_green"))
+    parts = {
+        "fig": fig, "ax": ax,
+        "fill": ax.stairs([0.0], [0.0, 1.0], fill=True, color="#BFD8EA"),
+        "outline": ax.stairs([0.0], [0.0, 1.0], color=blue, linewidth=1.0),
+        "curve": ax.plot([], [], color=black, linestyle="-", linewidth=1.6)[0],
+        "expected": ax.axvline(0, color=orange, linestyle="--", linewidth=2),
+        "quantile": ax.axvline(0, color=green, linestyle="-.", linewidth=2),
+        "arrow": ax.annotate("", xy=(0, 0), xytext=(0, 0), arrowprops={"arrowstyle": "<->", "color": "0.2"}),
+        "buffer_label": ax.text(0, 0, _("buffer"), ha="center", va="bottom", fontsize=9),
+        "expected_label": ax.text(0, 0, _(" expected loss"), color=orange, fontsize=8.5, va="top"),
+        "quantile_label": ax.text(0, 0, "", color=green, fontsize=8.5, va="top"),
+        "key": plots.reuse_key(),
+    }
+    ax.locator_params(axis="x", nbins=4)
+    ax.locator_params(axis="y", nbins=3)
+    ax.set_xlabel(_("Loss in a year (% of the portfolio)"))
+    ax.set_ylabel(_("Density"))
+    return parts
+
+
+def _show_buffer(view: dict, r: Buffer) -> None:
+    """Put ``r`` into the chart of ``view``: histogram, curve, lines, arrow, labels, limits and title."""
+    from course import plots
+
+    ax = view["ax"]
     xmax = max(r.quantile, r.sim_quantile, float(np.quantile(r.losses, 0.9995))) * 1.15 + 1e-4
+    step = 100 * r.lgd / r.n_loans if r.lgd > 0 else 100 * xmax / 60   # losses come in steps of LGD / n
+    width = step * max(1, math.ceil((100 * xmax / 60) / step))          # whole steps per bin: no empty bins
+    edges = np.arange(-step / 2, 100 * xmax + width, width)
+    counts, edges = np.histogram(r.losses * 100, bins=edges, density=True)
+    view["fill"].set_data(counts, edges)
+    view["outline"].set_data(counts, edges)
+    curve = view["curve"]
+    if r.rho > 0 and r.lgd > 0:
+        xs = np.linspace(xmax / 200, min(xmax, r.lgd * 0.999), 120)
+        curve.set_data(xs * 100, loss_density(xs, r.pd, r.rho, r.lgd) / 100)
+        curve.set_visible(True)
+    else:  # no curve: it neither shows nor counts for the limits
+        curve.set_data([], [])
+        curve.set_visible(False)
+    view["expected"].set_xdata([100 * r.expected_loss] * 2)
+    view["quantile"].set_xdata([100 * r.quantile] * 2)
+    ax.relim(visible_only=True)   # the y limits autoscaling gives the histogram and the curve
+    ax.autoscale_view()
+    top = ax.get_ylim()[1]
+    view["arrow"].xy = (100 * r.quantile, 0.80 * top)
+    view["arrow"].set_position((100 * r.expected_loss, 0.80 * top))
+    view["buffer_label"].set_position((100 * (r.quantile + r.expected_loss) / 2, 0.82 * top))
+    view["expected_label"].set_position((100 * r.expected_loss, 0.95 * top))
+    view["quantile_label"].set_position((100 * r.quantile, 0.95 * top))
+    view["quantile_label"].set_text(f" {r.confidence:.1%}")
+    ax.set_xlim(-step / 2, 100 * xmax)
+    plots.finding_title(view["fig"], _("MODEL. ") + _short_buffer(r), width=56)
+
+
+def render_buffer(r: Buffer, view: dict | None = None):
+    """The simulated portfolio loss (a step outline), the large-portfolio density, expected loss and the quantile.
+
+    ``view`` (a dict kept by the Explorer) holds the chart of the previous redraw; the next setting is
+    put into it (new histogram, curve, lines, labels, limits, title) instead of building a new figure
+    (``tests/test_redraw_reuse_d.py`` compares the pixels with a new chart's).
+    """
+    import html
+
+    from course import plots
+
     with plots.course_style():
-        fig, ax = plt.subplots(figsize=(6.2, 4.0), dpi=72)
-        fig.subplots_adjust(left=0.09, right=0.97, top=0.84, bottom=0.13)
-        blue, orange, black, green = (plots.PALETTE[c] for c in ("blue", "orange", "black", "bluish_green"))
-        step = 100 * r.lgd / r.n_loans if r.lgd > 0 else 100 * xmax / 60   # losses come in steps of LGD / n
-        width = step * max(1, math.ceil((100 * xmax / 60) / step))          # whole steps per bin: no empty bins
-        edges = np.arange(-step / 2, 100 * xmax + width, width)
-        counts, edges = np.histogram(r.losses * 100, bins=edges, density=True)
-        ax.stairs(counts, edges, fill=True, color="#BFD8EA")
-        ax.stairs(counts, edges, color=blue, linewidth=1.0)
-        if r.rho > 0 and r.lgd > 0:
-            xs = np.linspace(xmax / 200, min(xmax, r.lgd * 0.999), 120)
-            ax.plot(xs * 100, loss_density(xs, r.pd, r.rho, r.lgd) / 100, color=black, linestyle="-", linewidth=1.6)
-        ax.axvline(100 * r.expected_loss, color=orange, linestyle="--", linewidth=2)
-        ax.axvline(100 * r.quantile, color=green, linestyle="-.", linewidth=2)
-        top = ax.get_ylim()[1]
-        ax.annotate("", xy=(100 * r.quantile, 0.80 * top), xytext=(100 * r.expected_loss, 0.80 * top),
-                    arrowprops={"arrowstyle": "<->", "color": "0.2"})
-        ax.text(100 * (r.quantile + r.expected_loss) / 2, 0.82 * top, _("buffer"), ha="center", va="bottom", fontsize=9)
-        ax.text(100 * r.expected_loss, 0.95 * top, _(" expected loss"), color=orange, fontsize=8.5, va="top")
-        ax.text(100 * r.quantile, 0.95 * top, f" {r.confidence:.1%}", color=green, fontsize=8.5, va="top")
-        ax.set_xlim(-step / 2, 100 * xmax)
-        ax.locator_params(axis="x", nbins=4)
-        ax.locator_params(axis="y", nbins=3)
-        ax.set_xlabel(_("Loss in a year (% of the portfolio)"))
-        ax.set_ylabel(_("Density"))
-        plots.finding_title(fig, _("MODEL. ") + _short_buffer(r), width=56)
+        if not plots.kept(view):
+            view = plots.keep(view, _buffer_figure())
+        _show_buffer(view, r)
     text = _f("<p class='course-summary' style='font-size:13px'><b>{html.escape(_buffer_finding(r))}.</b> "
               "Shaded steps: the simulated yearly loss of {r.n_loans} loans (20,000 years, seed 0); black curve: the "
               "formula for a very large portfolio; dashed orange: the expected loss; dash-dot green: the loss not "
@@ -841,7 +884,7 @@ def render_buffer(r: Buffer):
               "{100 * r.sim_quantile:.2f} (simulation, {r.n_loans} loans). Buffer {100 * r.buffer:.2f} per 100 yuan; "
               "at an equity premium of {EQUITY_PREMIUM:.0%} it adds {100 * r.added_rate:.2f} percentage points to the "
               "loan rate.</p>")
-    return [fig, text]
+    return [view["fig"], text]
 
 
 def buffer_alt(r: Buffer) -> str:
@@ -876,5 +919,6 @@ def buffer_explorer():
         "n_loans": w.Dropdown(options=[50, 200, 1000, 5000], value=200, description=_("Loans in the portfolio"),
                               style=st),
     }
-    return Explorer(controls, buffer, render_buffer, alt=buffer_alt, caption=_(BUFFER_CAPTION),
+    view: dict = {}  # the chart drawn last, updated in place by the next redraw
+    return Explorer(controls, buffer, lambda r: render_buffer(r, view), alt=buffer_alt, caption=_(BUFFER_CAPTION),
                     title=_("MODEL: a capital buffer against unexpected loss"))
