@@ -934,7 +934,7 @@ def _evaluation_figure(r: EvaluationResult) -> dict:
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    from course import plots
+    from course import fastdraw, plots
 
     t = r.table
     fig, ax = plt.subplots(figsize=(6.4, 4.6), dpi=72)
@@ -972,6 +972,13 @@ def _evaluation_figure(r: EvaluationResult) -> dict:
                           linestyle="none", label=_f("{_province_name(r.province)}\n(followed)")))
     legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7.5, frameon=False,
                        title=_("NBS region"), title_fontsize=7.5)
+    # the legend changes only with the province followed: it pastes its kept pixels (it stands on the
+    # plain margin), and is laid out once per draw when it does change; the rotated y label is drawn
+    # from course.fastdraw's caches (matplotlib would lay it out glyph by glyph on every redraw)
+    followed = legend.get_texts()[-1]
+    plots.keep_pixels(legend, place=lambda: (followed.get_text(),), keep=4)
+    plots.one_layout_per_draw(legend)
+    fastdraw.cache_rotated(ax.yaxis.label)
     return dict(fig=fig, ax=ax, groups=groups, ring=ring, names=names, legend=legend)
 
 

@@ -91,6 +91,32 @@ def test_talent_evaluation_scatter_updated_in_place_matches_a_new_one(talent_inp
     plt.close("all")
 
 
+def test_talent_evaluation_redraw_path_gives_matplotlibs_own_pixels(talent_inputs, monkeypatch):
+    """The kept scatter pastes its legend while the province followed stays, lays the legend out once
+    per draw and draws the rotated y label from course.fastdraw's caches: the pixels of the scatter
+    drawn by matplotlib alone, with none of that."""
+    from course import fastdraw, plots, talent
+    from redraw_helpers import fast_pixels
+
+    _, ind = talent_inputs
+    view: dict = {}
+    for kw in (dict(), dict(patents=0, basic=5), dict(province="Zhejiang"), dict(method="rank", province="Zhejiang")):
+        r = talent.evaluation_view(ind, **kw)
+        pasted, fallbacks = plots.KEEP_STATS["pasted"], fastdraw.cache_info()["fallbacks"]
+        shown = fast_pixels(figure_of(talent.render_evaluation(r, view)))
+        assert fastdraw.cache_info()["fallbacks"] == fallbacks   # no text left to matplotlib's renderer
+        if kw in (dict(patents=0, basic=5), dict(method="rank", province="Zhejiang")):
+            assert plots.KEEP_STATS["pasted"] > pasted           # the same province: the legend was pasted
+        with monkeypatch.context() as m:
+            m.setattr(plots, "keep_pixels", lambda *args, **kwargs: None)
+            m.setattr(plots, "one_layout_per_draw", lambda legend: None)
+            m.setattr(fastdraw, "cache_rotated", lambda text: None)
+            plain = figure_of(talent.render_evaluation(r, None))
+        assert np.array_equal(shown, pixels(plain)), kw
+        plt.close(plain)
+    plt.close("all")
+
+
 def test_talent_widgets_make_a_new_figure_after_a_language_switch(talent_inputs):
     from course import talent
 
