@@ -719,9 +719,12 @@ def _keep_tile_pixels(ax: Axes, rect: Rectangle, texts: list) -> None:
         shape = (_text_shape(text), renderer.dpi)
         inside = fits.get(shape)
         if inside is None:
-            (a0, b0), (a1, b1) = _text_extent(text, renderer).get_points()
+            own = _text_extent(text, renderer)
+            (a0, b0), (a1, b1) = own.get_points()
             (c0, d0), (c1, d1) = tile.get_points()
             inside = fits[shape] = a0 >= c0 - 1 and b0 >= d0 - 1 and a1 <= c1 + 1 and b1 <= d1 + 1
+            if not inside:
+                return own
         return tile if inside else _text_extent(text, renderer)
 
     for text in texts:
@@ -1229,16 +1232,13 @@ def keep_pixels(artist, place: Callable[[], tuple | None] | None = None, keep: i
                     return None
             KEEP_STATS["drawn"] += 1
             return draw(renderer)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        def measure_and_draw():
             box = extent(renderer) if extent else artist.get_window_extent(renderer)  # lays text out
             under = region(renderer, box)
-            before = plain(under) if beneath == "plain" else under.copy()
-            result = draw(renderer)
-        missing = False
-        for w in caught:  # passed on, as if they had not been caught
-            missing = missing or "missing from font" in str(w.message)
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+            return box, (plain(under) if beneath == "plain" else under.copy()), draw(renderer)
+
+        # the warnings are passed on; a missing glyph's means the pixels are not kept
+        (box, before, result), missing = fastdraw._computed(measure_and_draw)
         if before is not None and not missing:
             if len(kept) >= keep:
                 kept.clear()
@@ -1261,7 +1261,7 @@ def keep_pixels(artist, place: Callable[[], tuple | None] | None = None, keep: i
 
 
 def figure_bundle(fig: Figure, alt: str, caption: str | None = None, *, fast: bool = False,
-                  cached_text: bool | None = None) -> dict[str, str]:
+                  cached_text: bool = False) -> dict[str, str]:
     """The rich-output bundle of a figure: PNG, an HTML ``<figure>`` with alt text, and plain text.
 
     ``fast`` (interactive redraws) draws with :mod:`course.fastdraw` (text sizes, layouts and glyphs
