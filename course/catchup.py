@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from course.i18n import N_, _, _f, gettext
+from course.i18n import N_, _, _f, get_language, gettext
 from course.measures import cagr
 from course.edgecase import EdgeCase
 
@@ -529,9 +529,10 @@ def render(result: CatchupResult, figsize=(6.4, 3.8), dpi=80, reuse: dict | None
     """History (solid) and projections (dashed) of China and the selected peers, with crossings.
 
     Returns a matplotlib Figure (not attached to pyplot) whose title states the finding. ``reuse`` (a
-    dict kept by the Explorer) holds the previous redraw's figure: while the same economies are shown,
-    its lines, crossings, labels and title are updated in place (the same pixels as a new figure, for
-    less work); another selection of economies, another language or size gets a new figure.
+    dict kept by the Explorer) holds the previous redraw's figure: its lines, crossings, labels and
+    title are updated in place (the same pixels as a new figure, for less work), and the lines of
+    economies shown before are kept hidden for when they are chosen again; another language or size
+    gets a new figure.
     """
     from course.plots import course_style
 
@@ -542,14 +543,8 @@ def render(result: CatchupResult, figsize=(6.4, 3.8), dpi=80, reuse: dict | None
             state = _catchup_figure(result, figsize, dpi)
             if reuse is not None:
                 reuse.update(key=key, state=state)
-        elif state["economies"] == tuple(result.history.columns):
+        else:  # the same economies or others: the kept artists get the new data (_catchup_lines)
             _update_catchup(state, result)
-        else:  # other economies: the same axes, new lines and marks
-            for artist in state["lines"] + state["marks"]:
-                artist.remove()
-            _catchup_lines(state, result)
-            _catchup_marks(state)
-            _place_marks(state, result)
     return state["fig"]
 
 
@@ -592,50 +587,66 @@ def _catchup_figure(result: CatchupResult, figsize, dpi) -> dict:
     # fixed margins instead of tight_layout(), which would cost about half of a redraw; set before the
     # end labels are placed, which are kept apart in display units
     fig.subplots_adjust(left=0.09, right=0.80, bottom=0.13, top=0.85)
-    state = dict(fig=fig, ax=ax)
+    divider = ax.axvline(0, color="0.55", lw=0.9, ls=":", zorder=_Z_DIVIDER)
+    state = dict(fig=fig, ax=ax, divider=divider, pool={}, stars=[], notes=[])
     _catchup_lines(state, result)
-    _catchup_marks(state)
     _place_marks(state, result)
     return state
 
 
+#: Drawing order (matplotlib draws an axes' artists by zorder, ties in the order they were added).
+#: The lines and labels of every economy shown so far are kept in a pool and only the selected ones
+#: are visible, so the order cannot come from the order they were added in: each artist's zorder
+#: puts it where a new figure of the selection would draw it. Lines 2 + a little (selection order,
+#: observed before projected), the divider after them, spines at 2.5, then the crossing notes and the
+#: end labels below 3 (the title, also at 3, is drawn after the axes' other artists), stars at 5.
+_Z_LINE, _Z_DIVIDER, _Z_NOTE, _Z_END, _Z_STAR = 2.0, 2.1, 2.9, 2.95, 5.0
+_Z_STEP = 1e-4
+
+
 def _catchup_lines(state: dict, result: CatchupResult) -> None:
-    """The observed (solid) and projected (dashed) line of each economy, and the divider between them."""
+    """The observed (solid) and projected (dashed) line of each economy, its end label, and the divider.
+
+    An economy's line pair and label are made the first time it is shown and kept (``state["pool"]``),
+    hidden while it is not selected: choosing other economies changes data and visibility, not the
+    artists (a new artist costs more to draw the first time than a kept one to draw again).
+    """
     ax = state["ax"]
+    pool = state["pool"]
     last_hist = int(result.history.index.max())
-    hist_lines, proj_lines = [], []
+    hist_lines, proj_lines, ends, shown = [], [], [], set()
     for i, name in enumerate(result.history.columns):
         colour, marker = economy_style(name, i)
         lw = 2.6 if name == result.china else 1.5
-        hist = result.history[name].dropna()
-        hist_lines += ax.plot(hist.index, hist.values, color=colour, lw=lw, ls="-", marker=marker, markevery=5, ms=5)
-        proj = result.projections[name]
-        # the label is drawn at the end of the dashed line (direct labels instead of a legend)
-        proj_lines += ax.plot(proj.index, proj.values, color=colour, lw=lw * 0.8, ls="--", marker=marker,
-                              ms=5, markevery=[len(proj) - 1],
-                              label=_f("{short_name(name)} {result.growth[name]:+.2%}/yr"))
-    divider = ax.axvline(last_hist + 0.5, color="0.55", lw=0.9, ls=":")
+        key = (name, colour, marker, lw)
+        if key not in pool:
+            hist, = ax.plot([], [], color=colour, lw=lw, ls="-", marker=marker, markevery=5, ms=5)
+            # the label is drawn at the end of the dashed line (direct labels instead of a legend)
+            proj, = ax.plot([], [], color=colour, lw=lw * 0.8, ls="--", marker=marker, ms=5, markevery=[0])
+            end = ax.annotate("", (0, 0), xytext=(0, 0), textcoords="offset points", va="center", ha="left",
+                              fontsize=7.5, annotation_clip=False)
+            pool[key] = (hist, proj, end)
+        hist, proj, end = pool[key]
+        observed = result.history[name].dropna()
+        hist.set_data(observed.index, observed.values)
+        projected = result.projections[name]
+        proj.set_data(projected.index, projected.values)
+        proj.set_markevery([len(projected) - 1])
+        proj.set_label(_f("{short_name(name)} {result.growth[name]:+.2%}/yr"))
+        hist.set_zorder(_Z_LINE + 2 * i * _Z_STEP)
+        proj.set_zorder(_Z_LINE + (2 * i + 1) * _Z_STEP)
+        end.set_zorder(_Z_END + i * _Z_STEP)
+        hist_lines.append(hist)
+        proj_lines.append(proj)
+        ends.append(end)
+        shown.add(key)
+    for key, artists in pool.items():
+        for artist in artists:
+            artist.set_visible(key in shown)
+    state["divider"].set_xdata([last_hist + 0.5, last_hist + 0.5])
     ax.set_xlabel(_f("Year (solid: observed to {last_hist}; dashed: constant growth)"), fontsize=9)
     state.update(economies=tuple(result.history.columns), hist_lines=hist_lines, proj_lines=proj_lines,
-                 divider=divider, lines=[*hist_lines, *proj_lines, divider])
-
-
-def _catchup_marks(state: dict) -> None:
-    """The artists that mark crossings and label the lines' ends, made once per set of economies.
-
-    One star and one note per peer (hidden while that peer is not passed) and one label per dashed
-    line; :func:`_place_marks` gives them each redraw's places and words. Made in the same order for
-    a new figure and for a kept one, so both draw them in the same order (the same pixels).
-    """
-    ax = state["ax"]
-    stars, notes = [], []
-    for _peer in state["economies"][1:] or state["economies"]:
-        stars += ax.plot([], [], marker="*", ms=13, color="black", ls="none", zorder=5, visible=False)
-        notes.append(ax.annotate("", (0, 0), xytext=(0, 0), textcoords="offset points", ha="left",
-                                 fontsize=8, visible=False))
-    ends = [ax.annotate("", (0, 0), xytext=(0, 0), textcoords="offset points", va="center", ha="left",
-                        fontsize=7.5, annotation_clip=False) for _ln in state["proj_lines"]]
-    state.update(stars=stars, notes=notes, ends=ends, marks=[*stars, *notes, *ends])
+                 ends=ends)
 
 
 def _whole_pixel_offset(ax, xy, offset_pt):
@@ -663,11 +674,12 @@ def _place_marks(state: dict, result: CatchupResult) -> None:
                         if status != STATUS_AHEAD and not pd.isna(year) and year <= result.until),
                        key=lambda item: item[1])
     stars, notes = state["stars"], state["notes"]
-    while len(stars) < len(crossings):  # more crossings than peers cannot happen; kept safe anyway
-        stars += ax.plot([], [], marker="*", ms=13, color="black", ls="none", zorder=5, visible=False)
+    while len(stars) < len(crossings):  # one star and one note per crossing, kept (hidden) for later ones
+        k = len(stars)
+        stars += ax.plot([], [], marker="*", ms=13, color="black", ls="none", zorder=_Z_STAR + k * _Z_STEP,
+                         visible=False)
         notes.append(ax.annotate("", (0, 0), xytext=(0, 0), textcoords="offset points", ha="left",
-                                 fontsize=8, visible=False))
-        state["marks"] += [stars[-1], notes[-1]]
+                                 fontsize=8, visible=False, zorder=_Z_NOTE + k * _Z_STEP))
     for k, star in enumerate(stars):
         shown = k < len(crossings)
         star.set_visible(shown)
@@ -723,21 +735,10 @@ def _place_marks(state: dict, result: CatchupResult) -> None:
 
 
 def _update_catchup(state: dict, result: CatchupResult) -> None:
-    """Give the kept figure of :func:`_catchup_figure` (same economies) the lines, crossings, labels and
-    title of ``result``: what :func:`_catchup_figure` would have drawn (``tests/test_redraw_reuse_c.py``,
-    ``tests/test_redraw_reuse_f.py``)."""
-    ax = state["ax"]
-    last_hist = int(result.history.index.max())
-    for ln, name in zip(state["hist_lines"], result.history.columns):
-        hist = result.history[name].dropna()
-        ln.set_data(hist.index, hist.values)
-    for ln, name in zip(state["proj_lines"], result.history.columns):
-        proj = result.projections[name]
-        ln.set_data(proj.index, proj.values)
-        ln.set_markevery([len(proj) - 1])
-        ln.set_label(_f("{short_name(name)} {result.growth[name]:+.2%}/yr"))
-    state["divider"].set_xdata([last_hist + 0.5, last_hist + 0.5])
-    ax.set_xlabel(_f("Year (solid: observed to {last_hist}; dashed: constant growth)"), fontsize=9)
+    """Give the kept figure of :func:`_catchup_figure` the lines, crossings, labels and title of
+    ``result`` (any economies): what :func:`_catchup_figure` would have drawn
+    (``tests/test_redraw_reuse_c.py``, ``tests/test_redraw_reuse_f.py``)."""
+    _catchup_lines(state, result)
     _place_marks(state, result)
 
 
@@ -798,9 +799,18 @@ def explorer(levels: pd.DataFrame, countries=("United States", "South Korea", "J
                              continuous_update=False),
     }
 
+    results: dict = {}  # each setting's projection, computed once (~10 ms with every economy)
+
     def compute(countries, period, china_growth, peers_follow_trend, peer_growth, until):
-        return explore(levels, countries=countries, period=period, china_growth=china_growth,
-                       peer_growth=peer_growth, peers_follow_trend=peers_follow_trend, until=until, china=china)
+        # the notes and the title are in the student's language
+        key = (tuple(countries), tuple(period), china_growth, peers_follow_trend, peer_growth, until, get_language())
+        if key not in results:
+            if len(results) >= 256:
+                results.clear()
+            results[key] = explore(levels, countries=countries, period=period, china_growth=china_growth,
+                                   peer_growth=peer_growth, peers_follow_trend=peers_follow_trend, until=until,
+                                   china=china)
+        return results[key]
 
     holder = {}
 

@@ -309,6 +309,34 @@ def test_widget_default_view_is_each_economys_2011_2021_trend(ex, rd):
     assert "<img" in ex.html and "alt=" in ex.html
 
 
+def test_widget_computes_each_setting_once_per_language(rd, monkeypatch):
+    from course import i18n
+
+    calls = []
+    explore = catchup.explore
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs["period"])
+        return explore(*args, **kwargs)
+
+    monkeypatch.setattr(catchup, "explore", counted)
+    ex = catchup.explorer(rd)
+    for period in ((2001, 2011), (2011, 2021), (2001, 2011), (2011, 2021)):
+        ex.controls["period"].value = period
+    assert len(calls) == 2                       # the default (2011-2021) and 2001-2011, once each
+    shown = ex.output.value
+    i18n.set_language("zh")
+    try:
+        ex.controls["period"].value = (2001, 2011)   # the notes and title in the new language
+        assert len(calls) == 3
+        assert ex.output.value != shown
+    finally:
+        i18n.set_language("en")
+    ex.controls["period"].value = (2011, 2021)       # back in English: known
+    assert len(calls) == 3
+    assert ex.output.value == shown
+
+
 def test_widget_period_resets_the_sliders_to_the_new_trends_and_redraws_once(ex, rd):
     before = ex.redraws
     ex.controls["period"].value = (2001, 2011)

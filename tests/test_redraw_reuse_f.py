@@ -173,6 +173,34 @@ def test_catchup_crossings_and_end_labels_updated_in_place_match_new_ones(levels
     assert all(f is shown[0] for f in shown[:5]), "the figure was not reused"
 
 
+def test_catchup_other_economies_reuse_kept_lines_drawn_in_a_new_figures_order(levels):
+    """Economies chosen before keep their (hidden) lines and labels: another selection shows them
+    again instead of making new artists, and the drawing order is a new figure's even when the pool
+    holds them in another order (two economies first, then all, whose lines cross them)."""
+    from matplotlib.lines import Line2D
+
+    from course import catchup
+
+    every = tuple(c for c in levels.columns if c != "China")
+    selections = [("Japan", "India"), every, ("United States", "Japan"), ("India", "Japan"), every,
+                  ("South Korea",)]
+    reuse: dict = {}
+    counts = []
+    for countries in selections:
+        r = catchup.explore(levels, countries=countries, period=(2001, 2011))
+        fig = _catchup_fig(r, reuse)
+        fresh = _catchup_fig(r, None)
+        assert np.array_equal(stock_pixels(fig), stock_pixels(fresh)), countries
+        assert np.array_equal(fast_pixels(fig), stock_pixels(fresh)), countries
+        plt.close(fresh)
+        ax = fig.axes[0]
+        shown = [a for a in ax.get_children() if isinstance(a, Line2D) and a.get_visible() and len(a.get_xdata())]
+        assert len(shown) == 2 * (len(r.history.columns)) + 1 + sum(   # two lines an economy, the divider,
+            1 for a in reuse["state"]["stars"] if a.get_visible())   # the stars
+        counts.append(sum(isinstance(a, Line2D) for a in ax.get_children()))
+    assert counts[2:5] == [counts[1]] * 3        # every economy had its lines: nothing new was made
+
+
 def test_catchup_end_labels_sit_on_whole_pixels_keep_their_gap_and_colour(levels):
     from matplotlib.colors import to_rgb
 
