@@ -969,8 +969,13 @@ def _figure_texts(fig: Figure, ticks: bool) -> Iterable[str]:
     for ax in fig.axes:
         if ticks:
             if ax.axison:
+                # the labels of the ticks the draw made (asking the axis for its tick labels would
+                # run its locator and formatter again, about 5 % of a redraw); ticks kept from an
+                # earlier draw of this figure are read too, which can only find more
                 for axis in (ax.xaxis, ax.yaxis):
-                    yield from (t.get_text() for t in axis.get_majorticklabels())
+                    for tick in (*axis.majorTicks, *axis.minorTicks):
+                        yield tick.label1.get_text()
+                        yield tick.label2.get_text()
             continue
         yield from (t.get_text() for t in ax.texts)
         yield from (ax.get_title(loc=loc) for loc in ("left", "center", "right"))

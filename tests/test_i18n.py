@@ -144,6 +144,28 @@ def test_a_chinese_figure_renders_and_an_english_one_refuses_chinese():
     plt.close(fig)
 
 
+@pytest.mark.parametrize("fast", [False, True])
+@pytest.mark.parametrize("where", ["major", "minor"])
+def test_an_english_figure_refuses_chinese_tick_labels(fast, where):
+    """Tick labels exist only once the figure is drawn: they are checked after the draw, also on a
+    kept figure whose ticks an earlier draw made."""
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
+    i18n.set_language("en")
+    fig, ax = plt.subplots()
+    ax.plot([0, 1, 2], [0, -1, 1])
+    plots.finding_title(ax, "A title")
+    assert plots.figure_bundle(fig, alt="A line.", fast=fast)["image/png"]    # English ticks: fine
+    if where == "major":
+        ax.set_xticks([0, 1, 2], ["east", "中部", "west"])
+    else:
+        ax.xaxis.set_minor_locator(FixedLocator([0.3]))
+        ax.xaxis.set_minor_formatter(FixedFormatter(["中部"]))
+    with pytest.raises(ValueError, match="English only.*中部"):
+        plots.figure_bundle(fig, alt="A line.", fast=fast)
+    plt.close(fig)
+
+
 def test_a_glyph_no_font_has_fails_the_figure():
     i18n.set_language("zh")
     fig, ax = plt.subplots()
