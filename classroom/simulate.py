@@ -14,7 +14,9 @@ What it does, in order (each phase is timed):
 3. the instructor releases problem set 1 (``classroom.py release``: grade.py generate + nbgrader);
 4. every student, through the proxy with a token of their own: fetches the problem set, writes
    answers decided in advance (right, wrong, blank, broken, over time), runs every cell in their own
-   kernel over the websocket, saves and submits; one student submits twice;
+   kernel over the websocket, saves and submits; one student submits twice. A request whose
+   connection drops before an answer (a reset on a busy server) is sent once more, as a student
+   clicks again, and listed in the report; a second drop is a client error;
 5. from inside students' kernels: tries to read another student's home, submission and server
    token, the instructor's source and gradebook, the hub database; submits under another
    student's id; plants a symlink submission (all must fail or be refused);
@@ -186,24 +188,40 @@ class Hub:
 class StudentClient:
     """One student, talking to their own server through the proxy with their own token only."""
 
-    def __init__(self, base: str, name: str, token: str):
+    def __init__(self, base: str, name: str, token: str, retries: list | None = None):
         self.base, self.name, self.token = base.rstrip("/"), name, token
         self.s = requests.Session()
         self.s.headers["Authorization"] = f"token {token}"
+        self.retries = [] if retries is None else retries  # what was sent twice, for the report
 
     def url(self, path: str, user: str | None = None) -> str:
         return f"{self.base}/user/{user or self.name}{path}"
 
+    def request(self, method: str, url: str, **kw):
+        """Send a request; if the connection drops before an answer comes (a reset on a busy
+        server), send it once more after a second, as a student clicks again, and note it."""
+        try:
+            return self.s.request(method, url, **kw)
+        except requests.ConnectionError as exc:
+            self.retries.append(f"{self.name}: {method} {url.split('/user/', 1)[-1]}: "
+                                f"{type(exc).__name__}: {str(exc)[:120]}")
+            time.sleep(1.0)
+            return self.s.request(method, url, **kw)
+
     def get(self, path, user=None, **kw):
-        return self.s.get(self.url(path, user), timeout=120, **kw)
+        return self.request("GET", self.url(path, user), timeout=120, **kw)
 
     def post(self, path, **kw):
-        return self.s.post(self.url(path), timeout=300, **kw)
+        return self.request("POST", self.url(path), timeout=300, **kw)
 
     def nbgrader(self, action: str) -> dict:
+        sent = len(self.retries)
         r = self.post(f"/assignments/{action}", data={"course_id": COURSE_ID, "assignment_id": ASSIGNMENT})
         r.raise_for_status()
         out = r.json()
+        if (not out.get("success") and action == "fetch" and len(self.retries) > sent
+                and "already have a copy" in str(out)):
+            return out  # the first fetch arrived before its connection dropped
         if not out.get("success"):
             raise RuntimeError(f"{self.name}: nbgrader {action} failed: {str(out)[:400]}")
         return out
@@ -605,10 +623,11 @@ def run(n_students: int, threads: int, seed: int, keep: bool = False) -> dict:
             r.raise_for_status()
             tokens[s] = r.json()["token"]
         step_times: dict[str, list[float]] = {"fetch": [], "run": [], "submit": []}
+        client_retries: list[str] = []  # requests a student sent twice after a dropped connection
         access: dict[str, tuple[int, int]] = {}
 
         def one_student(i: int, s: str) -> dict:
-            c = StudentClient(base, s, tokens[s])
+            c = StudentClient(base, s, tokens[s], client_retries)
             other = students[(i + 1) % len(students)]
             own = c.get("/api/status").status_code
             foreign = c.get("/api/status", user=other, allow_redirects=False).status_code
@@ -627,8 +646,8 @@ def run(n_students: int, threads: int, seed: int, keep: bool = False) -> dict:
             kernel = c.start_kernel()
             code = [cell for cell in nb.cells if cell.cell_type == "code"]
             res = c.run_cells(kernel, code)
-            c.s.delete(c.url(f"/api/kernels/{kernel}"), timeout=60)
-            r = c.s.put(c.url(path), json={"type": "notebook", "format": "json", "content": nb}, timeout=120)
+            c.request("DELETE", c.url(f"/api/kernels/{kernel}"), timeout=60)
+            r = c.request("PUT", c.url(path), json={"type": "notebook", "format": "json", "content": nb}, timeout=120)
             r.raise_for_status()
             tc = time.perf_counter()
             c.nbgrader("submit")
@@ -799,7 +818,8 @@ def run(n_students: int, threads: int, seed: int, keep: bool = False) -> dict:
         total_cpu = sampler.cpu_by_student()
         summary.update({
             "submissions_arrived": len(arrived), "lost": len(lost), "misscored": len(misscored),
-            "client_errors": len(client_errors), "refused": refused, "isolation": probe,
+            "client_errors": len(client_errors), "client_retries": client_retries,
+            "refused": refused, "isolation": probe,
             "autograde_failures_first_run": autograde_failures,
             "access_checks": {"own_200": sum(1 for v in access.values() if v[0] == 200),
                               "other_403": sum(1 for v in access.values() if v[1] == 403)},
@@ -966,6 +986,10 @@ def print_report(s: dict) -> None:
     print(f"submissions arrived: {s['submissions_arrived']}/{s['students']}, lost: {s['lost']}, "
           f"mis-scored: {s['misscored']}, client errors: {s['client_errors']}, autograde kernel failures "
           f"retried: {len(s['autograde_failures_first_run'])}")
+    retried = s.get("client_retries", [])
+    print(f"student requests sent again after a dropped connection: {len(retried)}")
+    for r in retried:
+        print(f"  {r}")
     ac = s["access_checks"]
     print(f"own server with own token: {ac['own_200']}/{s['students']} 200; another student's server: "
           f"{ac['other_403']}/{s['students']} 403")

@@ -111,6 +111,64 @@ def test_plan_scores_by_hand():
     assert "overtime" in plan["s3"]["kinds"].values() and plan["s4"]["resubmit"]
 
 
+def _flaky_server(drops: int):
+    """A loopback HTTP server that drops the first ``drops`` connections unanswered (a reset), then
+    answers every request with the JSON ``{"success": true}``; returns (url, requests seen, stop)."""
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    seen: list[str] = []
+
+    def serve():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                data = conn.recv(65536).decode("latin-1")
+                seen.append(data.split("\r\n", 1)[0])
+                if len(seen) <= drops:
+                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                    continue  # closed with a reset, no answer
+                body = b'{"success": true}'
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                             b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}", seen, listener.close
+
+
+def test_a_student_request_whose_connection_drops_is_sent_once_more_and_reported():
+    url, seen, stop = _flaky_server(drops=1)
+    try:
+        retries: list[str] = []
+        c = simulate.StudentClient(url, "s007", "token", retries)
+        assert c.nbgrader("submit") == {"success": True}
+        assert [line.split(" ")[0] for line in seen] == ["POST", "POST"]      # sent twice
+        assert len(retries) == 1 and retries[0].startswith("s007: POST s007/assignments/submit")
+        assert c.get("/api/status").status_code == 200                      # the next one: once
+        assert len(seen) == 3 and len(retries) == 1
+    finally:
+        stop()
+
+
+def test_a_connection_that_drops_twice_is_a_client_error():
+    import requests
+
+    url, seen, stop = _flaky_server(drops=2)
+    try:
+        retries: list[str] = []
+        with pytest.raises(requests.ConnectionError):
+            simulate.StudentClient(url, "s008", "token", retries).get("/api/status")
+        assert len(seen) == 2 and len(retries) == 1
+    finally:
+        stop()
+
+
 def test_dummy_authenticator_is_refused_off_loopback(tmp_path):
     """The hub refuses to start with the dummy authenticator on a non-loopback address."""
     _need_proxy()
