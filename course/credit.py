@@ -803,7 +803,7 @@ def _buffer_figure() -> dict:
     from course import plots
 
     fig, ax = plt.subplots(figsize=(6.2, 4.0), dpi=72)
-    fig.subplots_adjust(left=0.09, right=0.97, top=0.84, bottom=0.13)
+    fig.subplots_adjust(left=0.11, right=0.97, top=0.84, bottom=0.13)
     blue, orange, black, green = (plots.PALETTE[c] for c in ("blue", "orange", "black", "bluish_green"))
     parts = {
         "fig": fig, "ax": ax,

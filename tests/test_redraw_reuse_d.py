@@ -145,7 +145,7 @@ def test_buffer_chart_matches_the_chart_drawn_from_scratch():
         xmax = max(r.quantile, r.sim_quantile, float(np.quantile(r.losses, 0.9995))) * 1.15 + 1e-4
         with plots.course_style():
             fig, ax = plt.subplots(figsize=(6.2, 4.0), dpi=72)
-            fig.subplots_adjust(left=0.09, right=0.97, top=0.84, bottom=0.13)
+            fig.subplots_adjust(left=0.11, right=0.97, top=0.84, bottom=0.13)
             step = 100 * r.lgd / r.n_loans if r.lgd > 0 else 100 * xmax / 60
             width = step * max(1, math.ceil((100 * xmax / 60) / step))
             counts, edges = np.histogram(r.losses * 100, bins=np.arange(-step / 2, 100 * xmax + width, width),
