@@ -9,8 +9,12 @@ CPU time. It prints the median and 95th percentile beside the budgets. It prints
 Machines differ by 2-3x on this work, so each kernel also times a *bare figure*: a one-line
 640x480 matplotlib figure saved as PNG (the same work any plotting library does, nothing of the
 course), 25 times before the widgets are driven (after 5 untimed ones: the first after a lesson are
-slower) and 25 times after (a machine's speed drifts during a run). Every redraw is also printed as
-a ratio to the median of those 50 in the same kernel.
+slower) and 25 times after; that median is printed on each lesson's line. A machine's speed drifts
+by a third or more within seconds, so in the idle runs the bare figure is also timed once right after
+each full redraw of a widget, and each widget's redraws are printed as ratios to the median of the
+bare figures timed between them (``bare ms`` in its row): the same moments, the same machine.
+With two kernels at once the ratios are to the lesson's idle bare figure (before and after), as the
+budget says.
 Budgets (issue 14): median <= 1.0x and p95 <= 1.5x the bare figure, idle; p95 <= 3x the idle bare
 figure with two kernels redrawing at the same time (``--concurrent``: lessons run in pairs, both
 start driving their widgets together).
@@ -68,6 +72,8 @@ def _bare(n=25, warm=5):
             wall.append(1000 * (time.perf_counter() - t0)); cpu.append(1000 * (time.process_time() - c0))
     return wall, cpu
 
+INTERLEAVE = INTERLEAVE_FLAG
+
 def _yardstick(runs):
     wall = [t for w, _c in runs for t in w]
     cpu = [t for _w, c in runs for t in c]
@@ -94,6 +100,7 @@ def _probe(n_changes, start_flag, ready_flag):
         if not plan:
             continue
         times, cpus, notes, k = [], [], 0, 0
+        bare_wall, bare_cpu = [], []   # one bare figure right after each full redraw (idle runs)
         while len(times) < n_changes and k < 20 * n_changes:
             name, value = plan[k % len(plan)]
             k += 1
@@ -107,13 +114,19 @@ def _probe(n_changes, start_flag, ready_flag):
             if ex.message is None and ex.error is None:
                 times.append(elapsed)   # a full redraw: the figure or table changed
                 cpus.append(cpu)
+                if INTERLEAVE:
+                    w_, c_ = _bare(n=1, warm=0)
+                    bare_wall += w_
+                    bare_cpu += c_
             else:
                 notes += 1              # an edge setting: a note was shown instead (fast)
         if not times:
             continue
         report.append({"title": ex.title or type(ex).__name__, "n": len(times), "notes": notes,
                        "median_ms": statistics.median(times), "p95_ms": _pct(times, 0.95),
-                       "cpu_ms": statistics.median(cpus), "errors": int(ex.error is not None)})
+                       "cpu_ms": statistics.median(cpus), "errors": int(ex.error is not None),
+                       "bare_ms": statistics.median(bare_wall) if bare_wall else None,
+                       "bare_cpu_ms": statistics.median(bare_cpu) if bare_cpu else None})
     # the bare figure again after the widgets (their garbage collected first), so that a machine
     # that speeds up or slows down during the run moves the yardstick too: the median of both
     gc.collect()
@@ -134,7 +147,7 @@ def bench_lesson(path: Path, changes: int, start_flag: str = "", ready_flag: str
                 client.execute_cell(cell, index)
         run_s = time.perf_counter() - start
         code = (_PROBE.replace("N_CHANGES", str(changes)).replace("START_FLAG", repr(start_flag))
-                .replace("READY_FLAG", repr(ready_flag)))
+                .replace("READY_FLAG", repr(ready_flag)).replace("INTERLEAVE_FLAG", repr(not ready_flag)))
         probe = nbformat.v4.new_code_cell(code)
         nb.cells.append(probe)
         client.execute_cell(probe, len(nb.cells) - 1)
@@ -166,6 +179,9 @@ def bench_pair(a: Path, b: Path, changes: int) -> list[dict]:
 
 
 def _row(w: dict, bare_ms: float, busy: bool, bare_cpu: float = float("nan")) -> str:
+    if not busy and w.get("bare_ms"):
+        # idle: the bare figures timed between this widget's redraws, at the same moments
+        bare_ms, bare_cpu = w["bare_ms"], w.get("bare_cpu_ms") or bare_cpu
     r_med, r_p95 = w["median_ms"] / bare_ms, w["p95_ms"] / bare_ms
     if w["errors"]:
         verdict = "ERROR during redraw"
@@ -178,11 +194,11 @@ def _row(w: dict, bare_ms: float, busy: bool, bare_cpu: float = float("nan")) ->
         if w["p95_ms"] >= REDRAW_BUDGET_MS:
             verdict += f" (p95 >= {REDRAW_BUDGET_MS:.0f} ms here)"
     return (f"{w['title'][:34]:34} {w['n']:4d} {w['median_ms']:8.1f} {w['p95_ms']:8.1f} {w['cpu_ms']:7.1f}"
-            f"   {r_med:5.2f}x {r_p95:5.2f}x {w['cpu_ms'] / bare_cpu:5.2f}x  {verdict}")
+            f" {bare_ms:7.1f}   {r_med:5.2f}x {r_p95:5.2f}x {w['cpu_ms'] / bare_cpu:5.2f}x  {verdict}")
 
 
-HEADER = (f"{'widget':34} {'n':>4} {'med ms':>8} {'p95 ms':>8} {'cpu ms':>7}   {'med/bare':>6} {'p95/bare':>6} "
-          f"{'cpu/bare':>6}  verdict")
+HEADER = (f"{'widget':34} {'n':>4} {'med ms':>8} {'p95 ms':>8} {'cpu ms':>7} {'bare ms':>7}   {'med/bare':>6} "
+          f"{'p95/bare':>6} {'cpu/bare':>6}  verdict")
 
 
 def bench_grading(n: int = 50) -> str:
