@@ -27,6 +27,8 @@ its artist opts in with :func:`cache_rotated` (then its glyphs are cached by rot
 Two opt-ins per text artist: :func:`cache_rotated` (rotated glyphs cached by rotation too) and
 :func:`cache_layout` (the text's line layout reused while its words, font, size, alignment, rotation
 and dpi are unchanged); both give matplotlib's own pixels (``tests/test_redraw_reuse_f.py``).
+While :func:`figure_png` draws, every other text (tick labels too, which their axis makes anew, so
+they cannot opt in one by one) shares those layouts by the same key (``tests/test_fastdraw.py``).
 
 :func:`figure_png` draws a figure with this renderer and encodes it as a PNG;
 ``course.plots.figure_bundle(fig, alt, fast=True)`` (every Explorer redraw) uses it. An Explorer's
@@ -69,7 +71,7 @@ _LAYOUTS: dict = {}
 _GLYPHS: dict = {}
 _FONTS: dict = {}
 _STATS = {"glyph_hits": 0, "glyph_misses": 0, "layout_hits": 0, "layout_misses": 0,
-          "metric_hits": 0, "metric_misses": 0, "fallbacks": 0}
+          "metric_hits": 0, "metric_misses": 0, "fallbacks": 0, "text_layout_hits": 0, "text_layout_misses": 0}
 _IDENTITY = np.array([[0x10000, 0], [0, 0x10000]])
 _RC_FONT_KEYS = ("font.family", "font.serif", "font.sans-serif", "font.cursive", "font.fantasy",
                  "font.monospace")
@@ -300,6 +302,19 @@ def _layout_key(text, renderer):
             renderer.dpi, get_hinting_flag(), rc["text.hinting_factor"], rc["text.kerning_factor"])
 
 
+def _text_layout(key, compute):
+    """The layout kept under ``key``, or ``compute()``'s, kept with the missing-glyph warnings it gave
+    (repeated on every hit, as the size and glyph caches do: see :func:`_computed`)."""
+    found = _TEXT_LAYOUTS.get(key)
+    if found is None:
+        _STATS["text_layout_misses"] += 1
+        found = _store(_TEXT_LAYOUTS, key, _computed(compute))
+    else:
+        _STATS["text_layout_hits"] += 1
+        _repeat(found[1])
+    return found[0]
+
+
 def cache_layout(text) -> None:
     """Let ``text`` reuse its layout (line sizes, offsets, box) while what it depends on is unchanged.
 
@@ -316,12 +331,27 @@ def cache_layout(text) -> None:
         key = _layout_key(text, renderer)
         if key is None:
             return compute(renderer)
-        found = _TEXT_LAYOUTS.get(key)
-        if found is None:
-            found = _store(_TEXT_LAYOUTS, key, compute(renderer))
-        return found
+        return _text_layout(key, lambda: compute(renderer))
 
     text._get_layout = layout
+
+
+def _shared_layout(original):
+    """``Text._get_layout`` for every text while :func:`figure_png` draws: the layout of a text whose
+    words, font, size, alignment, rotation and dpi were laid out before (by any text) is reused, as
+    :func:`cache_layout` does for one text (tick labels are made anew by their axis, so they cannot
+    opt in one by one)."""
+
+    def layout(text, renderer):
+        if not isinstance(renderer, FastRendererAgg):
+            return original(text, renderer)
+        key = _layout_key(text, renderer)
+        if key is None:
+            return original(text, renderer)
+        return _text_layout(key, lambda: original(text, renderer))
+
+    layout.course_shared = True
+    return layout
 
 
 class FastCanvasAgg(FigureCanvasAgg):
@@ -342,8 +372,14 @@ def figure_png(fig, *, compress_level: int | None = 1, facecolor="white", metada
     ``compress_level=None`` encodes as matplotlib does by default (the same bytes as ``savefig``).
     The figure keeps its canvas (pyplot still knows it and can close it).
     """
+    from matplotlib.text import Text
+
     old = fig.canvas
     FastCanvasAgg(fig)  # attaches itself to the figure for the draw
+    layout = Text._get_layout
+    share = _SUPPORTED and not getattr(layout, "course_shared", False)
+    if share:
+        Text._get_layout = _shared_layout(layout)
     try:
         buf = io.BytesIO()
         extra = {} if compress_level is None else {"pil_kwargs": {"compress_level": compress_level}}
@@ -351,4 +387,6 @@ def figure_png(fig, *, compress_level: int | None = 1, facecolor="white", metada
                     metadata={"Software": None} if metadata is None else metadata, **extra)
         return buf.getvalue()
     finally:
+        if share:
+            Text._get_layout = layout
         fig.set_canvas(old)

@@ -71,6 +71,44 @@ def test_same_pixels_as_matplotlib_first_and_second_time(make):
     assert np.array_equal(second, reference)
 
 
+def test_every_text_shares_layouts_while_a_fast_draw_runs_and_only_then():
+    """Tick labels (made anew by their axis) and other texts reuse the layouts of texts with the same
+    words and font, with matplotlib's pixels; after the draw, and if it fails, matplotlib's own
+    ``Text._get_layout`` is back."""
+    from matplotlib.text import Text
+
+    own = Text._get_layout
+    fig = busy_figure()
+    reference = stock_pixels(fig)
+    first = fast_pixels(fig)
+    misses = fastdraw.cache_info()["text_layout_misses"]
+    assert misses > 10                                         # ticks, labels, legend entries
+    hits = fastdraw.cache_info()["text_layout_hits"]
+    second = fast_pixels(fig)
+    info = fastdraw.cache_info()
+    assert info["text_layout_misses"] == misses                 # nothing laid out again ...
+    assert info["text_layout_hits"] >= hits + misses            # ... every text found its layout
+    assert np.array_equal(first, reference) and np.array_equal(second, reference)
+    # the same words on another figure (other ticks' places, other axes) share the layouts too
+    other = busy_figure()
+    other.axes[0].set_xlim(2009, 2026)
+    before = fastdraw.cache_info()["text_layout_hits"]
+    assert np.array_equal(fast_pixels(other), stock_pixels(other))
+    assert fastdraw.cache_info()["text_layout_hits"] > before
+    assert Text._get_layout is own                              # not left in place after a draw
+    from matplotlib.artist import Artist
+
+    class Boom(Artist):
+        def draw(self, renderer):
+            raise RuntimeError("boom")
+
+    broken = busy_figure()
+    broken.axes[0].add_artist(Boom())                            # raises while the figure draws
+    with pytest.raises(RuntimeError, match="boom"):
+        fastdraw.figure_png(broken)
+    assert Text._get_layout is own
+
+
 def test_second_draw_renders_no_new_glyph():
     fig = tile_figure()
     fastdraw.figure_png(fig)
