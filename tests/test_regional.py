@@ -273,6 +273,25 @@ def test_explorer_recomputes_when_controls_change(panels, tables):
     assert sorted(ex.result.disparity.values["value"]) == sorted(inc["disposable_income_per_capita_all_residents_yuan"])
 
 
+def test_explorer_computes_each_setting_once(panels, monkeypatch):
+    calls = []
+    explore = regional.explore
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs["year"])
+        return explore(*args, **kwargs)
+
+    monkeypatch.setattr(regional, "explore", counted)
+    ex = regional.build_explorer(panels)
+    for year in (2015, 2024, 2015, 2024):
+        ex.controls["year"].value = year
+    assert calls == [2024, 2015]                  # the default and 2015, once each
+    shown = ex.output.value
+    ex.controls["regions"].value = ("East",)      # another setting: computed
+    ex.controls["regions"].value = regional.REGIONS
+    assert len(calls) == 3 and ex.output.value == shown
+
+
 def test_explorer_explains_edge_settings(panels):
     ex = regional.build_explorer(panels)
     ex.set(indicator="income_pc", year=2012)
