@@ -28,7 +28,8 @@ Two opt-ins per text artist: :func:`cache_rotated` (rotated glyphs cached by rot
 :func:`cache_layout` (the text's line layout reused while its words, font, size, alignment, rotation
 and dpi are unchanged); both give matplotlib's own pixels (``tests/test_redraw_reuse_f.py``).
 While :func:`figure_png` draws, every other text (tick labels too, which their axis makes anew, so
-they cannot opt in one by one) shares those layouts by the same key (``tests/test_fastdraw.py``).
+they cannot opt in one by one) shares those layouts by the same key, and each axis works out its
+ticks and their labels' boxes once per draw instead of twice (``tests/test_fastdraw.py``).
 
 :func:`figure_png` draws a figure with this renderer and encodes it as a PNG;
 ``course.plots.figure_bundle(fig, alt, fast=True)`` (every Explorer redraw) uses it. An Explorer's
@@ -53,6 +54,7 @@ import warnings
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.font_manager import fontManager, get_font
 
@@ -82,6 +84,8 @@ try:  # the private FreeType hooks this module relies on (matplotlib 3.11)
     _SUPPORTED = all(hasattr(FT2Font, a) for a in ("_layout", "_render_glyph", "_set_transform"))
 except ImportError:  # pragma: no cover - another matplotlib: plain Agg everywhere
     _SUPPORTED = False
+#: the private Axis methods :func:`_one_tick_update` relies on (matplotlib 3.11)
+_TICKS_SUPPORTED = all(hasattr(Axis, a) for a in ("_update_ticks", "_get_ticklabel_bboxes"))
 
 
 def cache_info() -> dict[str, int]:
@@ -354,6 +358,39 @@ def _shared_layout(original):
     return layout
 
 
+def _one_tick_update(original):
+    """``Axis.draw`` while :func:`figure_png` draws: the axis asks for its ticks and their labels'
+    boxes to draw them, then again to place its label away from them; nothing changes them in
+    between, so the second ask gets the first answer (both are laid out and measured once)."""
+
+    def draw(axis, renderer, *args, **kwargs):
+        if not isinstance(renderer, FastRendererAgg) or "_update_ticks" in vars(axis):
+            return original(axis, renderer, *args, **kwargs)
+        update, boxes = axis._update_ticks, axis._get_ticklabel_bboxes
+        memo: dict = {}
+
+        def update_once():
+            if "ticks" not in memo:
+                memo["ticks"] = update()
+            return memo["ticks"]
+
+        def boxes_once(ticks, measuring):
+            if ticks is not memo.get("ticks") or measuring is not renderer:
+                return boxes(ticks, measuring)
+            if "boxes" not in memo:
+                memo["boxes"] = boxes(ticks, measuring)
+            return memo["boxes"]
+
+        axis._update_ticks, axis._get_ticklabel_bboxes = update_once, boxes_once
+        try:
+            return original(axis, renderer, *args, **kwargs)
+        finally:
+            del axis._update_ticks, axis._get_ticklabel_bboxes
+
+    draw.course_shared = True
+    return draw
+
+
 class FastCanvasAgg(FigureCanvasAgg):
     """An Agg canvas whose renderer is :class:`FastRendererAgg`."""
 
@@ -376,10 +413,13 @@ def figure_png(fig, *, compress_level: int | None = 1, facecolor="white", metada
 
     old = fig.canvas
     FastCanvasAgg(fig)  # attaches itself to the figure for the draw
-    layout = Text._get_layout
+    layout, axis_draw = Text._get_layout, Axis.draw
     share = _SUPPORTED and not getattr(layout, "course_shared", False)
+    once = _TICKS_SUPPORTED and not getattr(axis_draw, "course_shared", False)
     if share:
         Text._get_layout = _shared_layout(layout)
+    if once:
+        Axis.draw = _one_tick_update(axis_draw)
     try:
         buf = io.BytesIO()
         extra = {} if compress_level is None else {"pil_kwargs": {"compress_level": compress_level}}
@@ -389,4 +429,6 @@ def figure_png(fig, *, compress_level: int | None = 1, facecolor="white", metada
     finally:
         if share:
             Text._get_layout = layout
+        if once:
+            Axis.draw = axis_draw
         fig.set_canvas(old)

@@ -109,6 +109,40 @@ def test_every_text_shares_layouts_while_a_fast_draw_runs_and_only_then():
     assert Text._get_layout is own
 
 
+def test_each_axis_works_out_its_ticks_once_per_fast_draw_with_matplotlibs_pixels():
+    """Axis.draw asks for its ticks and their labels' boxes again to place its label; while a fast
+    draw runs the second ask gets the first answer: the same pixels (also for labels aligned across
+    axes, which measure their siblings' ticks), fewer tick updates, and Axis.draw restored after."""
+    from matplotlib.axis import Axis
+
+    own = Axis.draw
+    fig, (a, b) = plt.subplots(2, 1, figsize=(4, 4), dpi=80)
+    a.plot([0, 1e5], [0, 2e5])
+    b.plot([0, 1], [0.001, 0.002])
+    a.set_ylabel("wide ticks")
+    b.set_ylabel("narrow")
+    fig.align_ylabels()                              # each y label measures both axes' tick labels
+    calls = []
+    update = Axis._update_ticks
+
+    def counted(axis):
+        calls.append(axis)
+        return update(axis)
+
+    Axis._update_ticks = counted
+    try:
+        reference = stock_pixels(fig)
+        stock_calls = len(calls)
+        calls.clear()
+        assert np.array_equal(fast_pixels(fig), reference)
+        fast_calls = len(calls)
+    finally:
+        Axis._update_ticks = update
+    assert fast_calls < stock_calls, (fast_calls, stock_calls)
+    assert Axis.draw is own
+    plt.close(fig)
+
+
 def test_second_draw_renders_no_new_glyph():
     fig = tile_figure()
     fastdraw.figure_png(fig)
