@@ -182,3 +182,37 @@ def printed_line(root: Path, assignment: str, sid: str, marker: str) -> str:
             if line.startswith(marker):
                 return line[len(marker):].strip()
     raise AssertionError(f"{sid}: no output line starting with {marker!r}")
+
+
+def sandbox_processes_left(others: set[int] | None = None) -> list:
+    """Processes of the sandbox users (``sandbox.SANDBOX_UID`` + slot) that another test worker is not
+    running right now.
+
+    ``make test`` runs two workers; the other one may be grading at the same moment, and its
+    sandboxed kernels descend from it (seen in a fresh-clone run on 2026-12-02). A process of a
+    sandbox user that descends from this worker, or from no test worker at all (an orphan, re-parented
+    to init), is one that grading left behind. ``others``: the other workers' pids (by default this
+    worker's siblings under pytest-xdist; none outside it).
+    """
+    import psutil
+
+    me = psutil.Process()
+    if others is None:
+        others = set()
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            try:
+                others = {p.pid for p in psutil.Process(me.ppid()).children() if p.pid != me.pid}
+            except psutil.Error:
+                pass
+    left = []
+    for p in psutil.process_iter(["pid", "uids", "cmdline"]):
+        uids = p.info["uids"]
+        if not uids or not sandbox.SANDBOX_UID <= uids.real < sandbox.SANDBOX_UID + 16:
+            continue
+        try:
+            ancestors = {a.pid for a in p.parents()}
+        except psutil.Error:  # it ended meanwhile
+            continue
+        if not ancestors & others:
+            left.append(p)
+    return left

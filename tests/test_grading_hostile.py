@@ -25,7 +25,7 @@ import psutil
 import pytest
 
 from grading_helpers import (EXERCISES, PROBLEM_SETS, ROOT, full_marks, grade, printed_line, problem_set, sandbox,
-                             sandbox_or_skip, scores, stream_text, tree_digest, write)
+                             sandbox_or_skip, sandbox_processes_left, scores, stream_text, tree_digest, write)
 
 pytestmark = pytest.mark.slow
 MARK = "nqpf-hostile-3717"  # in the command line of every process the attacks try to leave behind
@@ -553,9 +553,42 @@ def test_the_gradebook_holds_only_the_graders_scores(hostile):
 
 def test_no_process_left_behind(hostile):
     assert hostile["left"] == [], [(p.pid, p.info["cmdline"]) for p in hostile["left"]]
-    if os.geteuid() == 0:  # no process of a sandbox user exists any more
-        uids = {p.info["uids"].real for p in psutil.process_iter(["uids"]) if p.info["uids"]}
-        assert not any(sandbox.SANDBOX_UID <= u < sandbox.SANDBOX_UID + 16 for u in uids)
+    if os.geteuid() == 0:  # no process of a sandbox user is left (another worker's grading aside)
+        left = sandbox_processes_left()
+        assert left == [], [(p.pid, p.info["cmdline"]) for p in left]
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="sandbox users exist only when grading as root")
+def test_a_sandbox_process_left_behind_is_found_and_another_workers_is_not():
+    """What test_no_process_left_behind counts: a process of a sandbox user that descends from this
+    worker is left behind; one under another test worker is that worker's grading."""
+    import subprocess
+    import sys
+
+    uid = sandbox.SANDBOX_UID + 15
+    sleep = f"import os, time; os.setgid({uid}); os.setuid({uid}); time.sleep(60)"
+    # a "worker" (an ordinary child of this process) that runs a sandboxed process of its own
+    worker = subprocess.Popen([sys.executable, "-c",
+                               f"import subprocess, sys; subprocess.run([sys.executable, '-c', {sleep!r}])"])
+    mine = subprocess.Popen([sys.executable, "-c", sleep])   # one of this worker's own
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            found = [p for p in sandbox_processes_left(others=set()) if p.info["uids"].real == uid]
+            if len(found) == 2:
+                break
+            time.sleep(0.1)
+        assert len(found) == 2                                      # both count without other workers
+        seen = [p for p in sandbox_processes_left(others={worker.pid}) if p.info["uids"].real == uid]
+        assert [p.pid for p in seen] == [mine.pid]                  # the other worker's is its business
+    finally:
+        procs = [p for p in psutil.process_iter(["uids"]) if p.info["uids"] and p.info["uids"].real == uid]
+        for p in procs:
+            p.kill()
+        for p in (mine, worker):
+            p.kill()
+            p.wait()
+        psutil.wait_procs(procs, timeout=10)
 
 
 @pytest.mark.parametrize("hostile", [PIPELINE_REFERENCE], indirect=True)

@@ -15,7 +15,7 @@ import textwrap
 import nbformat
 import pytest
 
-from grading_helpers import grade, printed_line, sandbox, sandbox_or_skip, write
+from grading_helpers import grade, printed_line, sandbox, sandbox_or_skip, sandbox_processes_left, write
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="warm kernels are made only when grading as root")
 
@@ -184,11 +184,11 @@ def test_a_refused_warm_start_falls_back_to_a_cold_kernel(runs):
 
 def test_no_warm_kernel_or_zygote_is_left(runs):
     """No zygote of these gradings is still running (they are this process's children; another test
-    worker's grading may run zygotes of its own meanwhile), and no process of a sandbox user is left."""
+    worker's grading may run zygotes of its own meanwhile), and no process of a sandbox user is left
+    (grading_helpers.sandbox_processes_left: another worker's sandboxed kernels aside)."""
     import psutil
 
     zygotes = [p.pid for p in psutil.Process().children(recursive=True)
                if any("warm.py" in a or "refusing_zygote" in a for a in p.cmdline())]
-    kernels = [p.info for p in psutil.process_iter(["pid", "cmdline", "uids"])
-               if p.info["uids"] and sandbox.SANDBOX_UID <= p.info["uids"].real < sandbox.SANDBOX_UID + 16]
+    kernels = [p.info for p in sandbox_processes_left()]
     assert zygotes == [] and kernels == []
