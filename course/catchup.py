@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from course.i18n import N_, _, _f, get_language, gettext
+from course.i18n import N_, _, _f, gettext
 from course.measures import cagr
 from course.edgecase import EdgeCase
 
@@ -645,8 +645,7 @@ def _catchup_lines(state: dict, result: CatchupResult) -> None:
             artist.set_visible(key in shown)
     state["divider"].set_xdata([last_hist + 0.5, last_hist + 0.5])
     ax.set_xlabel(_f("Year (solid: observed to {last_hist}; dashed: constant growth)"), fontsize=9)
-    state.update(economies=tuple(result.history.columns), hist_lines=hist_lines, proj_lines=proj_lines,
-                 ends=ends)
+    state.update(hist_lines=hist_lines, proj_lines=proj_lines, ends=ends)
 
 
 def _whole_pixel_offset(ax, xy, offset_pt):
@@ -776,7 +775,7 @@ def explorer(levels: pd.DataFrame, countries=("United States", "South Korea", "J
     """
     import ipywidgets as w
 
-    from course.widgets import Explorer
+    from course.widgets import Explorer, once_per_setting
 
     years = [int(y) for y in levels.index]
     options = [c for c in levels.columns if c != china]
@@ -799,18 +798,10 @@ def explorer(levels: pd.DataFrame, countries=("United States", "South Korea", "J
                              continuous_update=False),
     }
 
-    results: dict = {}  # each setting's projection, computed once (~10 ms with every economy)
-
+    @once_per_setting  # ~10 ms with every economy; the notes and the title are in the student's language
     def compute(countries, period, china_growth, peers_follow_trend, peer_growth, until):
-        # the notes and the title are in the student's language
-        key = (tuple(countries), tuple(period), china_growth, peers_follow_trend, peer_growth, until, get_language())
-        if key not in results:
-            if len(results) >= 256:
-                results.clear()
-            results[key] = explore(levels, countries=countries, period=period, china_growth=china_growth,
-                                   peer_growth=peer_growth, peers_follow_trend=peers_follow_trend, until=until,
-                                   china=china)
-        return results[key]
+        return explore(levels, countries=countries, period=period, china_growth=china_growth,
+                       peer_growth=peer_growth, peers_follow_trend=peers_follow_trend, until=until, china=china)
 
     holder = {}
 

@@ -55,7 +55,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from course import i18n
 from course.i18n import N_, _, _f, is_chinese, province
 from course.edgecase import EdgeCase
 
@@ -734,7 +733,7 @@ def explorer(data: pd.DataFrame | None = None, features=DEFAULT_FEATURES, k: int
     import ipywidgets as w
 
     from course.data import load
-    from course.widgets import Explorer
+    from course.widgets import Explorer, once_per_setting
 
     data = endowment_table() if data is None else data
     prov = load("provinces").set_index("province_code")
@@ -745,15 +744,9 @@ def explorer(data: pd.DataFrame | None = None, features=DEFAULT_FEATURES, k: int
         "k": w.IntSlider(value=k, min=2, max=8, description=_("Groups (k)"), continuous_update=False),
     }
 
-    results: dict = {}  # each setting's groups, computed once (k-means and 999 permutations take ~15 ms)
-
+    @once_per_setting  # k-means and 999 permutations take ~15 ms; the profiles' descriptions are translated
     def compute(features, k):
-        key = (tuple(features), int(k), i18n.get_language())  # the profiles' descriptions are translated
-        if key not in results:
-            if len(results) >= 256:
-                results.clear()
-            results[key] = explore(data, regions, names, features, k)
-        return results[key]
+        return explore(data, regions, names, features, k)
 
     reuse: dict = {}  # the figure drawn last, updated in place by the next redraw
     return Explorer(controls, compute, lambda r: render(r, reuse), alt=alt_text, title=_("Group the provinces by their endowments"),

@@ -44,7 +44,7 @@ import numpy as np
 import pandas as pd
 
 from course import measures
-from course.i18n import N_, _, _f, get_language, province
+from course.i18n import N_, _, _f, province
 from course.edgecase import EdgeCase
 
 __all__ = [
@@ -711,7 +711,7 @@ def build_explorer(panels: dict, year: int = 2024):
     """The lesson's Explorer: indicator, vintage, year, regions and weights -> tile map and bars."""
     import ipywidgets as w
 
-    from course.widgets import Explorer
+    from course.widgets import Explorer, once_per_setting
 
     controls = {
         "indicator": w.Dropdown(
@@ -737,16 +737,9 @@ def build_explorer(panels: dict, year: int = 2024):
                                    style={"description_width": "110px", "button_width": "160px"}),
     }
 
-    results: dict = {}  # each setting's measures, computed once (Theil, Gini and CVs take ~6 ms)
-
+    @once_per_setting  # Theil, Gini and CVs take ~6 ms
     def compute(indicator, vintage, year, regions, weights):
-        key = (indicator, vintage, int(year), tuple(regions), weights, get_language())
-        if key not in results:
-            if len(results) >= 256:
-                results.clear()
-            results[key] = explore(panels, indicator=indicator, vintage=vintage, year=year, regions=regions,
-                                   weights=weights)
-        return results[key]
+        return explore(panels, indicator=indicator, vintage=vintage, year=year, regions=regions, weights=weights)
 
     view: dict = {}  # the figure drawn last, updated in place by the next redraw
 

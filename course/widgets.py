@@ -37,6 +37,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import html
 import inspect
@@ -52,9 +53,9 @@ from matplotlib.figure import Figure
 
 from . import plots
 from .edgecase import EdgeCase
-from .i18n import N_, _, _f
+from .i18n import N_, _, _f, get_language
 
-__all__ = ["EdgeCase", "Explorer", "STATIC_NOTE"]
+__all__ = ["EdgeCase", "Explorer", "STATIC_NOTE", "once_per_setting"]
 
 #: shown above a figure's default view; in the student's language via ``_(STATIC_NOTE)``
 STATIC_NOTE = N_("Static view of the default setting; run the notebook to interact.")
@@ -296,6 +297,31 @@ class Explorer:
 
     def __repr__(self) -> str:
         return f"<Explorer {self.title or ''} controls={list(self.controls)}>"
+
+
+def once_per_setting(compute: Callable[..., Any], most: int = 256) -> Callable[..., Any]:
+    """An Explorer's ``compute`` that works each setting out once per language (issue 14).
+
+    For a computation that takes a noticeable part of a redraw (k-means, a Theil decomposition, a
+    projection of eleven economies): students come back to settings they tried. The result is kept
+    by the controls' values and the language (results carry translated notes and titles); at most
+    ``most`` are kept and a full store is emptied. A setting that raised (an edge case) is computed
+    again next time. Callers must not change a result in place. The signature is ``compute``'s, so
+    the Explorer still checks its controls against it.
+    """
+    results: dict = {}
+
+    @functools.wraps(compute)
+    def remembered(**values):
+        key = (tuple(sorted((name, tuple(v) if isinstance(v, list) else v) for name, v in values.items())),
+               get_language())
+        if key not in results:
+            if len(results) >= most:
+                results.clear()
+            results[key] = compute(**values)
+        return results[key]
+
+    return remembered
 
 
 def _align_labels(controls) -> None:

@@ -16,7 +16,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from course import plots  # noqa: E402
-from course.widgets import STATIC_NOTE, EdgeCase, Explorer  # noqa: E402
+from course.widgets import STATIC_NOTE, EdgeCase, Explorer, once_per_setting  # noqa: E402
 
 # A tiny table: three provinces on a 1 x 3 grid, values for two years.
 PROVINCES = pd.DataFrame({"province_code": [110000, 120000, 130000],
@@ -324,3 +324,37 @@ def test_edgecase_is_one_class_wherever_it_is_imported_from():
 
     assert widgets.EdgeCase is edgecase.EdgeCase is EdgeCase
     assert privacy.EdgeCase is EdgeCase
+
+
+def test_once_per_setting_computes_each_setting_once_per_language_and_keeps_a_bounded_store():
+    from course import i18n
+
+    calls = []
+
+    def compute(n, names=()):
+        calls.append((n, tuple(names)))
+        if n < 0:
+            raise EdgeCase("negative")
+        return {"n": n, "names": tuple(names)}
+
+    remembered = once_per_setting(compute, most=3)
+    first = remembered(n=1, names=["a"])
+    assert remembered(names=("a",), n=1) is first        # the same setting: the kept result
+    assert calls == [(1, ("a",))]
+    i18n.set_language("zh")
+    try:
+        assert remembered(n=1, names=("a",)) is not first  # another language: computed again
+    finally:
+        i18n.set_language("en")
+    assert len(calls) == 2
+    for _ in range(2):                                     # an edge case is not kept
+        with pytest.raises(EdgeCase):
+            remembered(n=-1)
+    assert len(calls) == 4
+    remembered(n=2)                                        # three settings kept: the store is full ...
+    remembered(n=3)                                        # ... so it is emptied before this one is kept
+    assert remembered(n=1, names=("a",)) is not first
+    assert len(calls) == 7
+    # the Explorer still checks its controls against compute's own parameters
+    with pytest.raises(TypeError, match="no parameter 'x'"):
+        Explorer({"x": w.IntSlider(value=1)}, remembered, lambda r: "", alt="A test.")
